@@ -1,0 +1,159 @@
+/**
+ * Validation and defaults for the client's constructor arguments. Runs once per client, so it may be
+ * thorough; everything the hot path needs is precomputed into `ResolvedClientOptions`.
+ */
+import { MQInvalidArgumentError } from './client.errors.js';
+import { checkIdChars } from './client.validation.js';
+import { CLIENT_VERSION } from './client.version.js';
+import type { MQClientOptions, MQCredentials, MQCredentialsProvider } from './client.types.js';
+
+export interface ResolvedClientOptions {
+  instanceId: string;
+  connections: number;
+  pollConnections: number;
+  requestTimeoutMs: number;
+  longPollMarginMs: number;
+  keepAliveTimeoutMs: number;
+  verifyMd5: boolean;
+  userAgent: string;
+}
+
+export const CLIENT_DEFAULTS = {
+  connections: 16,
+  pollConnections: 64,
+  requestTimeoutMs: 10_000,
+  longPollMarginMs: 5_000,
+  keepAliveTimeoutMs: 30_000,
+} as const;
+
+/** Header values cannot carry CR, LF or NUL (header injection); they are the only chars we refuse. */
+function hasHeaderBreakingChar(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 13 || c === 10 || c === 0) return true;
+  }
+  return false;
+}
+
+/** Parses and normalises the endpoint to `scheme://host[:port]` (trailing slashes stripped). */
+export function resolveEndpoint(endpoint: unknown): string {
+  if (typeof endpoint !== 'string' || endpoint.length === 0) {
+    throw new MQInvalidArgumentError('endpoint', 'must be a non-empty http(s) URL string');
+  }
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new MQInvalidArgumentError('endpoint', `is not a valid URL: ${JSON.stringify(endpoint)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new MQInvalidArgumentError('endpoint', `must use http or https, got ${url.protocol}`);
+  }
+  if (url.username || url.password) {
+    throw new MQInvalidArgumentError('endpoint', 'must not contain user info; pass credentials');
+  }
+  // The request-target is signed as `/topics/...`; any base path would break the signature (§1.1).
+  let path = url.pathname;
+  while (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  if (path !== '/' || url.search || url.hash) {
+    throw new MQInvalidArgumentError(
+      'endpoint',
+      'must have no path, query or fragment (use e.g. http://<account>.mqrest.<region>.aliyuncs.com)',
+    );
+  }
+  return url.origin;
+}
+
+export function checkCredentials(creds: unknown, argument = 'credentials'): MQCredentials {
+  if (creds === null || typeof creds !== 'object') {
+    throw new MQInvalidArgumentError(
+      argument,
+      'must be an object with accessKeyId and accessKeySecret',
+    );
+  }
+  const c = creds as MQCredentials;
+  if (typeof c.accessKeyId !== 'string' || c.accessKeyId.length === 0) {
+    throw new MQInvalidArgumentError(`${argument}.accessKeyId`, 'must be a non-empty string');
+  }
+  if (c.accessKeyId.includes(':') || hasHeaderBreakingChar(c.accessKeyId)) {
+    throw new MQInvalidArgumentError(
+      `${argument}.accessKeyId`,
+      'must not contain ":", CR, LF or NUL',
+    );
+  }
+  if (typeof c.accessKeySecret !== 'string' || c.accessKeySecret.length === 0) {
+    // Never echo the value: it is a secret.
+    throw new MQInvalidArgumentError(`${argument}.accessKeySecret`, 'must be a non-empty string');
+  }
+  if (c.securityToken !== undefined) {
+    if (typeof c.securityToken !== 'string' || hasHeaderBreakingChar(c.securityToken)) {
+      throw new MQInvalidArgumentError(
+        `${argument}.securityToken`,
+        'must be a string without CR, LF or NUL',
+      );
+    }
+  }
+  return c;
+}
+
+export function checkCredentialsSource(
+  credentials: unknown,
+): MQCredentials | MQCredentialsProvider {
+  if (typeof credentials === 'function') return credentials as MQCredentialsProvider;
+  return checkCredentials(credentials);
+}
+
+function positiveInt(options: MQClientOptions, name: keyof MQClientOptions, dflt: number): number {
+  const v = options[name];
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) {
+    throw new MQInvalidArgumentError(
+      `options.${name}`,
+      `must be a positive integer, got ${String(v)}`,
+    );
+  }
+  return v;
+}
+
+export function checkInstanceId(value: unknown, argument: string): string {
+  if (value === undefined) return '';
+  if (typeof value !== 'string') {
+    throw new MQInvalidArgumentError(argument, 'must be a string (empty for the default instance)');
+  }
+  checkIdChars(value, argument);
+  return value;
+}
+
+export function resolveClientOptions(options: MQClientOptions | undefined): ResolvedClientOptions {
+  if (options === undefined) options = {};
+  if (options === null || typeof options !== 'object') {
+    throw new MQInvalidArgumentError('options', 'must be an object');
+  }
+  if (options.verifyMd5 !== undefined && typeof options.verifyMd5 !== 'boolean') {
+    throw new MQInvalidArgumentError('options.verifyMd5', 'must be a boolean');
+  }
+  let userAgent = `nestjs-aliyun-mq/${CLIENT_VERSION}`;
+  if (options.userAgent !== undefined) {
+    if (typeof options.userAgent !== 'string' || hasHeaderBreakingChar(options.userAgent)) {
+      throw new MQInvalidArgumentError(
+        'options.userAgent',
+        'must be a string without CR, LF or NUL',
+      );
+    }
+    if (options.userAgent.length > 0) userAgent += ` ${options.userAgent}`;
+  }
+  return {
+    instanceId: checkInstanceId(options.instanceId, 'options.instanceId'),
+    connections: positiveInt(options, 'connections', CLIENT_DEFAULTS.connections),
+    pollConnections: positiveInt(options, 'pollConnections', CLIENT_DEFAULTS.pollConnections),
+    requestTimeoutMs: positiveInt(options, 'requestTimeoutMs', CLIENT_DEFAULTS.requestTimeoutMs),
+    longPollMarginMs: positiveInt(options, 'longPollMarginMs', CLIENT_DEFAULTS.longPollMarginMs),
+    keepAliveTimeoutMs: positiveInt(
+      options,
+      'keepAliveTimeoutMs',
+      CLIENT_DEFAULTS.keepAliveTimeoutMs,
+    ),
+    verifyMd5: options.verifyMd5 ?? true,
+    userAgent,
+  };
+}

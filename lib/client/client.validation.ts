@@ -1,0 +1,169 @@
+/**
+ * Argument checks that run before any request is sent. Plain char loops instead of regexes: they run
+ * on every publish/ack/consume.
+ */
+import { MQ_LIMITS, findIllegalXmlChar } from '../protocol/index.js';
+import { MQInvalidArgumentError } from './client.errors.js';
+
+/** Chars that would change the meaning of the path or query if they slipped through (before encoding). */
+function isTopicBreakingChar(c: number): boolean {
+  // '/', '?', '#', '%' (would look like an escape to a lenient server), whitespace and controls.
+  return c === 0x2f || c === 0x3f || c === 0x23 || c === 0x25 || c <= 0x20 || c === 0x7f;
+}
+
+export function checkTopic(topic: unknown): string {
+  if (typeof topic !== 'string' || topic.length === 0) {
+    throw new MQInvalidArgumentError('topic', 'must be a non-empty string');
+  }
+  if (topic.length > MQ_LIMITS.maxTopicLength) {
+    throw new MQInvalidArgumentError(
+      'topic',
+      `must be at most ${MQ_LIMITS.maxTopicLength} characters, got ${topic.length}`,
+    );
+  }
+  for (let i = 0; i < topic.length; i++) {
+    if (isTopicBreakingChar(topic.charCodeAt(i))) {
+      throw new MQInvalidArgumentError(
+        'topic',
+        `contains a forbidden character at index ${i} (no '/', '?', '#', '%', whitespace or controls)`,
+      );
+    }
+  }
+  return topic;
+}
+
+/** Group ids (`GID_xxx`) and instance ids are sent raw by every SDK; we refuse what would need encoding. */
+function isIdBreakingChar(c: number): boolean {
+  // '&' '=' '#' '?' '%' '+' '/' whitespace, controls, non-ASCII.
+  return (
+    c <= 0x20 ||
+    c >= 0x7f ||
+    c === 0x26 ||
+    c === 0x3d ||
+    c === 0x23 ||
+    c === 0x3f ||
+    c === 0x25 ||
+    c === 0x2b ||
+    c === 0x2f
+  );
+}
+
+export function checkGroup(group: unknown): string {
+  if (typeof group !== 'string' || group.length === 0) {
+    throw new MQInvalidArgumentError('group', 'must be a non-empty string');
+  }
+  checkIdChars(group, 'group');
+  return group;
+}
+
+/** An instance id as it will go into `ns=`; '' means "default instance, no ns". */
+export function checkIdChars(value: string, argument: string): void {
+  for (let i = 0; i < value.length; i++) {
+    if (isIdBreakingChar(value.charCodeAt(i))) {
+      throw new MQInvalidArgumentError(
+        argument,
+        `contains a character that is not allowed in a query value at index ${i}` +
+          ` (no whitespace, non-ASCII, '&', '=', '#', '?', '%', '+', '/')`,
+      );
+    }
+  }
+}
+
+export function checkIntRange(value: unknown, argument: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new MQInvalidArgumentError(
+      argument,
+      `must be an integer from ${min} to ${max}, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/** One tag: 1..64 chars, no `|` (it separates tags in a filter), XML- and URL-safe once encoded. */
+function checkOneTag(tag: string, argument: string): void {
+  if (tag.length === 0) throw new MQInvalidArgumentError(argument, 'must not be empty');
+  if (tag.length > MQ_LIMITS.maxTagLength) {
+    throw new MQInvalidArgumentError(
+      argument,
+      `must be at most ${MQ_LIMITS.maxTagLength} characters, got ${tag.length}`,
+    );
+  }
+  for (let i = 0; i < tag.length; i++) {
+    const c = tag.charCodeAt(i);
+    if (c === 0x7c) {
+      throw new MQInvalidArgumentError(argument, `must not contain '|' (index ${i})`);
+    }
+    if (c < 0x20 || c === 0x7f) {
+      throw new MQInvalidArgumentError(argument, `contains a control character at index ${i}`);
+    }
+  }
+  if (findIllegalXmlChar(tag) !== -1) {
+    throw new MQInvalidArgumentError(argument, 'contains a character XML cannot carry');
+  }
+}
+
+/** Tag of a published message: one tag. */
+export function checkPublishTag(tag: unknown): string | undefined {
+  if (tag === undefined || tag === '') return undefined;
+  if (typeof tag !== 'string') throw new MQInvalidArgumentError('tag', 'must be a string');
+  checkOneTag(tag, 'tag');
+  return tag;
+}
+
+/**
+ * Consume filter → the raw (unencoded) expression: a single tag, an expression `A||B` given as a
+ * string, or a list joined with `||`. Undefined when absent (= all messages).
+ */
+export function consumeTagExpression(tag: unknown): string | undefined {
+  if (tag === undefined) return undefined;
+  if (typeof tag === 'string') {
+    if (tag.length === 0) return undefined;
+    let start = 0;
+    let index = 0;
+    // Split on '||' by hand: each part must be a valid tag.
+    for (;;) {
+      const sep = tag.indexOf('||', start);
+      const part = sep === -1 ? tag.slice(start) : tag.slice(start, sep);
+      checkOneTag(part, index === 0 && sep === -1 ? 'tag' : `tag[${index}]`);
+      if (sep === -1) break;
+      start = sep + 2;
+      index++;
+    }
+    return tag;
+  }
+  if (Array.isArray(tag)) {
+    if (tag.length === 0) return undefined;
+    for (let i = 0; i < tag.length; i++) {
+      const t: unknown = tag[i];
+      if (typeof t !== 'string') throw new MQInvalidArgumentError(`tag[${i}]`, 'must be a string');
+      checkOneTag(t, `tag[${i}]`);
+    }
+    return tag.length === 1 ? (tag[0] as string) : tag.join('||');
+  }
+  throw new MQInvalidArgumentError('tag', 'must be a string or an array of strings');
+}
+
+/** Receipt handles: non-empty strings, XML-safe (they travel in the request body). */
+export function checkReceiptHandles(handles: unknown, max: number): string[] {
+  if (!Array.isArray(handles)) {
+    throw new MQInvalidArgumentError('receiptHandles', 'must be an array of strings');
+  }
+  if (handles.length === 0 || handles.length > max) {
+    throw new MQInvalidArgumentError(
+      'receiptHandles',
+      `must hold 1 to ${max} handles, got ${handles.length}`,
+    );
+  }
+  for (let i = 0; i < handles.length; i++) checkHandle(handles[i], `receiptHandles[${i}]`);
+  return handles as string[];
+}
+
+export function checkHandle(handle: unknown, argument: string): string {
+  if (typeof handle !== 'string' || handle.length === 0) {
+    throw new MQInvalidArgumentError(argument, 'must be a non-empty string');
+  }
+  if (findIllegalXmlChar(handle) !== -1) {
+    throw new MQInvalidArgumentError(argument, 'contains a character XML cannot carry');
+  }
+  return handle;
+}

@@ -1,0 +1,180 @@
+/**
+ * One HTTP exchange on an undici Pool, collected straight into a string through a dispatch handler.
+ * Skipping `pool.request()` avoids a Readable stream, its promise plumbing and an extra copy per
+ * response; the handler also owns abort and timeout mapping, so a call always settles exactly once
+ * and the socket is either reused (body fully read) or destroyed (abort, timeout, error).
+ */
+import type { Dispatcher, Pool } from 'undici';
+import {
+  MQAbortError,
+  MQError,
+  MQInvalidArgumentError,
+  MQNetworkError,
+  MQProtocolError,
+  MQTimeoutError,
+} from './client.errors.js';
+
+export interface RawResponse {
+  status: number;
+  /** `x-mq-request-id` header, '' when absent. */
+  requestId: string;
+  body: string;
+}
+
+export interface TransportRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Request-target: path + '?' + raw query, exactly as signed. */
+  path: string;
+  /** Flat `[name, value, name, value, …]` list (cheapest form for undici). */
+  headers: string[];
+  body: Buffer | null;
+  /** Deadline for response headers and for each gap between body chunks. */
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+  /** For messages only, e.g. `publish to topic "T1"`. */
+  operation: string;
+}
+
+/** A consume response holds at most 16 messages of ≤ 4 MiB, escaped; anything far above is garbage. */
+const MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
+
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ETIMEDOUT',
+]);
+
+/** Maps whatever undici or the socket threw to our error classes, without any request detail. */
+export function toClientError(err: unknown, operation: string, timeoutMs: number): MQError {
+  if (err instanceof MQError) return err;
+  const code = (err as { code?: unknown } | null)?.code;
+  const codeText = typeof code === 'string' ? code : 'unknown';
+  if (typeof code === 'string' && TIMEOUT_CODES.has(code)) {
+    return new MQTimeoutError(
+      `${operation}: no response within ${timeoutMs} ms (${codeText})`,
+      err,
+    );
+  }
+  if (code === 'UND_ERR_INVALID_ARG') {
+    // undici's messages name the header or option, never its value.
+    return new MQInvalidArgumentError('request', `${operation}: ${(err as Error).message}`);
+  }
+  const detail = err instanceof Error && err.message ? `${err.message} ` : '';
+  return new MQNetworkError(`${operation}: network error: ${detail}(${codeText})`, err);
+}
+
+class ResponseCollector implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | null = null;
+  private settled = false;
+  private status = 0;
+  private requestId = '';
+  private first: Buffer | null = null;
+  private chunks: Buffer[] | null = null;
+  private size = 0;
+  private readonly onAbort: (() => void) | null = null;
+
+  constructor(
+    private readonly req: TransportRequest,
+    private readonly resolve: (r: RawResponse) => void,
+    private readonly reject: (e: MQError) => void,
+  ) {
+    const signal = req.signal;
+    if (signal !== undefined) {
+      this.onAbort = () => this.abort(new MQAbortError(`${req.operation}: aborted`, signal.reason));
+      signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
+
+  /** Settles now; the exchange is torn down as soon as undici hands us its controller. */
+  abort(err: MQError): void {
+    if (this.settled) return;
+    this.fail(err);
+    this.controller?.abort(err);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.settled) {
+      // Aborted while queued for a socket: do not send it at all.
+      controller.abort(new MQAbortError(`${this.req.operation}: aborted`));
+      return;
+    }
+    this.controller = controller;
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    this.status = statusCode;
+    const id = headers['x-mq-request-id'];
+    if (typeof id === 'string') this.requestId = id;
+    else if (Array.isArray(id) && id.length > 0) this.requestId = id[0] as string;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.size += chunk.length;
+    if (this.size > MAX_RESPONSE_BYTES) {
+      const err = new MQProtocolError({
+        message: `${this.req.operation}: response body larger than ${MAX_RESPONSE_BYTES} bytes`,
+        status: this.status,
+        snippet: '',
+        requestId: this.requestId,
+      });
+      this.fail(err);
+      controller.abort(err);
+      return;
+    }
+    if (this.first === null) this.first = chunk;
+    else (this.chunks ??= [this.first]).push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.detach();
+    let body = '';
+    if (this.chunks !== null) body = Buffer.concat(this.chunks, this.size).toString('utf8');
+    else if (this.first !== null) body = this.first.toString('utf8');
+    this.resolve({ status: this.status, requestId: this.requestId, body });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    if (this.settled) return;
+    this.fail(toClientError(err, this.req.operation, this.req.timeoutMs));
+  }
+
+  private fail(err: MQError): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.detach();
+    this.reject(err);
+  }
+
+  private detach(): void {
+    if (this.onAbort !== null) this.req.signal?.removeEventListener('abort', this.onAbort);
+  }
+}
+
+export function send(pool: Pool, req: TransportRequest): Promise<RawResponse> {
+  return new Promise<RawResponse>((resolve, reject) => {
+    if (req.signal?.aborted) {
+      reject(new MQAbortError(`${req.operation}: aborted before sending`, req.signal.reason));
+      return;
+    }
+    const handler = new ResponseCollector(req, resolve, reject);
+    // A throw here is reported through onResponseError by undici's dispatcher (never thrown).
+    pool.dispatch(
+      {
+        path: req.path,
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        headersTimeout: req.timeoutMs,
+        bodyTimeout: req.timeoutMs,
+      },
+      handler,
+    );
+  });
+}
