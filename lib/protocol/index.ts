@@ -8,3 +8,5 @@ export * from './properties.codec.js';
 export * from './errors.table.js';
 export * from './limits.js';
 export * from './xml.errors.js';
+export * from './xml.codec.js';
+export { decodeLeafContent } from './xml.leaf.js';

@@ -1,0 +1,267 @@
+/**
+ * Every XML document of the protocol (PROTOCOL.md §4), both directions.
+ *
+ * Building: plain string concatenation, entity escaping (never CDATA, comments or PIs — PHP reads
+ * only TEXT nodes and the C++ child loop spins on anything else), the UTF-8 declaration and the
+ * namespace without trailing slash on the root. Callers must keep XML-illegal characters out of
+ * values (see `findIllegalXmlChar`); the builders do not scan multi-megabyte bodies twice.
+ *
+ * Parsing: namespace-agnostic, BOM/declaration optional, CDATA or entities, any order, whitespace
+ * between elements ignored, values never trimmed. Errors are `XmlDocumentError`s.
+ */
+import { MQ_XML_NAMESPACE } from './protocol.constants.js';
+import type {
+  AckErrorItem,
+  ConsumedMessageDoc,
+  ErrorDoc,
+  ErrorResponseDoc,
+  PublishRequestDoc,
+  PublishResponseDoc,
+} from './protocol.types.js';
+import { escapeXmlText } from './text.js';
+import { schemaViolation } from './xml.errors.js';
+import {
+  childElements,
+  optional,
+  readLeaves,
+  readRoot,
+  required,
+  requiredInteger,
+  leafText,
+} from './xml.reader.js';
+
+const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
+
+function open(root: string): string {
+  return DECLARATION + '<' + root + ' xmlns="' + MQ_XML_NAMESPACE + '">';
+}
+
+function leaf(name: string, value: string): string {
+  return '<' + name + '>' + escapeXmlText(value) + '</' + name + '>';
+}
+
+/** Emits the element only for a non-empty value. */
+function optionalLeaf(name: string, value: string | undefined): string {
+  return value === undefined || value.length === 0 ? '' : leaf(name, value);
+}
+
+function integerLeaf(name: string, value: number): string {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+  }
+  return '<' + name + '>' + value + '</' + name + '>';
+}
+
+// ---------------------------------------------------------------- publish request <Message> (§4.2)
+
+/** Publish request body. An empty tag or properties string is omitted. */
+export function buildPublishRequest(d: PublishRequestDoc): string {
+  return (
+    open('Message') +
+    leaf('MessageBody', d.body) +
+    optionalLeaf('MessageTag', d.tag) +
+    optionalLeaf('Properties', d.properties) +
+    '</Message>'
+  );
+}
+
+const PUBLISH_REQUEST_LEAVES = ['MessageBody', 'MessageTag', 'Properties'];
+
+/**
+ * Parses a publish request from any SDK. `MessageBody` must be present (it may be empty: the
+ * emulator decides what to do with `''`); an empty `MessageTag`/`Properties` counts as absent.
+ */
+export function parsePublishRequest(xml: string): PublishRequestDoc {
+  const values = readLeaves(readRoot(xml, 'Message'), PUBLISH_REQUEST_LEAVES);
+  const doc: PublishRequestDoc = { body: required(values, 'MessageBody') };
+  const tag = optional(values, 'MessageTag');
+  if (tag !== undefined) doc.tag = tag;
+  const properties = optional(values, 'Properties');
+  if (properties !== undefined) doc.properties = properties;
+  return doc;
+}
+
+// --------------------------------------------------------------- publish response <Message> (§4.3)
+
+export function buildPublishResponse(d: PublishResponseDoc): string {
+  return (
+    open('Message') +
+    leaf('MessageId', d.messageId) +
+    leaf('MessageBodyMD5', d.bodyMd5) +
+    optionalLeaf('ReceiptHandle', d.receiptHandle) +
+    '</Message>'
+  );
+}
+
+const PUBLISH_RESPONSE_LEAVES = ['MessageId', 'MessageBodyMD5', 'ReceiptHandle'];
+
+export function parsePublishResponse(xml: string): PublishResponseDoc {
+  const values = readLeaves(readRoot(xml, 'Message'), PUBLISH_RESPONSE_LEAVES);
+  const doc: PublishResponseDoc = {
+    messageId: nonEmpty(values, 'MessageId'),
+    bodyMd5: required(values, 'MessageBodyMD5'),
+  };
+  const handle = optional(values, 'ReceiptHandle');
+  if (handle !== undefined) doc.receiptHandle = handle;
+  return doc;
+}
+
+// --------------------------------------------------------------- consume response <Messages> (§4.4)
+
+/**
+ * Consume response body. Element order: MessageId, ReceiptHandle, MessageBodyMD5, MessageBody,
+ * PublishTime, FirstConsumeTime, NextConsumeTime, ConsumedTimes, MessageTag and Properties (the last
+ * two only when non-empty). Never call it with an empty list: answer 404 MessageNotExist instead.
+ */
+export function buildConsumeResponse(msgs: ConsumedMessageDoc[]): string {
+  let out = open('Messages');
+  for (const m of msgs) {
+    out +=
+      '<Message>' +
+      leaf('MessageId', m.messageId) +
+      leaf('ReceiptHandle', m.receiptHandle) +
+      leaf('MessageBodyMD5', m.bodyMd5) +
+      leaf('MessageBody', m.body) +
+      integerLeaf('PublishTime', m.publishTime) +
+      integerLeaf('FirstConsumeTime', m.firstConsumeTime) +
+      integerLeaf('NextConsumeTime', m.nextConsumeTime) +
+      integerLeaf('ConsumedTimes', m.consumedTimes) +
+      optionalLeaf('MessageTag', m.tag) +
+      optionalLeaf('Properties', m.properties) +
+      '</Message>';
+  }
+  return out + '</Messages>';
+}
+
+const CONSUMED_MESSAGE_LEAVES = [
+  'MessageId',
+  'ReceiptHandle',
+  'MessageBodyMD5',
+  'MessageBody',
+  'PublishTime',
+  'FirstConsumeTime',
+  'NextConsumeTime',
+  'ConsumedTimes',
+  'MessageTag',
+  'Properties',
+];
+
+/**
+ * Parses a consume response. Required in every `<Message>`: non-empty MessageId and ReceiptHandle,
+ * MessageBody (may be empty), integer PublishTime/FirstConsumeTime/NextConsumeTime/ConsumedTimes.
+ * MessageBodyMD5 missing → `''`. A `<Messages>` without any `<Message>` gives `[]`.
+ */
+export function parseConsumeResponse(xml: string): ConsumedMessageDoc[] {
+  const out: ConsumedMessageDoc[] = [];
+  for (const child of childElements(readRoot(xml, 'Messages'))) {
+    if (child.name !== 'Message') continue;
+    const values = readLeaves(child, CONSUMED_MESSAGE_LEAVES);
+    const doc: ConsumedMessageDoc = {
+      messageId: nonEmpty(values, 'MessageId'),
+      receiptHandle: nonEmpty(values, 'ReceiptHandle'),
+      bodyMd5: values.get('MessageBodyMD5') ?? '',
+      body: required(values, 'MessageBody'),
+      publishTime: requiredInteger(values, 'PublishTime'),
+      firstConsumeTime: requiredInteger(values, 'FirstConsumeTime'),
+      nextConsumeTime: requiredInteger(values, 'NextConsumeTime'),
+      consumedTimes: requiredInteger(values, 'ConsumedTimes'),
+    };
+    const tag = optional(values, 'MessageTag');
+    if (tag !== undefined) doc.tag = tag;
+    const properties = optional(values, 'Properties');
+    if (properties !== undefined) doc.properties = properties;
+    out.push(doc);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------- ack request <ReceiptHandles> (§4.5)
+
+export function buildReceiptHandles(handles: string[]): string {
+  let out = open('ReceiptHandles');
+  for (const h of handles) out += leaf('ReceiptHandle', h);
+  return out + '</ReceiptHandles>';
+}
+
+/**
+ * The handles in document order, empty ones included as `''` (the server echoes them in `<Errors>`).
+ * No handle at all gives `[]`; the emulator answers MissingReceiptHandle.
+ */
+export function parseReceiptHandles(xml: string): string[] {
+  const handles: string[] = [];
+  for (const child of childElements(readRoot(xml, 'ReceiptHandles'))) {
+    if (child.name === 'ReceiptHandle') handles.push(leafText(child));
+  }
+  return handles;
+}
+
+// ------------------------------------------------------- ack partial failure <Errors> (§4.6)
+
+/** Exactly the three children per item, as Python requires. */
+export function buildAckErrors(items: AckErrorItem[]): string {
+  let out = open('Errors');
+  for (const item of items) {
+    out +=
+      '<Error>' +
+      leaf('ErrorCode', item.code) +
+      leaf('ErrorMessage', item.message) +
+      leaf('ReceiptHandle', item.receiptHandle) +
+      '</Error>';
+  }
+  return out + '</Errors>';
+}
+
+// ------------------------------------------------------------------- error <Error> (§4.7)
+
+/** All four children, always (Python checks they exist). */
+export function buildError(d: ErrorDoc): string {
+  return (
+    open('Error') +
+    leaf('Code', d.code) +
+    leaf('Message', d.message) +
+    leaf('RequestId', d.requestId) +
+    leaf('HostId', d.hostId) +
+    '</Error>'
+  );
+}
+
+const ERROR_LEAVES = ['Code', 'Message', 'RequestId', 'HostId'];
+const ACK_ERROR_LEAVES = ['ErrorCode', 'ErrorMessage', 'ReceiptHandle'];
+
+/**
+ * Parses a 4xx/5xx body: a single `<Error>` or an ack `<Errors>` list. `Code` (resp. `ErrorCode` and
+ * `ReceiptHandle`) are required; the other children default to `''` so that a slightly different
+ * server still yields a usable error. Any other root is MalformedXML.
+ */
+export function parseErrorResponse(xml: string): ErrorResponseDoc {
+  const root = readRoot(xml, 'Error', 'Errors');
+  if (root.name === 'Error') {
+    const values = readLeaves(root, ERROR_LEAVES);
+    return {
+      kind: 'error',
+      error: {
+        code: nonEmpty(values, 'Code'),
+        message: values.get('Message') ?? '',
+        requestId: values.get('RequestId') ?? '',
+        hostId: values.get('HostId') ?? '',
+      },
+    };
+  }
+  const items: AckErrorItem[] = [];
+  for (const child of childElements(root)) {
+    if (child.name !== 'Error') continue;
+    const values = readLeaves(child, ACK_ERROR_LEAVES);
+    items.push({
+      code: nonEmpty(values, 'ErrorCode'),
+      message: values.get('ErrorMessage') ?? '',
+      receiptHandle: required(values, 'ReceiptHandle'),
+    });
+  }
+  return { kind: 'errors', items };
+}
+
+function nonEmpty(values: Map<string, string>, name: string): string {
+  const value = required(values, name);
+  if (value.length === 0) throw schemaViolation(name, `<${name}> is empty`);
+  return value;
+}
