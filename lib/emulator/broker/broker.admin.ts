@@ -1,0 +1,202 @@
+/** Read-only views and reset for the admin API. Scans are fine here: this is not the hot path. */
+import type {
+  EmulatorGroupStats,
+  EmulatorMessageView,
+  EmulatorTopicStats,
+} from '../emulator.types.js';
+import type { DeadLetter, Message, Subscription, Topic } from './broker.state.js';
+
+/** The broker internals the admin reads (implemented by Broker). */
+export interface AdminSource {
+  readonly topics: Map<string, Topic>;
+  readonly groups: Map<string, { ns: string; id: string; deadLetters: DeadLetter[] }>;
+  clockNow(): number;
+  resetAll(): void;
+}
+
+export interface PeekQuery {
+  topic: string;
+  instanceId?: string;
+  group?: string;
+  state?: string;
+  limit?: number;
+}
+
+const DEFAULT_PEEK_LIMIT = 100;
+
+export class BrokerAdmin {
+  constructor(private readonly broker: AdminSource) {}
+
+  topics(): EmulatorTopicStats[] {
+    const out: EmulatorTopicStats[] = [];
+    for (const t of this.broker.topics.values()) {
+      let delayed = 0;
+      let half = 0;
+      for (const m of t.messages.values()) {
+        if (m.state === 'half') half++;
+        else if (m.delayed) delayed++;
+      }
+      out.push({
+        instanceId: t.ns,
+        topic: t.name,
+        type: t.type ?? 'any',
+        messages: t.messages.size,
+        delayed,
+        half,
+      });
+    }
+    return out;
+  }
+
+  groups(): EmulatorGroupStats[] {
+    const out: EmulatorGroupStats[] = [];
+    for (const t of this.broker.topics.values()) {
+      for (const sub of t.subs.values()) {
+        let ready = 0;
+        let inflight = 0;
+        let delayed = 0;
+        for (const m of t.messages.values()) {
+          if (m.state !== 'live') continue;
+          if (m.delayed) {
+            delayed++;
+            continue;
+          }
+          const sm = sub.states.get(m.id);
+          if (sm === undefined) ready++;
+          else if (sm.done) continue;
+          else if (sm.delivery !== undefined) inflight++;
+          else ready++;
+        }
+        let deadLetter = 0;
+        for (const dl of sub.group.deadLetters) if (dl.topic === t.name) deadLetter++;
+        out.push({
+          instanceId: t.ns,
+          topic: t.name,
+          group: sub.group.id,
+          ready,
+          inflight,
+          delayed,
+          deadLetter,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Looks at messages without changing anything (no delivery, no counter, no handle). */
+  peek(q: PeekQuery): EmulatorMessageView[] {
+    const limit = q.limit ?? DEFAULT_PEEK_LIMIT;
+    const ns = q.instanceId ?? '';
+    const out: EmulatorMessageView[] = [];
+    const t = this.findTopic(ns, q.topic);
+    if (t === undefined) return out;
+    const add = (v: EmulatorMessageView): boolean => {
+      if (q.state === undefined || q.state === v.state) out.push(v);
+      return out.length < limit;
+    };
+    const subs: Subscription[] =
+      q.group === undefined
+        ? [...t.subs.values()]
+        : t.subs.has(q.group)
+          ? [t.subs.get(q.group)!]
+          : [];
+    for (const m of t.messages.values()) {
+      if (m.state === 'half') {
+        if (q.group !== undefined) continue;
+        const d = m.halfDelivery;
+        const v = view(m, 'half', undefined, m.halfChecks);
+        v.nextConsumeTime = d !== undefined ? d.nextConsumeTime : m.immunityUntil;
+        if (!add(v)) return out;
+        continue;
+      }
+      if (m.delayed) {
+        const v = view(m, 'delayed', q.group, 0);
+        v.nextConsumeTime = m.visibleAt;
+        if (!add(v)) return out;
+        continue;
+      }
+      if (subs.length === 0 && q.group === undefined) {
+        if (!add(view(m, 'ready', undefined, 0))) return out;
+        continue;
+      }
+      for (const sub of subs) {
+        const sm = sub.states.get(m.id);
+        if (sm?.done === true) continue;
+        const inflight = sm?.delivery !== undefined;
+        const v = view(m, inflight ? 'inflight' : 'ready', sub.group.id, sm?.consumedTimes ?? 0);
+        if (inflight) v.nextConsumeTime = sm.delivery!.nextConsumeTime;
+        if (!add(v)) return out;
+      }
+    }
+    for (const g of this.broker.groups.values()) {
+      if (g.ns !== ns || (q.group !== undefined && g.id !== q.group)) continue;
+      for (const dl of g.deadLetters) {
+        if (dl.topic === q.topic && !add(deadView(dl, g.id))) return out;
+      }
+    }
+    return out;
+  }
+
+  deadLetters(q: { topic: string; group: string; instanceId?: string }): EmulatorMessageView[] {
+    const ns = q.instanceId ?? '';
+    const out: EmulatorMessageView[] = [];
+    for (const g of this.broker.groups.values()) {
+      if (g.ns !== ns || g.id !== q.group) continue;
+      for (const dl of g.deadLetters) if (dl.topic === q.topic) out.push(deadView(dl, g.id));
+    }
+    return out;
+  }
+
+  /** Drops every message, delivery, half message and dead letter; resources and waiters stay. */
+  reset(): void {
+    this.broker.resetAll();
+  }
+
+  private findTopic(ns: string, name: string): Topic | undefined {
+    for (const t of this.broker.topics.values()) if (t.ns === ns && t.name === name) return t;
+    return undefined;
+  }
+}
+
+function view(
+  m: Message,
+  state: string,
+  group: string | undefined,
+  consumedTimes: number,
+): EmulatorMessageView {
+  const v: EmulatorMessageView = {
+    messageId: m.id,
+    body: m.body,
+    properties: parseProps(m.props),
+    publishTime: m.publishTime,
+    state,
+    consumedTimes,
+  };
+  if (m.tag !== undefined) v.tag = m.tag;
+  if (group !== undefined) v.group = group;
+  return v;
+}
+
+function deadView(dl: DeadLetter, group: string): EmulatorMessageView {
+  const v: EmulatorMessageView = {
+    messageId: dl.id,
+    body: dl.body,
+    properties: parseProps(dl.props),
+    publishTime: dl.publishTime,
+    state: 'deadletter',
+    group,
+    consumedTimes: dl.consumedTimes,
+  };
+  if (dl.tag !== undefined) v.tag = dl.tag;
+  return v;
+}
+
+function parseProps(raw: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (raw === undefined) return out;
+  for (const pair of raw.split('|')) {
+    const i = pair.indexOf(':');
+    if (i > 0) out[pair.slice(0, i)] = pair.slice(i + 1);
+  }
+  return out;
+}

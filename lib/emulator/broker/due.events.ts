@@ -1,0 +1,104 @@
+/**
+ * Everything the broker must do at a future instant, in one min-heap, with ONE clock.schedule armed
+ * for the earliest entry. Entries are never removed early: a handler ignores an entry that no longer
+ * applies (the delivery was acked, the half message resolved…), which keeps acks O(1).
+ */
+import type { Clock } from '../clock/clock.js';
+import { MinHeap } from './min-heap.js';
+import type { Delivery, Message } from './broker.state.js';
+
+export type DueEvent =
+  | { kind: 'expire'; delivery: Delivery }
+  | { kind: 'timer'; msg: Message }
+  | { kind: 'immunity'; msg: Message }
+  | { kind: 'halfMaxAge'; msg: Message }
+  | { kind: 'retain'; msg: Message };
+
+export interface DueHandlers {
+  onExpire(d: Delivery): void;
+  onTimer(m: Message): void;
+  onImmunity(m: Message): void;
+  onHalfMaxAge(m: Message): void;
+  onRetain(m: Message, at: number): void;
+}
+
+export class DueEvents {
+  private readonly heap = new MinHeap<DueEvent>();
+  private armedAt: number | undefined;
+  private cancel: (() => void) | undefined;
+  private running = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly handlers: DueHandlers,
+  ) {}
+
+  get size(): number {
+    return this.heap.size;
+  }
+
+  push(at: number, e: DueEvent): void {
+    this.heap.push(at, e);
+    if (!this.running && (this.armedAt === undefined || at < this.armedAt)) this.arm();
+  }
+
+  /** Fires every entry due at or before now, oldest first, then re-arms for the next one. */
+  runDue(): void {
+    if (this.running) return;
+    this.running = true;
+    try {
+      const now = this.clock.now();
+      for (;;) {
+        const at = this.heap.peekKey();
+        if (at === undefined || at > now) break;
+        const e = this.heap.pop()!;
+        switch (e.kind) {
+          case 'expire':
+            this.handlers.onExpire(e.delivery);
+            break;
+          case 'timer':
+            this.handlers.onTimer(e.msg);
+            break;
+          case 'immunity':
+            this.handlers.onImmunity(e.msg);
+            break;
+          case 'halfMaxAge':
+            this.handlers.onHalfMaxAge(e.msg);
+            break;
+          case 'retain':
+            this.handlers.onRetain(e.msg, now);
+            break;
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+    this.arm();
+  }
+
+  clear(): void {
+    this.heap.clear();
+    this.disarm();
+  }
+
+  private arm(): void {
+    const at = this.heap.peekKey();
+    if (at === this.armedAt) return;
+    this.disarm();
+    if (at === undefined) return;
+    this.armedAt = at;
+    this.cancel = this.clock.schedule(at, this.fire);
+  }
+
+  private disarm(): void {
+    this.cancel?.();
+    this.cancel = undefined;
+    this.armedAt = undefined;
+  }
+
+  private readonly fire = (): void => {
+    this.cancel = undefined;
+    this.armedAt = undefined;
+    this.runDue();
+  };
+}
