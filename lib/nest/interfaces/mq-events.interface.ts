@@ -24,7 +24,12 @@ export type MQEvent =
   | (MQEventBase & { type: 'consumer.recovered' })
   | (MQEventBase & { type: 'poll.error'; error: Error; retryInMs: number })
   | (MQMessageEventBase & { type: 'message.received' })
-  | (MQMessageEventBase & { type: 'message.succeeded'; durationMs: number })
+  | (MQMessageEventBase & {
+      type: 'message.succeeded';
+      durationMs: number;
+      /** Transaction checks only: what the checker answered (commit/rollback were accepted). */
+      decision?: 'commit' | 'rollback' | 'unknown';
+    })
   | (MQMessageEventBase & { type: 'message.failed'; error: unknown; durationMs: number })
   | (MQMessageEventBase & { type: 'message.exhausted' })
   | (MQMessageEventBase & { type: 'message.acked' })

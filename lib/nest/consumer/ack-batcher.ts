@@ -1,0 +1,169 @@
+/**
+ * Collects the receipt handles of successful deliveries and acks them in batches of up to 16.
+ *
+ * Batching is adaptive: when no ack request is in flight, what is queued goes out on the next turn
+ * of the event loop (so completions of the same turn share one request and an idle consumer acks
+ * each message at once); while a request is in flight, new handles wait and go out together when it
+ * returns. Acks never throw: every outcome becomes a `message.acked` / `message.ack-failed` event.
+ */
+import type { LoggerService } from '@nestjs/common';
+import type { MQAckResult, MQReceivedMessage } from '../../client/client.types.js';
+import { MQServiceError } from '../../client/client.errors.js';
+import { withTransientRetry, type TransientRetryPolicy } from './transient-retry.js';
+import type { RunnerClient } from './runner-status.js';
+
+/** The protocol's limit of handles per ack request (PROTOCOL.md §7.3). */
+const MAX_HANDLES_PER_ACK = 16;
+
+export interface AckBatcherOptions {
+  consumer: string;
+  topic: string;
+  group: string;
+  client: RunnerClient;
+  logger: LoggerService;
+  instanceId?: string;
+  onAcked(message: MQReceivedMessage): void;
+  onFailed(message: MQReceivedMessage, code: string, error: string): void;
+  /** Retries of a batch after a retryable transport/server error (default 3). */
+  retries?: number;
+  /** First retry delay; doubles each time, with jitter (default 100 ms). */
+  retryDelayMs?: number;
+  random?: () => number;
+}
+
+export class AckBatcher {
+  private queue: MQReceivedMessage[] = [];
+  private inFlight = 0;
+  private draining: Promise<void> | undefined;
+  private scheduled = false;
+  private readonly retryPolicy: TransientRetryPolicy;
+  private readonly callOptions: { instanceId?: string };
+  private readonly kick = (): void => {
+    this.scheduled = false;
+    if (this.draining === undefined) this.draining = this.drain();
+  };
+
+  constructor(private readonly options: AckBatcherOptions) {
+    this.retryPolicy = {
+      retries: options.retries ?? 3,
+      initialDelayMs: options.retryDelayMs ?? 100,
+      random: options.random ?? Math.random,
+    };
+    this.callOptions = options.instanceId === undefined ? {} : { instanceId: options.instanceId };
+  }
+
+  /** Handles queued or being acked right now. */
+  get pending(): number {
+    return this.queue.length + this.inFlight;
+  }
+
+  add(message: MQReceivedMessage): void {
+    this.queue.push(message);
+    if (this.draining === undefined && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.kick);
+    }
+  }
+
+  /** Resolves when everything queued so far has been acked or reported failed. Never rejects. */
+  flush(): Promise<void> {
+    if (this.draining === undefined && this.queue.length > 0) this.draining = this.drain();
+    return this.draining ?? Promise.resolve();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        this.inFlight = batch.length;
+        if (batch.length <= MAX_HANDLES_PER_ACK) {
+          await this.send(batch);
+        } else {
+          // More than one request's worth piled up behind a slow ack: send the chunks in parallel.
+          const sends: Promise<void>[] = [];
+          for (let i = 0; i < batch.length; i += MAX_HANDLES_PER_ACK) {
+            sends.push(this.send(batch.slice(i, i + MAX_HANDLES_PER_ACK)));
+          }
+          await Promise.all(sends);
+        }
+        this.inFlight = 0;
+      }
+    } finally {
+      this.inFlight = 0;
+      this.draining = undefined;
+    }
+  }
+
+  /** Acks one batch (≤ 16); retries retryable failures while the handles can still be valid. */
+  private async send(batch: MQReceivedMessage[]): Promise<void> {
+    const handles = new Array<string>(batch.length);
+    let expiresAt = Infinity;
+    for (let i = 0; i < batch.length; i++) {
+      const message = batch[i]!;
+      handles[i] = message.receiptHandle;
+      if (message.nextConsumeTime < expiresAt) expiresAt = message.nextConsumeTime;
+    }
+    let result: MQAckResult;
+    try {
+      result = await withTransientRetry(
+        () =>
+          this.options.client.ack(
+            this.options.topic,
+            this.options.group,
+            handles,
+            this.callOptions,
+          ),
+        this.retryPolicy,
+        expiresAt,
+      );
+    } catch (error) {
+      this.reportBatchFailure(batch, error);
+      return;
+    }
+    this.report(batch, result);
+  }
+
+  private report(batch: MQReceivedMessage[], result: MQAckResult): void {
+    const failed = result.failed;
+    if (failed.length === 0) {
+      for (let i = 0; i < batch.length; i++) this.options.onAcked(batch[i]!);
+      return;
+    }
+    const failures = new Map<string, { code: string; message: string }>();
+    for (const failure of failed) failures.set(failure.receiptHandle, failure);
+    for (let i = 0; i < batch.length; i++) {
+      const message = batch[i]!;
+      const failure = failures.get(message.receiptHandle);
+      if (failure === undefined) {
+        this.options.onAcked(message);
+        continue;
+      }
+      this.options.logger.warn(
+        `MQ consumer ${this.options.consumer}: ack of message ${message.messageId} (attempt ${message.consumedTimes}) on ${this.options.topic} @ ${this.options.group} failed with ${failure.code}` +
+          (failure.code === 'MessageNotExist' || failure.code === 'ReceiptHandleError'
+            ? ': the receipt handle expired because the handler outlived the invisibility window; a duplicate delivery will come'
+            : `: ${failure.message}`),
+        'MQConsumer',
+      );
+      this.options.onFailed(message, failure.code, failure.message);
+    }
+  }
+
+  private reportBatchFailure(batch: MQReceivedMessage[], error: unknown): void {
+    const code =
+      error instanceof MQServiceError
+        ? error.code
+        : error instanceof Error
+          ? error.name
+          : 'UnknownError';
+    const text = error instanceof Error ? error.message : String(error);
+    let ids = '';
+    for (let i = 0; i < batch.length; i++) ids += (i === 0 ? '' : ', ') + batch[i]!.messageId;
+    this.options.logger.warn(
+      `MQ consumer ${this.options.consumer}: ack of ${batch.length} message(s) on ${this.options.topic} @ ${this.options.group} failed (${code}: ${text}); they will be delivered again: ${ids}`,
+      'MQConsumer',
+    );
+    for (let i = 0; i < batch.length; i++) this.options.onFailed(batch[i]!, code, text);
+  }
+}

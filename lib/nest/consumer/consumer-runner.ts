@@ -1,0 +1,116 @@
+/**
+ * Runs one `@MQConsumer`: the long-poll loop (PollLoop), each message through the dispatcher
+ * (MessageDelivery), orderly scheduling per sharding key, and batched acks (AckBatcher).
+ */
+import type { MQConsumeOptions, MQReceivedMessage } from '../../client/client.types.js';
+import { AckBatcher } from './ack-batcher.js';
+import type { ResolvedConsumerOptions } from './consumer.contract.js';
+import { MessageDelivery } from './message-delivery.js';
+import { OrderlyScheduler } from './orderly-scheduler.js';
+import { PollLoop } from './poll-loop.js';
+import type { RunnerClient, RunnerDeps } from './runner-status.js';
+
+export class ConsumerRunner extends PollLoop {
+  readonly options: ResolvedConsumerOptions;
+  private readonly client: RunnerClient;
+  private readonly acks: AckBatcher;
+  private readonly delivery: MessageDelivery;
+  private readonly orderly: OrderlyScheduler | undefined;
+  private readonly tag: string[] | undefined;
+  private readonly instanceId: string | undefined;
+
+  constructor(options: ResolvedConsumerOptions, deps: RunnerDeps) {
+    super(
+      {
+        name: options.name,
+        topic: options.topic,
+        group: options.group,
+        batchSize: options.batchSize,
+        waitSeconds: options.waitSeconds,
+        concurrency: options.concurrency,
+      },
+      deps,
+    );
+    const { maxAttempts, handlerTimeoutMs } = options;
+    if (maxAttempts !== undefined && (!Number.isInteger(maxAttempts) || maxAttempts < 1)) {
+      throw new RangeError(
+        `MQ consumer ${options.name}: maxAttempts must be an integer >= 1, got ${maxAttempts}`,
+      );
+    }
+    if (typeof handlerTimeoutMs !== 'number' || Number.isNaN(handlerTimeoutMs)) {
+      throw new RangeError(
+        `MQ consumer ${options.name}: handlerTimeoutMs must be a number, got ${String(handlerTimeoutMs)}`,
+      );
+    }
+    this.options = options;
+    this.client = deps.client;
+    this.instanceId = deps.instanceId;
+    this.tag = options.tags !== undefined && options.tags.length > 0 ? options.tags : undefined;
+    const events = this.events;
+    this.acks = new AckBatcher({
+      consumer: options.name,
+      topic: options.topic,
+      group: options.group,
+      client: deps.client,
+      logger: deps.logger,
+      instanceId: deps.instanceId,
+      random: deps.random,
+      onAcked: (message) => events.acked(message),
+      onFailed: (message, code, error) => events.ackFailed(message, code, error),
+    });
+    this.delivery = new MessageDelivery({
+      consumer: options.name,
+      topic: options.topic,
+      group: options.group,
+      handlerTimeoutMs,
+      maxAttempts,
+      dispatch: deps.dispatch,
+      onExhausted: deps.onExhausted,
+      slots: this.slots,
+      acks: this.acks,
+      events,
+      logger: deps.logger,
+    });
+    this.orderly = options.orderly
+      ? new OrderlyScheduler(
+          options.name,
+          this.delivery,
+          this.slots,
+          () => this.isStopping,
+          deps.logger,
+        )
+      : undefined;
+  }
+
+  /** Acks queued or in flight. */
+  get pendingAcks(): number {
+    return this.acks.pending;
+  }
+
+  protected poll(max: number, signal: AbortSignal): Promise<MQReceivedMessage[]> {
+    const { topic, group, waitSeconds } = this.options;
+    const request: MQConsumeOptions = { numOfMessages: max, waitSeconds, signal };
+    if (this.tag !== undefined) request.tag = this.tag;
+    if (this.instanceId !== undefined) request.instanceId = this.instanceId;
+    return this.orderly === undefined
+      ? this.client.consume(topic, group, request)
+      : this.client.consumeOrderly(topic, group, request);
+  }
+
+  protected handle(messages: MQReceivedMessage[]): void {
+    if (this.orderly !== undefined) {
+      this.orderly.schedule(messages);
+      return;
+    }
+    // Each message goes into its own slot at once; the loop polls again without awaiting them.
+    for (let i = 0; i < messages.length; i++) void this.delivery.run(messages[i]!);
+  }
+
+  protected abandonRunning(drainTimeoutMs: number): void {
+    this.delivery.abandonRunning(drainTimeoutMs);
+  }
+
+  protected flushPending(): Promise<void> {
+    return this.acks.flush();
+  }
+}

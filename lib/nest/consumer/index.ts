@@ -1,0 +1,23 @@
+/** Consumer runtime of the Nest module: poll loops, slots, acks, orderly scheduling, drain. */
+export type {
+  DispatchOutcome,
+  ExhaustedHandler,
+  MessageDispatcher,
+  ResolvedConsumerOptions,
+} from './consumer.contract.js';
+export { ConsumerRunner } from './consumer-runner.js';
+export {
+  TransactionCheckRunner,
+  type TransactionCheckDecision,
+  type TransactionCheckDeps,
+  type TransactionCheckOptions,
+  type TransactionChecker,
+} from './transaction-check-runner.js';
+export type {
+  PollLoopDeps,
+  RunnerClient,
+  RunnerDeps,
+  RunnerEventSink,
+  RunnerStatus,
+} from './runner-status.js';
+export { MQDrainTimeoutError, MQHandlerTimeoutError } from './runtime.errors.js';

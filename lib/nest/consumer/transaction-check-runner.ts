@@ -1,0 +1,216 @@
+/**
+ * Answers the broker's transaction checks (trans=pop): polls undecided half messages of a
+ * transactional topic once their check immunity passed, asks the application's checker, and
+ * commits or rolls back. 'unknown', a throw or a timeout leave the message alone: the broker checks
+ * it again about every 10 s (for up to 24 h).
+ */
+import type {
+  MQAckResult,
+  MQConsumeOptions,
+  MQReceivedMessage,
+} from '../../client/client.types.js';
+import { MQServiceError } from '../../client/client.errors.js';
+import {
+  ActiveDelivery,
+  DELIVERY_DONE,
+  DELIVERY_RUNNING,
+  DELIVERY_TIMED_OUT,
+  DeliveryTracker,
+  type DeliveryTimeoutOwner,
+} from './delivery-tracker.js';
+import { PollLoop } from './poll-loop.js';
+import type { PollLoopDeps, RunnerClient } from './runner-status.js';
+import type { CheckDecision } from './runner-events.js';
+import { MQDrainTimeoutError, MQHandlerTimeoutError } from './runtime.errors.js';
+import { withTransientRetry, type TransientRetryPolicy } from './transient-retry.js';
+
+const LOG_CONTEXT = 'MQTransactionChecker';
+
+export type TransactionCheckDecision = CheckDecision;
+
+export interface TransactionCheckOptions {
+  /** Stable name for events and logs, e.g. `Class.method`. */
+  name: string;
+  /** The transactional topic. */
+  topic: string;
+  /** The transaction producer's group. */
+  group: string;
+  batchSize: number;
+  waitSeconds: number;
+  concurrency: number;
+  /**
+   * Abort the checker's signal and leave the message after this (default 8 000 ms: a check's
+   * handle is valid for only about 10 s, so a later answer could not be delivered anyway).
+   * <= 0 or non-finite: no timeout.
+   */
+  checkTimeoutMs?: number;
+}
+
+export type TransactionChecker = (
+  message: MQReceivedMessage,
+  signal: AbortSignal,
+) => Promise<TransactionCheckDecision>;
+
+export interface TransactionCheckDeps extends PollLoopDeps {
+  check: TransactionChecker;
+}
+
+export class TransactionCheckRunner extends PollLoop implements DeliveryTimeoutOwner {
+  readonly options: TransactionCheckOptions;
+  private readonly client: RunnerClient;
+  private readonly check: TransactionChecker;
+  private readonly tracker = new DeliveryTracker();
+  private readonly timeoutMs: number;
+  private readonly callOptions: { instanceId?: string };
+  private readonly retryPolicy: TransientRetryPolicy;
+
+  constructor(options: TransactionCheckOptions, deps: TransactionCheckDeps) {
+    super(options, deps);
+    if (typeof deps.check !== 'function') {
+      throw new TypeError(`MQ transaction checker ${options.name}: deps.check must be a function`);
+    }
+    this.options = options;
+    this.client = deps.client;
+    this.check = deps.check;
+    const timeout = options.checkTimeoutMs ?? 8_000;
+    this.timeoutMs = Number.isFinite(timeout) && timeout > 0 ? timeout : 0;
+    this.callOptions = deps.instanceId === undefined ? {} : { instanceId: deps.instanceId };
+    this.retryPolicy = { retries: 2, initialDelayMs: 100, random: deps.random ?? Math.random };
+  }
+
+  protected poll(max: number, signal: AbortSignal): Promise<MQReceivedMessage[]> {
+    const request: MQConsumeOptions = {
+      numOfMessages: max,
+      waitSeconds: this.options.waitSeconds,
+      signal,
+    };
+    if (this.callOptions.instanceId !== undefined) request.instanceId = this.callOptions.instanceId;
+    return this.client.consumeHalf(this.options.topic, this.options.group, request);
+  }
+
+  protected handle(messages: MQReceivedMessage[]): void {
+    for (let i = 0; i < messages.length; i++) void this.runCheck(messages[i]!);
+  }
+
+  protected abandonRunning(drainTimeoutMs: number): void {
+    const abandoned = this.tracker.abandonAll(
+      (delivery) => new MQDrainTimeoutError(delivery.message.messageId, drainTimeoutMs),
+    );
+    for (const delivery of abandoned) {
+      this.events.failed(
+        delivery.message,
+        delivery.controller.signal.reason,
+        Date.now() - delivery.startedAt,
+      );
+    }
+  }
+
+  protected flushPending(): Promise<void> {
+    // Commits and rollbacks run inside the check's slot, so the drain already waited for them.
+    return Promise.resolve();
+  }
+
+  onDeliveryTimeout(delivery: ActiveDelivery): void {
+    const message = delivery.message;
+    const error = new MQHandlerTimeoutError(message.messageId, this.timeoutMs);
+    delivery.state = DELIVERY_TIMED_OUT;
+    delivery.controller.abort(error);
+    this.logger.warn(
+      `MQ transaction checker ${this.options.name}: check of half message ${message.messageId} on ${this.options.topic} timed out after ${this.timeoutMs} ms; left for the next check`,
+      LOG_CONTEXT,
+    );
+    this.events.failed(message, error, Date.now() - delivery.startedAt);
+  }
+
+  private async runCheck(message: MQReceivedMessage): Promise<void> {
+    const delivery = new ActiveDelivery(message, this);
+    this.tracker.add(delivery);
+    try {
+      this.events.received(message);
+      if (this.timeoutMs > 0) delivery.armTimeout(this.timeoutMs);
+      let decision: TransactionCheckDecision;
+      try {
+        decision = await this.check(message, delivery.controller.signal);
+      } catch (error) {
+        delivery.disarmTimeout();
+        if (delivery.state !== DELIVERY_RUNNING) return;
+        delivery.state = DELIVERY_DONE;
+        this.logger.warn(
+          `MQ transaction checker ${this.options.name}: check of half message ${message.messageId} (check ${message.consumedTimes}) on ${this.options.topic} threw; left for the next check: ${error instanceof Error ? error.message : String(error)}`,
+          LOG_CONTEXT,
+        );
+        this.events.failed(message, error, Date.now() - delivery.startedAt);
+        return;
+      }
+      delivery.disarmTimeout();
+      // Timed out or abandoned: already reported; the broker will ask again.
+      if (delivery.state !== DELIVERY_RUNNING) return;
+      delivery.state = DELIVERY_DONE;
+      if (decision === 'commit' || decision === 'rollback') {
+        await this.resolve(delivery, decision);
+        return;
+      }
+      if (decision !== 'unknown') {
+        this.logger.warn(
+          `MQ transaction checker ${this.options.name}: check of half message ${message.messageId} answered ${String(decision)}, expected 'commit', 'rollback' or 'unknown'; treated as unknown`,
+          LOG_CONTEXT,
+        );
+      }
+      this.events.succeeded(message, Date.now() - delivery.startedAt, 'unknown');
+    } catch (error) {
+      this.logger.error(
+        `MQ transaction checker ${this.options.name}: internal error on half message ${message.messageId}: ${String(error)}`,
+        error instanceof Error ? error.stack : undefined,
+        LOG_CONTEXT,
+      );
+    } finally {
+      delivery.disarmTimeout();
+      this.tracker.delete(delivery);
+      this.slots.release();
+    }
+  }
+
+  private async resolve(delivery: ActiveDelivery, decision: 'commit' | 'rollback'): Promise<void> {
+    const message = delivery.message;
+    const { topic, group } = this.options;
+    let result: MQAckResult;
+    try {
+      result = await withTransientRetry(
+        () =>
+          decision === 'commit'
+            ? this.client.commit(topic, group, message.receiptHandle, this.callOptions)
+            : this.client.rollback(topic, group, message.receiptHandle, this.callOptions),
+        this.retryPolicy,
+        message.nextConsumeTime,
+      );
+    } catch (error) {
+      const code = error instanceof MQServiceError ? error.code : asName(error);
+      const text = error instanceof Error ? error.message : String(error);
+      this.reportResolveFailure(message, decision, code, text);
+      return;
+    }
+    const failure = result.failed[0];
+    if (failure !== undefined) {
+      this.reportResolveFailure(message, decision, failure.code, failure.message);
+      return;
+    }
+    this.events.succeeded(message, Date.now() - delivery.startedAt, decision);
+  }
+
+  private reportResolveFailure(
+    message: MQReceivedMessage,
+    decision: 'commit' | 'rollback',
+    code: string,
+    text: string,
+  ): void {
+    this.logger.warn(
+      `MQ transaction checker ${this.options.name}: ${decision} of half message ${message.messageId} on ${this.options.topic} failed (${code}: ${text}); the broker will check it again`,
+      LOG_CONTEXT,
+    );
+    this.events.ackFailed(message, code, text);
+  }
+}
+
+function asName(error: unknown): string {
+  return error instanceof Error ? error.name : 'UnknownError';
+}
