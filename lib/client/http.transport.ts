@@ -173,6 +173,10 @@ export function send(pool: Pool, req: TransportRequest): Promise<RawResponse> {
         body: req.body,
         headersTimeout: req.timeoutMs,
         bodyTimeout: req.timeoutMs,
+        // undici closes the socket after a DELETE with a body (RFC 7231 leaves such bodies
+        // undefined), which would cost a TCP handshake per ack. The MQ service expects these
+        // bodies on kept-alive connections (PROTOCOL.md §1.6), so keep the socket.
+        reset: req.method === 'DELETE' ? false : undefined,
       },
       handler,
     );
