@@ -1,1 +1,19 @@
-export {};
+/** Public entry of the emulator (subpath `nestjs-aliyun-mq/emulator`). */
+export { startEmulator } from './emulator.js';
+export { DEV_CREDENTIALS } from './config/emulator.defaults.js';
+export { EmulatorOptionsError } from './config/emulator-options.validate.js';
+export { EmulatorAdminError } from './admin/emulator-admin.js';
+export { RealClock, VirtualClock } from './clock/clock.js';
+export type { Clock } from './clock/clock.js';
+export type {
+  EmulatorAdmin,
+  EmulatorCredential,
+  EmulatorGroupDeclaration,
+  EmulatorGroupStats,
+  EmulatorMessageView,
+  EmulatorOptions,
+  EmulatorTimings,
+  EmulatorTopicDeclaration,
+  EmulatorTopicStats,
+  RunningEmulator,
+} from './emulator.types.js';

@@ -1,0 +1,54 @@
+import { DEV_CREDENTIALS } from '../config/emulator.defaults.js';
+import type { EmulatorOptions, RunningEmulator } from '../emulator.types.js';
+
+/**
+ * The start-up banner: says plainly that this is an emulator, where it listens and how to point an
+ * app at it. The development secret is public and printed; a configured secret never is.
+ */
+export function formatBanner(
+  version: string,
+  running: RunningEmulator,
+  options: EmulatorOptions,
+): string {
+  const { endpoint, instanceId, credentials } = running;
+  const devSecret = credentials.accessKeySecret === DEV_CREDENTIALS.accessKeySecret;
+  const secretShown = devSecret ? credentials.accessKeySecret : '<your configured secret>';
+  const storage =
+    options.dataDir !== undefined ? `durable log in ${options.dataDir}` : 'memory only';
+  const topics =
+    options.autoCreate === false ? 'only declared ones (strict)' : 'created on first use';
+  const lines = [
+    `aliyun-mq-emulator ${version}`,
+    'EMULATOR of Alibaba Cloud MQ for RocketMQ (HTTP protocol) for development and tests.',
+    'It is NOT the cloud service. Do not use real credentials with it.',
+    '',
+    `  Endpoint       ${endpoint}`,
+    `  Instance id    ${instanceId === '' ? '(default instance, no namespace)' : instanceId}`,
+    `  AccessKeyId    ${credentials.accessKeyId}`,
+    devSecret
+      ? `  AccessKeySecret ${credentials.accessKeySecret}  (public development credential)`
+      : '  AccessKeySecret (configured; not shown)',
+    `  Auth           ${options.auth === 'off' ? 'off (nothing checked)' : 'strict (signature, Date, Content-MD5)'}`,
+    `  Clock          ${options.clock === 'virtual' ? 'virtual (moves via POST /_emulator/clock)' : 'real'}`,
+    `  Storage        ${storage}`,
+    `  Topics/groups  ${topics}`,
+    `  Admin API      ${endpoint}/_emulator/health`,
+    '',
+    `export MQ_ENDPOINT=${endpoint}`,
+    `export MQ_ACCESS_KEY_ID=${credentials.accessKeyId}`,
+    `export MQ_ACCESS_KEY_SECRET=${shellWord(secretShown)}`,
+    `export MQ_INSTANCE_ID=${instanceId}`,
+    '',
+    'Press Ctrl+C to stop.',
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** The one line printed with --quiet. */
+export function formatQuietLine(running: RunningEmulator): string {
+  return `aliyun-mq-emulator (EMULATOR, not the cloud service) listening on ${running.endpoint}\n`;
+}
+
+function shellWord(value: string): string {
+  return /^[A-Za-z0-9_.\-/:@]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+}

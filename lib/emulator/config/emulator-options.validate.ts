@@ -1,0 +1,284 @@
+import type {
+  EmulatorCredential,
+  EmulatorGroupDeclaration,
+  EmulatorOptions,
+  EmulatorTimings,
+  EmulatorTopicDeclaration,
+} from '../emulator.types.js';
+import { MQ_LIMITS } from '../../protocol/index.js';
+import {
+  DEFAULT_HOST,
+  DEFAULT_INSTANCE_ID,
+  DEFAULT_TIMINGS,
+  DEV_CREDENTIALS,
+} from './emulator.defaults.js';
+
+/** A bad emulator option; `option` is its path, e.g. `timings.maxRetries` or `topics[2].type`. */
+export class EmulatorOptionsError extends Error {
+  constructor(
+    readonly option: string,
+    problem: string,
+  ) {
+    super(`Invalid emulator option "${option}": ${problem}`);
+    this.name = 'EmulatorOptionsError';
+  }
+}
+
+/** EmulatorOptions with every default filled in and every value checked. */
+export interface ResolvedEmulatorOptions {
+  port: number;
+  host: string;
+  clock: 'real' | 'virtual';
+  startTime?: number;
+  auth: 'strict' | 'off';
+  credentials: EmulatorCredential[];
+  instanceId: string;
+  autoCreate: boolean;
+  topics: EmulatorTopicDeclaration[];
+  groups: EmulatorGroupDeclaration[];
+  dataDir?: string;
+  timings: EmulatorTimings;
+  logger?: (line: string) => void;
+}
+
+const OPTION_KEYS: ReadonlySet<string> = new Set([
+  'port',
+  'host',
+  'clock',
+  'startTime',
+  'auth',
+  'credentials',
+  'instanceId',
+  'autoCreate',
+  'topics',
+  'groups',
+  'dataDir',
+  'timings',
+  'logger',
+]);
+const TOPIC_TYPES: ReadonlySet<string> = new Set(['normal', 'orderly', 'transactional', 'delay']);
+const MAX_TOPIC_NAME_LENGTH = MQ_LIMITS.maxTopicLength;
+/** Instance ids and group ids travel raw in query strings (PROTOCOL.md §1.3). */
+const ID_CHARS = /^[A-Za-z0-9_-]*$/;
+
+/** Checks every option (clear error naming the option) and fills the defaults. */
+export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedEmulatorOptions {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new EmulatorOptionsError('options', 'expected an object');
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) throw new EmulatorOptionsError(key, 'unknown option');
+  }
+  const o = options as Record<string, unknown>;
+  const clock = oneOf(o.clock, 'clock', ['real', 'virtual'] as const) ?? 'real';
+  const startTime = optionalInteger(o.startTime, 'startTime', 0);
+  if (startTime !== undefined && clock !== 'virtual') {
+    throw new EmulatorOptionsError(
+      'startTime',
+      'only a virtual clock has a start time (set clock: "virtual")',
+    );
+  }
+  const logger = o.logger;
+  if (logger !== undefined && typeof logger !== 'function') {
+    throw new EmulatorOptionsError('logger', 'expected a function (line: string) => void');
+  }
+  const instanceId = optionalString(o.instanceId, 'instanceId', true) ?? DEFAULT_INSTANCE_ID;
+  if (!ID_CHARS.test(instanceId)) {
+    throw new EmulatorOptionsError('instanceId', 'may contain only letters, digits, "_" and "-"');
+  }
+  const dataDir = optionalString(o.dataDir, 'dataDir', false);
+  return {
+    port: optionalInteger(o.port, 'port', 0, 65_535) ?? 0,
+    host: optionalString(o.host, 'host', false) ?? DEFAULT_HOST,
+    clock,
+    ...(startTime !== undefined ? { startTime } : {}),
+    auth: oneOf(o.auth, 'auth', ['strict', 'off'] as const) ?? 'strict',
+    credentials: resolveCredentials(o.credentials),
+    instanceId,
+    autoCreate: optionalBoolean(o.autoCreate, 'autoCreate') ?? true,
+    topics: resolveTopics(o.topics),
+    groups: resolveGroups(o.groups),
+    ...(dataDir !== undefined ? { dataDir } : {}),
+    timings: resolveTimings(o.timings),
+    ...(logger !== undefined ? { logger: logger as (line: string) => void } : {}),
+  };
+}
+
+function resolveCredentials(value: unknown): EmulatorCredential[] {
+  if (value === undefined) return [{ ...DEV_CREDENTIALS }];
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new EmulatorOptionsError(
+      'credentials',
+      'expected a non-empty array of { accessKeyId, accessKeySecret }',
+    );
+  }
+  const seen = new Set<string>();
+  return value.map((entry: unknown, i) => {
+    const path = `credentials[${i}]`;
+    const record = asRecord(entry, path, ['accessKeyId', 'accessKeySecret']);
+    const accessKeyId = requiredString(record.accessKeyId, `${path}.accessKeyId`);
+    // The secret's value is never echoed in an error message.
+    if (typeof record.accessKeySecret !== 'string' || record.accessKeySecret === '') {
+      throw new EmulatorOptionsError(`${path}.accessKeySecret`, 'expected a non-empty string');
+    }
+    if (accessKeyId.includes(':') || /\s/.test(accessKeyId)) {
+      throw new EmulatorOptionsError(`${path}.accessKeyId`, 'must not contain ":" or whitespace');
+    }
+    if (seen.has(accessKeyId)) {
+      throw new EmulatorOptionsError(`${path}.accessKeyId`, `"${accessKeyId}" is listed twice`);
+    }
+    seen.add(accessKeyId);
+    return { accessKeyId, accessKeySecret: record.accessKeySecret };
+  });
+}
+
+function resolveTopics(value: unknown): EmulatorTopicDeclaration[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new EmulatorOptionsError('topics', 'expected an array');
+  const seen = new Set<string>();
+  return value.map((entry: unknown, i) => {
+    const path = `topics[${i}]`;
+    const record = asRecord(entry, path, ['name', 'instanceId', 'type']);
+    const name = requiredString(record.name, `${path}.name`);
+    if (name.length > MAX_TOPIC_NAME_LENGTH || name.includes('/')) {
+      throw new EmulatorOptionsError(
+        `${path}.name`,
+        `at most ${MAX_TOPIC_NAME_LENGTH} characters, no "/"`,
+      );
+    }
+    const instanceId = declarationInstance(record.instanceId, `${path}.instanceId`);
+    const type = oneOf(record.type, `${path}.type`, [
+      ...TOPIC_TYPES,
+    ] as EmulatorTopicDeclaration['type'][]);
+    const key = `${instanceId ?? ''}\n${name}`;
+    if (seen.has(key))
+      throw new EmulatorOptionsError(`${path}.name`, `topic "${name}" is declared twice`);
+    seen.add(key);
+    return {
+      name,
+      ...(instanceId !== undefined ? { instanceId } : {}),
+      ...(type !== undefined ? { type } : {}),
+    };
+  });
+}
+
+function resolveGroups(value: unknown): EmulatorGroupDeclaration[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new EmulatorOptionsError('groups', 'expected an array');
+  const seen = new Set<string>();
+  return value.map((entry: unknown, i) => {
+    const path = `groups[${i}]`;
+    const record = asRecord(entry, path, ['id', 'instanceId']);
+    const id = requiredString(record.id, `${path}.id`);
+    if (!ID_CHARS.test(id)) {
+      throw new EmulatorOptionsError(`${path}.id`, 'may contain only letters, digits, "_" and "-"');
+    }
+    const instanceId = declarationInstance(record.instanceId, `${path}.instanceId`);
+    const key = `${instanceId ?? ''}\n${id}`;
+    if (seen.has(key))
+      throw new EmulatorOptionsError(`${path}.id`, `group "${id}" is declared twice`);
+    seen.add(key);
+    return { id, ...(instanceId !== undefined ? { instanceId } : {}) };
+  });
+}
+
+function resolveTimings(value: unknown): EmulatorTimings {
+  if (value === undefined) return { ...DEFAULT_TIMINGS };
+  const record = asRecord(value, 'timings', Object.keys(DEFAULT_TIMINGS));
+  const timings = { ...DEFAULT_TIMINGS };
+  for (const key of Object.keys(DEFAULT_TIMINGS) as (keyof EmulatorTimings)[]) {
+    // maxRetries 0 = dead-letter on the first expiry; every duration must be positive.
+    const min = key === 'maxRetries' ? 0 : 1;
+    const resolved = optionalInteger(record[key], `timings.${key}`, min);
+    if (resolved !== undefined) timings[key] = resolved;
+  }
+  return timings;
+}
+
+function declarationInstance(value: unknown, path: string): string | undefined {
+  const id = optionalString(value, path, true);
+  if (id !== undefined && !ID_CHARS.test(id)) {
+    throw new EmulatorOptionsError(path, 'may contain only letters, digits, "_" and "-"');
+  }
+  return id;
+}
+
+function asRecord(
+  value: unknown,
+  path: string,
+  allowed: readonly string[],
+): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new EmulatorOptionsError(path, 'expected an object');
+  }
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) {
+      throw new EmulatorOptionsError(
+        `${path}.${key}`,
+        `unknown key (allowed: ${allowed.join(', ')})`,
+      );
+    }
+  }
+  return value as Record<string, unknown>;
+}
+
+function requiredString(value: unknown, path: string): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new EmulatorOptionsError(path, `expected a non-empty string, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function optionalString(value: unknown, path: string, allowEmpty: boolean): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || (!allowEmpty && value === '')) {
+    throw new EmulatorOptionsError(
+      path,
+      `expected a ${allowEmpty ? '' : 'non-empty '}string, got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+function optionalBoolean(value: unknown, path: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean')
+    throw new EmulatorOptionsError(path, `expected true or false, got ${describe(value)}`);
+  return value;
+}
+
+function optionalInteger(
+  value: unknown,
+  path: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new EmulatorOptionsError(path, `expected an integer ${range}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function oneOf<T extends string | undefined>(
+  value: unknown,
+  path: string,
+  allowed: readonly T[],
+): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T)) {
+    throw new EmulatorOptionsError(
+      path,
+      `expected one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${describe(value)}`,
+    );
+  }
+  return value as T;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (value === null || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
+}

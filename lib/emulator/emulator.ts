@@ -1,0 +1,99 @@
+import { createEmulatorAdmin } from './admin/emulator-admin.js';
+import { Broker } from './broker/broker.js';
+import { RealClock, VirtualClock } from './clock/clock.js';
+import type { Clock } from './clock/clock.js';
+import { resolveEmulatorOptions } from './config/emulator-options.validate.js';
+import type { EmulatorOptions, RunningEmulator } from './emulator.types.js';
+import { createEmulatorLog } from './http/http.log.js';
+import { EmulatorHttpServer } from './http/http.server.js';
+import { LogStore } from './store/log.store.js';
+import { MemoryStore } from './store/memory.store.js';
+import type { Store } from './store/store.js';
+
+/** How long stop() lets answered long polls flush before it destroys the remaining sockets. */
+const STOP_FLUSH_MS = 1_000;
+
+/**
+ * Starts an emulator in this process (no child process): validates the options, builds the clock,
+ * the store (memory, or the durable log in `dataDir`), the broker and the HTTP server, and resolves
+ * once it listens. The same function backs the CLI.
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const resolved = resolveEmulatorOptions(options);
+  const log = createEmulatorLog(resolved.logger);
+  const clock: Clock =
+    resolved.clock === 'virtual'
+      ? new VirtualClock(resolved.startTime ?? Date.now())
+      : new RealClock();
+  const store: Store =
+    resolved.dataDir !== undefined ? new LogStore(resolved.dataDir) : new MemoryStore();
+  let broker: Broker;
+  try {
+    broker = new Broker({
+      clock,
+      timings: resolved.timings,
+      autoCreate: resolved.autoCreate,
+      topics: resolved.topics,
+      groups: resolved.groups,
+      store,
+    });
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  const admin = createEmulatorAdmin(broker, clock, resolved.instanceId);
+  const http = new EmulatorHttpServer({
+    broker,
+    clock,
+    auth: resolved.auth,
+    credentials: resolved.credentials,
+    maxDateSkewMs: resolved.timings.maxDateSkewMs,
+    maxWaitSeconds: resolved.timings.maxWaitSeconds,
+    log,
+    admin: {
+      admin,
+      instanceId: resolved.instanceId,
+      clockMode: resolved.clock,
+      auth: resolved.auth,
+    },
+  });
+
+  let endpoint: string;
+  try {
+    endpoint = await http.listen(resolved.port, resolved.host);
+  } catch (err) {
+    await broker.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'EADDRINUSE' ? 'the address is already in use' : (err as Error).message;
+    throw new Error(`Emulator cannot listen on ${resolved.host}:${resolved.port}: ${reason}`, {
+      cause: err,
+    });
+  }
+  log.info(`emulator listening on ${endpoint} (clock ${resolved.clock}, auth ${resolved.auth})`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = async (): Promise<void> => {
+    const closed = http.stopAccepting();
+    // Ends parked long polls (they are answered 404 MessageNotExist) and closes the store.
+    await broker.close();
+    await flushWithin(http.drain(), STOP_FLUSH_MS);
+    http.closeAllConnections();
+    await closed;
+    log.info('emulator stopped');
+  };
+  return {
+    endpoint,
+    credentials: { ...resolved.credentials[0]! },
+    instanceId: resolved.instanceId,
+    admin,
+    stop: () => (stopping ??= stop()),
+  };
+}
+
+function flushWithin(done: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([done, deadline]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,242 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import {
+  buildError,
+  MQ_ERRORS,
+  MQ_LIMITS,
+  MQ_VERSION,
+  newRequestId,
+  REQUEST_ID_HEADER,
+  XML_CONTENT_TYPE,
+} from '../../protocol/index.js';
+import { ADMIN_PREFIX, handleAdminRequest } from '../admin/admin.http.js';
+import type { AdminHttpContext } from '../admin/admin.http.js';
+import type { Broker } from '../broker/broker.js';
+import type { Clock } from '../clock/clock.js';
+import { MAX_REQUEST_BODY_BYTES } from '../config/emulator.defaults.js';
+import type { EmulatorCredential } from '../emulator.types.js';
+import { MQRequestError, toWireError } from './http.errors.js';
+import type { EmulatorLog } from './http.log.js';
+import { executeOperation } from './messages.execute.js';
+import { createRequestAuthenticator, verifyContentMd5 } from './request.auth.js';
+import { ClientGoneError, readRequestBody } from './request.body.js';
+import { resolveOperation } from './request.operation.js';
+import { parseMessagesQuery } from './request.query.js';
+import { matchMessagesPath } from './request.route.js';
+import { sendError, sendNoContent, sendXml } from './response.write.js';
+
+/** The documented request-line limit (PROTOCOL.md §1.3), applied to the request-target. */
+const MAX_REQUEST_TARGET_LENGTH = MQ_LIMITS.maxRequestLineLength;
+
+export interface EmulatorHttpServerOptions {
+  broker: Broker;
+  clock: Clock;
+  auth: 'strict' | 'off';
+  credentials: readonly EmulatorCredential[];
+  maxDateSkewMs: number;
+  maxWaitSeconds: number;
+  log: EmulatorLog;
+  admin: Omit<AdminHttpContext, 'endpoint'>;
+  maxBodyBytes?: number;
+}
+
+/**
+ * The emulator's HTTP front: one node:http server for the MQ protocol and the admin API.
+ * Every request is answered (the cloud's XML error for anything wrong, 500 InternalError for our own
+ * faults); nothing a client sends can crash the process.
+ */
+export class EmulatorHttpServer {
+  private readonly server: Server;
+  private readonly authenticate: ((req: IncomingMessage) => void) | undefined;
+  private readonly maxBodyBytes: number;
+  private readonly adminContext: AdminHttpContext;
+  private hostId = '';
+  private inFlight = 0;
+  private drainWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: EmulatorHttpServerOptions) {
+    this.maxBodyBytes = options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES;
+    this.authenticate =
+      options.auth === 'strict'
+        ? createRequestAuthenticator({
+            credentials: options.credentials,
+            maxDateSkewMs: options.maxDateSkewMs,
+            log: options.log,
+          })
+        : undefined;
+    this.adminContext = { ...options.admin, endpoint: () => this.hostId };
+    this.server = createServer();
+    // Longer than the idle timeout of client keep-alive pools (Node's agent: 5 s, undici: 4 s), so
+    // the server never closes a socket that a client is about to reuse.
+    this.server.keepAliveTimeout = 65_000;
+    this.server.on('request', (req: IncomingMessage, res: ServerResponse) =>
+      this.track(req, res, false),
+    );
+    // Registering checkContinue lets us refuse a request (bad auth, too big) before the client
+    // sends its body; otherwise Node would answer 100 Continue on its own.
+    this.server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) =>
+      this.track(req, res, true),
+    );
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) =>
+      this.onClientError(err, socket),
+    );
+  }
+
+  /** Binds and returns the base URL (also the HostId of every error document). */
+  listen(port: number, host: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.server.once('error', onError);
+      this.server.listen(port, host, () => {
+        this.server.off('error', onError);
+        const address = this.server.address();
+        const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+        this.hostId = `http://${urlHost(host)}:${boundPort}`;
+        resolve(this.hostId);
+      });
+    });
+  }
+
+  get endpoint(): string {
+    return this.hostId;
+  }
+
+  /** Stops accepting connections and drops idle keep-alive sockets. */
+  stopAccepting(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    return closed;
+  }
+
+  /** Resolves once every request being served has been answered. */
+  drain(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Destroys every remaining socket (keep-alive connections between requests included). */
+  closeAllConnections(): void {
+    this.server.closeAllConnections();
+  }
+
+  private track(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
+    this.inFlight++;
+    void this.serve(req, res, expectContinue).finally(() => {
+      if (--this.inFlight === 0 && this.drainWaiters.length > 0) {
+        const waiters = this.drainWaiters;
+        this.drainWaiters = [];
+        for (const done of waiters) done();
+      }
+    });
+  }
+
+  private async serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    expectContinue: boolean,
+  ): Promise<void> {
+    const log = this.options.log;
+    const started = log.enabled ? performance.now() : 0;
+    const requestId = newRequestId(this.options.clock.now());
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const rawQuery = q === -1 ? '' : url.slice(q + 1);
+    let errorCode = '';
+    try {
+      if (path.startsWith(ADMIN_PREFIX)) {
+        if (expectContinue) res.writeContinue();
+        await handleAdminRequest(this.adminContext, req, res, path, rawQuery);
+        return;
+      }
+      const method = req.method;
+      if (method !== 'GET' && method !== 'POST' && method !== 'DELETE')
+        throw new MQRequestError('InvalidRequestURL');
+      if (url.length > MAX_REQUEST_TARGET_LENGTH) {
+        throw new MQRequestError(
+          'InvalidRequestURL',
+          `Http request URL is longer than ${MAX_REQUEST_TARGET_LENGTH} characters.`,
+        );
+      }
+      const topic = matchMessagesPath(path);
+      this.authenticate?.(req);
+      if (expectContinue) {
+        const length = Number(req.headers['content-length']);
+        if (length > this.maxBodyBytes) {
+          throw new MQRequestError(
+            'InvalidArgument',
+            `The value of request body should between 0 and ${this.maxBodyBytes} bytes.`,
+            true,
+          );
+        }
+        res.writeContinue();
+      }
+      const body = await readRequestBody(req, this.maxBodyBytes);
+      if (this.authenticate !== undefined) verifyContentMd5(req, body);
+      const query = parseMessagesQuery(rawQuery);
+      const operation = resolveOperation(method, topic, query, this.options.maxWaitSeconds);
+      const outcome = await executeOperation(this.options.broker, operation, body, res);
+      if (outcome.status === 204) sendNoContent(res, requestId);
+      else if (outcome.status !== 0) sendXml(res, outcome.status, outcome.xml, requestId);
+    } catch (err) {
+      if (err instanceof ClientGoneError) return;
+      const wire = toWireError(err);
+      errorCode = wire.code;
+      if (wire.internal) {
+        log.warn(
+          `InternalError serving ${req.method} ${path} (request ${requestId}): ${describeFault(err)}`,
+        );
+      }
+      // A request refused before its body was read cannot leave the connection reusable when the
+      // client announced a body with Expect (it may still be sending it).
+      if (expectContinue && !wire.closeConnection && !req.complete) wire.closeConnection = true;
+      sendError(res, wire, requestId, this.hostId);
+      if (wire.closeConnection) res.once('finish', () => req.socket.destroySoon());
+    } finally {
+      if (log.enabled) {
+        const ms = (performance.now() - started).toFixed(1);
+        log.info(
+          `${req.method} ${url} ${res.statusCode}${errorCode ? ` ${errorCode}` : ''} ${ms}ms id=${requestId}`,
+        );
+      }
+    }
+  }
+
+  /** Unparsable HTTP (bad request line, bad header bytes, oversized headers): answer in the cloud's format. */
+  private onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+    // Node keeps the response in progress on this private field; writing raw bytes would corrupt it.
+    const busy = (socket as Socket & { _httpMessage?: unknown })._httpMessage != null;
+    if (
+      err.code === 'ECONNRESET' ||
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ||
+      !socket.writable ||
+      busy
+    ) {
+      socket.destroy();
+      return;
+    }
+    const requestId = newRequestId(this.options.clock.now());
+    const code = err.code === 'HPE_HEADER_OVERFLOW' ? 'InvalidArgument' : 'InvalidRequestURL';
+    const message =
+      code === 'InvalidArgument'
+        ? 'The HTTP request headers are too large.'
+        : MQ_ERRORS.InvalidRequestURL.message;
+    const xml = buildError({ code, message, requestId, hostId: this.hostId });
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\ncontent-type: ${XML_CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(xml)}\r\n` +
+        `${REQUEST_ID_HEADER}: ${requestId}\r\nx-mq-version: ${MQ_VERSION}\r\nconnection: close\r\n\r\n${xml}`,
+    );
+  }
+}
+
+function urlHost(host: string): string {
+  // A wildcard bind is reachable on loopback; clients cannot connect to 0.0.0.0 portably.
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::' || host === '[::]') return '[::1]';
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+function describeFault(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}

@@ -1,0 +1,151 @@
+import type { ServerResponse } from 'node:http';
+import {
+  buildAckErrors,
+  buildConsumeResponse,
+  buildPublishResponse,
+  findIllegalXmlChar,
+  invalidArgumentRangeMessage,
+  MQ_LIMITS,
+  parsePropertyPairs,
+  parsePublishRequest,
+  parseReceiptHandles,
+} from '../../protocol/index.js';
+import type { AckErrorItem } from '../../protocol/index.js';
+import type { Broker } from '../broker/broker.js';
+import { MQRequestError } from './http.errors.js';
+import type { MessagesOperation } from './request.operation.js';
+
+const MAX_HANDLES_PER_ACK = MQ_LIMITS.maxHandlesPerAck;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** What the front sends back for a successful (or partially failed) operation. */
+export type OperationOutcome =
+  | { status: 200 | 201 | 404; xml: string }
+  | { status: 204 }
+  /** The client left during a long poll: nothing to send. */
+  | { status: 0 };
+
+/** Runs one decoded operation against the broker and builds its response document. */
+export async function executeOperation(
+  broker: Broker,
+  op: MessagesOperation,
+  body: Buffer,
+  res: ServerResponse,
+): Promise<OperationOutcome> {
+  switch (op.kind) {
+    case 'publish':
+      return publish(broker, op.ns, op.topic, body);
+    case 'consume':
+      return consume(broker, op, res);
+    default:
+      return settle(broker, op, body);
+  }
+}
+
+function publish(broker: Broker, ns: string, topic: string, body: Buffer): OperationOutcome {
+  const doc = parsePublishRequest(decodeXml(body));
+  if (doc.body === '') {
+    throw new MQRequestError('InvalidArgument', 'The value of MessageBody should not be empty.');
+  }
+  const properties = parsePropertyPairs(doc.properties);
+  const message: { body: string; tag?: string; properties: Map<string, string> } = {
+    body: doc.body,
+    properties,
+  };
+  // PHP sends <MessageTag/> for an empty tag: that means "no tag".
+  if (doc.tag !== undefined && doc.tag !== '') message.tag = doc.tag;
+  return { status: 201, xml: buildPublishResponse(broker.publish(ns, topic, message)) };
+}
+
+async function consume(
+  broker: Broker,
+  op: Extract<MessagesOperation, { kind: 'consume' }>,
+  res: ServerResponse,
+): Promise<OperationOutcome> {
+  const request = {
+    ns: op.ns,
+    topic: op.topic,
+    group: op.group,
+    kind: op.consumeKind,
+    max: op.max,
+    ...(op.tags !== undefined ? { tags: op.tags } : {}),
+  };
+  if (op.waitSeconds === 0) {
+    const messages = await broker.consume(request, 0);
+    return messages.length > 0 ? { status: 200, xml: buildConsumeResponse(messages) } : notExist();
+  }
+  // A parked long poll ends early when its client disconnects, so it never holds broker state.
+  const controller = new AbortController();
+  const onClose = (): void => {
+    if (!res.writableFinished) controller.abort();
+  };
+  res.once('close', onClose);
+  try {
+    const messages = await broker.consume(request, op.waitSeconds * 1000, controller.signal);
+    if (controller.signal.aborted) return { status: 0 };
+    // Never a 200 with zero messages: Java and Node crash on it (PROTOCOL.md §4.4).
+    return messages.length > 0 ? { status: 200, xml: buildConsumeResponse(messages) } : notExist();
+  } finally {
+    res.off('close', onClose);
+  }
+}
+
+function settle(
+  broker: Broker,
+  op: Extract<MessagesOperation, { kind: 'ack' | 'commit' | 'rollback' }>,
+  body: Buffer,
+): OperationOutcome {
+  if (body.length === 0) throw new MQRequestError('MissingReceiptHandle');
+  const handles = parseReceiptHandles(decodeXml(body));
+  if (handles.length === 0) throw new MQRequestError('MissingReceiptHandle');
+  let failed: AckErrorItem[];
+  if (op.kind === 'ack') {
+    if (handles.length > MAX_HANDLES_PER_ACK) {
+      throw new MQRequestError(
+        'InvalidArgument',
+        invalidArgumentRangeMessage('ReceiptHandle count', 1, MAX_HANDLES_PER_ACK),
+      );
+    }
+    failed = broker.ack(op.ns, op.topic, op.group, handles);
+  } else {
+    if (handles.length !== 1) {
+      throw new MQRequestError(
+        'InvalidArgument',
+        `The count of ReceiptHandle for ${op.kind} should be 1.`,
+      );
+    }
+    failed =
+      op.kind === 'commit'
+        ? broker.commit(op.ns, op.topic, op.group, handles[0]!)
+        : broker.rollback(op.ns, op.topic, op.group, handles[0]!);
+  }
+  return failed.length === 0 ? { status: 204 } : { status: 404, xml: buildAckErrors(failed) };
+}
+
+/**
+ * UTF-8 (an optional BOM is dropped); bytes that are not UTF-8 make the document malformed.
+ * Raw characters XML cannot carry are refused here; references to them (`&#1;`) are refused by the
+ * protocol's leaf decoder, so parsed values are always safe to echo back in XML.
+ */
+function decodeXml(body: Buffer): string {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    throw new MQRequestError('MalformedXML', 'The XML you provided is invalid: it is not UTF-8.');
+  }
+  rejectIllegalText(text);
+  return text;
+}
+
+/** Characters XML 1.0 cannot carry: the cloud refuses them as InvalidContent (PROTOCOL.md §4.1). */
+function rejectIllegalText(text: string): void {
+  if (findIllegalXmlChar(text) !== -1) throw new MQRequestError('InvalidContent');
+}
+
+/** Idle consumers hit this on every empty poll: one shared error, no stack capture per poll. */
+const MESSAGE_NOT_EXIST = new MQRequestError('MessageNotExist');
+
+function notExist(): never {
+  throw MESSAGE_NOT_EXIST;
+}
