@@ -1,0 +1,90 @@
+/** Sizes and durations of a run: the full run (`npm run bench`) and the smoke run (tests). */
+
+export interface BenchConfig {
+  /** Publish throughput windows. */
+  publish: {
+    concurrencies: number[];
+    warmupMs: number;
+    durationMs: number;
+    /** Each client is measured this many times, interleaved; the best window is reported. */
+    rounds: number;
+  };
+  /** End-to-end drain of pre-published messages. */
+  drain: {
+    messages: number;
+    /** Nest consumer options of the tuned run (the defaults run passes none). */
+    tuned: { concurrency: number; batchSize: number };
+    /** Official SDK loop (its README): batch size and long-poll seconds. */
+    officialBatch: number;
+    officialWaitSeconds: number;
+  };
+  latency: { messages: number };
+  capacity: {
+    warmupMs: number;
+    publishMs: number;
+    publishConcurrency: number;
+    /** Messages pre-published, then consumed and acked as fast as possible. */
+    consumeMessages: number;
+    consumeLoops: number;
+  };
+  idlePolls: { polls: number; settleMs: number; sampleMs: number };
+  /** Publishes used to fill queues before a drain (not timed). */
+  prefillConcurrency: number;
+  /** Body of every benchmark message. */
+  body: string;
+}
+
+/** Sized to keep `npm run bench` under ~6 minutes on 2 cores. */
+export const FULL_CONFIG: BenchConfig = {
+  publish: { concurrencies: [1, 32], warmupMs: 700, durationMs: 2_500, rounds: 2 },
+  drain: {
+    messages: 20_000,
+    tuned: { concurrency: 32, batchSize: 16 },
+    officialBatch: 16,
+    officialWaitSeconds: 3,
+  },
+  latency: { messages: 1_000 },
+  capacity: {
+    warmupMs: 700,
+    publishMs: 3_000,
+    publishConcurrency: 32,
+    consumeMessages: 20_000,
+    consumeLoops: 8,
+  },
+  idlePolls: { polls: 1_000, settleMs: 1_500, sampleMs: 3_000 },
+  prefillConcurrency: 64,
+  body: JSON.stringify({ orderId: 'ORD-000042', amount: 129.9, currency: 'CNY', items: 3 }),
+};
+
+/** A few dozen messages per scenario: proves every scenario still runs, in seconds. */
+export const SMOKE_CONFIG: BenchConfig = {
+  publish: { concurrencies: [1, 4], warmupMs: 50, durationMs: 150, rounds: 1 },
+  drain: {
+    messages: 40,
+    tuned: { concurrency: 4, batchSize: 8 },
+    officialBatch: 16,
+    officialWaitSeconds: 1,
+  },
+  latency: { messages: 10 },
+  capacity: {
+    warmupMs: 50,
+    publishMs: 150,
+    publishConcurrency: 4,
+    consumeMessages: 40,
+    consumeLoops: 2,
+  },
+  idlePolls: { polls: 20, settleMs: 200, sampleMs: 200 },
+  prefillConcurrency: 8,
+  body: FULL_CONFIG.body,
+};
+
+export function describeConfig(config: BenchConfig): string {
+  const p = config.publish;
+  return (
+    `publish ${p.durationMs} ms windows after ${p.warmupMs} ms warm-up, best of ${p.rounds}; ` +
+    `drain ${config.drain.messages} messages; latency ${config.latency.messages} messages; ` +
+    `capacity ${config.capacity.publishMs} ms publish, ${config.capacity.consumeMessages} consume+ack; ` +
+    `${config.idlePolls.polls} idle polls sampled ${config.idlePolls.sampleMs} ms; ` +
+    `body ${Buffer.byteLength(config.body)} bytes`
+  );
+}

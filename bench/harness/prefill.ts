@@ -1,0 +1,30 @@
+/** Fills a topic before a drain (not timed), with our client at high concurrency. */
+import { MQClient } from '../../lib/client/index.js';
+import type { BenchContext } from './bench.context.js';
+
+export async function prefill(
+  ctx: BenchContext,
+  endpoint: string,
+  topic: string,
+  count: number,
+): Promise<void> {
+  const parallel = Math.min(ctx.config.prefillConcurrency, count);
+  const client = new MQClient(endpoint, ctx.credentials, { connections: parallel });
+  let next = 0;
+  const started = performance.now();
+  try {
+    await Promise.all(
+      Array.from({ length: parallel }, async () => {
+        while (next < count) {
+          next++;
+          await client.publish(topic, { body: ctx.config.body });
+        }
+      }),
+    );
+  } finally {
+    await client.close();
+  }
+  ctx.log(
+    `prefilled ${count} messages into ${topic} in ${Math.round(performance.now() - started)} ms`,
+  );
+}

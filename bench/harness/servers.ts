@@ -1,0 +1,45 @@
+/** The two servers under test, each in its own child process. */
+import { request } from 'undici';
+import { distFile } from './repo-root.js';
+import { startChild, type RunningChild } from './child.process.js';
+
+const URL_PATTERN = /(https?:\/\/127\.0\.0\.1:\d+)/;
+
+export interface EmulatorChildOptions {
+  /** Durable log directory; memory only when omitted. */
+  dataDir?: string;
+  /** Extra Node flags for the child, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/p']. */
+  nodeArgs?: string[];
+}
+
+/** `node dist/lib/emulator/cli/main.js --port 0 [--data-dir D]`, endpoint parsed from its banner. */
+export function startEmulatorChild(options: EmulatorChildOptions = {}): Promise<RunningChild> {
+  // --quiet: one banner line, no per-request log lines (logging would be measured as emulator cost).
+  const args = [distFile('lib/emulator/cli/main.js'), '--port', '0', '--quiet'];
+  if (options.dataDir !== undefined) args.push('--data-dir', options.dataDir);
+  return startChild({
+    name: options.dataDir === undefined ? 'emulator' : 'emulator (--data-dir)',
+    args,
+    endpointPattern: URL_PATTERN,
+    nodeArgs: options.nodeArgs,
+  });
+}
+
+/** The canned-201 publish server (bench/harness/canned.server.ts). */
+export function startCannedServer(bodyMd5: string): Promise<RunningChild> {
+  return startChild({
+    name: 'canned-201 server',
+    args: [distFile('bench/harness/canned.server.js'), '--body-md5', bodyMd5],
+    endpointPattern: URL_PATTERN,
+  });
+}
+
+/**
+ * Drops every message the emulator holds (admin API, POST /_emulator/reset), so that a publish
+ * window never runs against a store swollen by the windows before it.
+ */
+export async function resetEmulator(endpoint: string): Promise<void> {
+  const { statusCode, body } = await request(`${endpoint}/_emulator/reset`, { method: 'POST' });
+  await body.dump();
+  if (statusCode !== 200) throw new Error(`bench: emulator reset answered HTTP ${statusCode}`);
+}
