@@ -46,6 +46,7 @@ export abstract class PollLoop {
   private stopDone: Promise<void> | undefined;
   /** Resolver of the loop's wait for a free slot / resume / stop. */
   private wakeLoop: (() => void) | undefined;
+  private wakeScheduled = false;
   private readonly backoff: PollBackoff;
   private readonly unhealthyBackoffMs: number;
   private readonly emptyPollDelayMs: number;
@@ -157,7 +158,19 @@ export abstract class PollLoop {
   /** Sends what is still pending (acks); never rejects. */
   protected abstract flushPending(): Promise<void>;
 
+  /**
+   * Wakes a waiting loop on the next turn of the event loop rather than at once: handlers that
+   * finish in the same turn then free their slots together and the next poll asks for all of them.
+   */
   private readonly notify = (): void => {
+    if (this.wakeLoop !== undefined && !this.wakeScheduled) {
+      this.wakeScheduled = true;
+      setImmediate(this.fireWake);
+    }
+  };
+
+  private readonly fireWake = (): void => {
+    this.wakeScheduled = false;
     const wake = this.wakeLoop;
     if (wake !== undefined) {
       this.wakeLoop = undefined;

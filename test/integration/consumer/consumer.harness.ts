@@ -1,0 +1,219 @@
+/**
+ * Shared fixtures of the consumer-runtime integration tests: a real emulator on a virtual clock, a
+ * real MQClient, an event sink that tests can wait on, a recording logger, and a condition waiter
+ * that re-checks its predicates whenever something happens (events, dispatcher calls).
+ */
+import type { LoggerService } from '@nestjs/common';
+import { MQClient } from '../../../lib/client/index.js';
+import type { MQAckResult, MQCallOptions } from '../../../lib/client/index.js';
+import { startEmulator } from '../../../lib/emulator/index.js';
+import type { EmulatorOptions, RunningEmulator } from '../../../lib/emulator/index.js';
+import type { ResolvedConsumerOptions } from '../../../lib/nest/consumer/consumer.contract.js';
+import type { RunnerClient } from '../../../lib/nest/consumer/runner-status.js';
+import type { MQEvent, MQEventType } from '../../../lib/nest/interfaces/mq-events.interface.js';
+
+/** How long a wait may take before it fails with a diagnosis (a guard, never an assertion). */
+const WAIT_GUARD_MS = 10_000;
+
+export interface Harness {
+  emulator: RunningEmulator;
+  client: MQClient;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: EmulatorOptions = {}): Promise<Harness> {
+  const emulator = await startEmulator({ clock: 'virtual', ...options });
+  const client = new MQClient(emulator.endpoint, emulator.credentials);
+  return {
+    emulator,
+    client,
+    async close() {
+      await client.close();
+      await emulator.stop();
+    },
+  };
+}
+
+/** Re-evaluates registered predicates whenever `poke()` is called. */
+export class Conditions {
+  private readonly pending = new Set<{ check: () => boolean; resolve: () => void }>();
+
+  poke(): void {
+    for (const entry of [...this.pending]) {
+      if (entry.check()) {
+        this.pending.delete(entry);
+        entry.resolve();
+      }
+    }
+  }
+
+  until(check: () => boolean, label: string, describe?: () => string): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const entry = {
+        check,
+        resolve: () => {
+          clearTimeout(guard);
+          resolve();
+        },
+      };
+      const guard = setTimeout(() => {
+        this.pending.delete(entry);
+        reject(new Error(`Condition not met: ${label}${describe ? ` — ${describe()}` : ''}`));
+      }, WAIT_GUARD_MS);
+      this.pending.add(entry);
+    });
+  }
+}
+
+/** Event sink for the runners: records everything and pokes the conditions. */
+export class EventLog {
+  readonly events: MQEvent[] = [];
+
+  constructor(private readonly conditions: Conditions) {}
+
+  next(event: MQEvent): void {
+    this.events.push(event);
+    this.conditions.poke();
+  }
+
+  of<T extends MQEventType>(type: T): Extract<MQEvent, { type: T }>[] {
+    return this.events.filter((e): e is Extract<MQEvent, { type: T }> => e.type === type);
+  }
+
+  count(type: MQEventType): number {
+    let n = 0;
+    for (const e of this.events) if (e.type === type) n++;
+    return n;
+  }
+
+  /** Waits until at least `count` events of `type` were emitted. */
+  waitFor(type: MQEventType, count = 1): Promise<void> {
+    return this.conditions.until(
+      () => this.count(type) >= count,
+      `${count} × ${type}`,
+      () => this.summary(),
+    );
+  }
+
+  summary(): string {
+    const counts = new Map<string, number>();
+    for (const e of this.events) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
+    return [...counts].map(([t, n]) => `${t}=${n}`).join(' ') || 'no events';
+  }
+}
+
+export interface LogLine {
+  level: 'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal';
+  message: string;
+}
+
+export class RecordingLogger implements LoggerService {
+  readonly lines: LogLine[] = [];
+  log(message: unknown): void {
+    this.lines.push({ level: 'log', message: String(message) });
+  }
+  error(message: unknown): void {
+    this.lines.push({ level: 'error', message: String(message) });
+  }
+  warn(message: unknown): void {
+    this.lines.push({ level: 'warn', message: String(message) });
+  }
+  debug(message: unknown): void {
+    this.lines.push({ level: 'debug', message: String(message) });
+  }
+  verbose(message: unknown): void {
+    this.lines.push({ level: 'verbose', message: String(message) });
+  }
+  fatal(message: unknown): void {
+    this.lines.push({ level: 'fatal', message: String(message) });
+  }
+  at(level: LogLine['level']): string[] {
+    return this.lines.filter((l) => l.level === level).map((l) => l.message);
+  }
+}
+
+export function consumerOptions(
+  overrides: Partial<ResolvedConsumerOptions> & { topic: string; group: string },
+): ResolvedConsumerOptions {
+  return {
+    name: `Test.${overrides.topic}`,
+    connection: 'default',
+    batchSize: 16,
+    waitSeconds: 30,
+    concurrency: 4,
+    orderly: false,
+    handlerTimeoutMs: 60_000,
+    autoStart: true,
+    ...overrides,
+  };
+}
+
+/** A promise with its resolver outside, for handlers the test releases. */
+export interface Gate<T = void> {
+  promise: Promise<T>;
+  open(value: T): void;
+}
+
+export function gate<T = void>(): Gate<T> {
+  let open!: (value: T) => void;
+  const promise = new Promise<T>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
+
+/**
+ * The real client, with the ack calls recorded (number and size) — a pass-through, not a fake:
+ * every call goes to the emulator over HTTP.
+ */
+export class AckCountingClient implements RunnerClient {
+  readonly ackSizes: number[] = [];
+
+  constructor(private readonly client: MQClient) {}
+
+  consume: RunnerClient['consume'] = (topic, group, options) =>
+    this.client.consume(topic, group, options);
+  consumeOrderly: RunnerClient['consumeOrderly'] = (topic, group, options) =>
+    this.client.consumeOrderly(topic, group, options);
+  consumeHalf: RunnerClient['consumeHalf'] = (topic, group, options) =>
+    this.client.consumeHalf(topic, group, options);
+  commit: RunnerClient['commit'] = (topic, group, handle, options) =>
+    this.client.commit(topic, group, handle, options);
+  rollback: RunnerClient['rollback'] = (topic, group, handle, options) =>
+    this.client.rollback(topic, group, handle, options);
+
+  ack(
+    topic: string,
+    group: string,
+    handles: string[],
+    options?: MQCallOptions,
+  ): Promise<MQAckResult> {
+    this.ackSizes.push(handles.length);
+    return this.client.ack(topic, group, handles, options);
+  }
+}
+
+export async function publishMany(
+  client: MQClient,
+  topic: string,
+  count: number,
+  prefix = 'm',
+): Promise<string[]> {
+  const bodies: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const body = `${prefix}-${i}`;
+    await client.publish(topic, { body });
+    bodies.push(body);
+  }
+  return bodies;
+}
+
+export function groupStats(
+  emulator: RunningEmulator,
+  topic: string,
+  group: string,
+): { ready: number; inflight: number; delayed: number; deadLetter: number } {
+  const stats = emulator.admin.groups().find((g) => g.topic === topic && g.group === group);
+  return stats ?? { ready: 0, inflight: 0, delayed: 0, deadLetter: 0 };
+}
