@@ -73,7 +73,7 @@ export class MQClient {
   /** consume: each long poll holds a socket for up to 30 s. */
   private readonly pollPool: Pool;
   private readonly dates = new HttpDateCache();
-  private readonly topicPaths = new TopicPathCache();
+  private readonly topicPaths = new TopicPathCache(checkTopic);
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -276,7 +276,7 @@ export class MQClient {
   }
 
   private topicPath(topic: string): string {
-    return this.topicPaths.get(checkTopic(topic));
+    return this.topicPaths.get(topic);
   }
 
   private instanceId(options: MQCallOptions | undefined): string {

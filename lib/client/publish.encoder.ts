@@ -103,15 +103,6 @@ export function encodePublish(input: MQPublishInput, nowMs: number): EncodedPubl
     // The service rejects an empty MessageBody and several SDKs cannot consume one (§9.12).
     throw new MQInvalidArgumentError('body', 'must not be empty');
   }
-  const illegal = findIllegalXmlChar(body);
-  if (illegal !== -1) {
-    throw new MQInvalidArgumentError(
-      'body',
-      `contains a character XML 1.0 cannot carry at index ${illegal} (code unit 0x${body
-        .charCodeAt(illegal)
-        .toString(16)}); base64-encode such payloads`,
-    );
-  }
   const tag = checkPublishTag(input.tag);
   const messageKey = checkReservedValue(input.key, 'key', RESERVED_PROPERTY.KEYS);
   const shardingKey = checkReservedValue(
@@ -144,6 +135,17 @@ export function encodePublish(input: MQPublishInput, nowMs: number): EncodedPubl
       'body',
       `is ${tooBig} bytes in UTF-8; the limit is ${limit} bytes` +
         (limit === MQ_LIMITS.maxBodyBytes ? '' : ' for timer and transactional messages'),
+    );
+  }
+
+  // After the size check: no point scanning megabytes we are about to refuse anyway.
+  const illegal = findIllegalXmlChar(body);
+  if (illegal !== -1) {
+    throw new MQInvalidArgumentError(
+      'body',
+      `contains a character XML 1.0 cannot carry at index ${illegal} (code unit 0x${body
+        .charCodeAt(illegal)
+        .toString(16)}); base64-encode such payloads`,
     );
   }
 

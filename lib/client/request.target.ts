@@ -9,18 +9,22 @@ import { MQInvalidArgumentError } from './client.errors.js';
 export type ConsumeKind = 'normal' | 'order' | 'pop';
 export type AckKind = 'ack' | 'commit' | 'rollback';
 
-/** `/topics/{topic}/messages`, cached per topic: publish/ack/consume repeat the same few topics. */
+/**
+ * `/topics/{topic}/messages`, cached per topic: publish/ack/consume repeat the same few topics, so a
+ * hit skips both the validation and the encoding. Only validated topics are ever stored.
+ */
 export class TopicPathCache {
   private readonly paths = new Map<string, string>();
 
+  constructor(private readonly validate: (topic: unknown) => string) {}
+
   get(topic: string): string {
-    let path = this.paths.get(topic);
-    if (path === undefined) {
-      path = '/topics/' + encodeURIComponent(topic) + '/messages';
-      // Bounded: an app with unbounded distinct topics just stops benefiting from the cache.
-      if (this.paths.size >= 1024) this.paths.clear();
-      this.paths.set(topic, path);
-    }
+    const cached = this.paths.get(topic);
+    if (cached !== undefined) return cached;
+    const path = '/topics/' + encodeURIComponent(this.validate(topic)) + '/messages';
+    // Bounded: an app with unbounded distinct topics just stops benefiting from the cache.
+    if (this.paths.size >= 1024) this.paths.clear();
+    this.paths.set(topic, path);
     return path;
   }
 }

@@ -1,5 +1,6 @@
 /** Network failures, aborts, timeouts, close(), and secrets never leaking into errors. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { getEventListeners } from 'node:events';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import {
@@ -103,11 +104,35 @@ describe('MQClient failures', () => {
   });
 
   it('a signal that never fires leaves no listener behind', async () => {
-    server.next(reply(204));
+    server.next(reply(204), reply(500, 'oops'));
     const controller = new AbortController();
-    await client.ack('T1', 'G', ['h'], { signal: controller.signal });
+    const pending = client.ack('T1', 'G', ['h'], { signal: controller.signal });
+    await server.received(1);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    await pending;
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    await expect(
+      client.ack('T1', 'G', ['h'], { signal: controller.signal }),
+    ).rejects.toBeInstanceOf(MQProtocolError);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
     // Aborting afterwards must not throw or reject anything.
     controller.abort();
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('aborting a call still queued for a socket rejects at once and never sends it', async () => {
+    const narrow = new MQClient(server.endpoint, CREDS, { pollConnections: 1 });
+    server.next(hang);
+    const first = new AbortController();
+    const busy = narrow.consume('T1', 'G', { waitSeconds: 30, signal: first.signal });
+    await server.received(1);
+    const second = new AbortController();
+    const queued = narrow.consume('T1', 'G', { waitSeconds: 30, signal: second.signal });
+    second.abort();
+    await expect(queued).rejects.toBeInstanceOf(MQAbortError);
+    first.abort();
+    await expect(busy).rejects.toBeInstanceOf(MQAbortError);
+    await narrow.close();
     expect(server.requests).toHaveLength(1);
   });
 

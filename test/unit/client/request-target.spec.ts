@@ -7,13 +7,28 @@ import {
   publishTarget,
 } from '../../../lib/client/request.target.js';
 import { MQInvalidArgumentError } from '../../../lib/client/client.errors.js';
+import { checkTopic } from '../../../lib/client/client.validation.js';
 
 describe('request targets', () => {
-  const path = new TopicPathCache().get('T1');
+  const path = new TopicPathCache(checkTopic).get('T1');
 
   it('builds the topic path with the topic percent-encoded', () => {
     expect(path).toBe('/topics/T1/messages');
-    expect(new TopicPathCache().get('a b')).toBe('/topics/a%20b/messages');
+    expect(new TopicPathCache((t) => t as string).get('a b')).toBe('/topics/a%20b/messages');
+  });
+
+  it('validates a topic on first use only and never caches an invalid one', () => {
+    let calls = 0;
+    const cache = new TopicPathCache((t) => {
+      calls++;
+      return checkTopic(t);
+    });
+    cache.get('T1');
+    cache.get('T1');
+    expect(calls).toBe(1);
+    expect(() => cache.get('a/b')).toThrow(MQInvalidArgumentError);
+    expect(() => cache.get('a/b')).toThrow(MQInvalidArgumentError);
+    expect(calls).toBe(3);
   });
 
   it('publish carries ns only when non-empty', () => {
