@@ -38,7 +38,24 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
 export class Conditions {
   private readonly pending = new Set<{ check: () => boolean; resolve: () => void }>();
 
+  private recheckScheduled = false;
+
+  /**
+   * Re-checks now and once more on the next turn of the event loop, so that state a runner
+   * updates in the microtasks right after an event or a handler's return (slots, acks) is seen.
+   */
   poke(): void {
+    this.check();
+    if (!this.recheckScheduled && this.pending.size > 0) {
+      this.recheckScheduled = true;
+      setImmediate(() => {
+        this.recheckScheduled = false;
+        this.check();
+      });
+    }
+  }
+
+  private check(): void {
     for (const entry of [...this.pending]) {
       if (entry.check()) {
         this.pending.delete(entry);
