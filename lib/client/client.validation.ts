@@ -5,10 +5,13 @@
 import { MQ_LIMITS, findIllegalXmlChar } from '../protocol/index.js';
 import { MQInvalidArgumentError } from './client.errors.js';
 
-/** Chars that would change the meaning of the path or query if they slipped through (before encoding). */
+/**
+ * Chars no real topic has and that would change the meaning of the path if a server decoded the
+ * path before routing. Everything else (RocketMQ allows `%` and `|`) is percent-encoded on the wire.
+ */
 function isTopicBreakingChar(c: number): boolean {
-  // '/', '?', '#', '%' (would look like an escape to a lenient server), whitespace and controls.
-  return c === 0x2f || c === 0x3f || c === 0x23 || c === 0x25 || c <= 0x20 || c === 0x7f;
+  // '/', '?', '#', whitespace and controls.
+  return c === 0x2f || c === 0x3f || c === 0x23 || c <= 0x20 || c === 0x7f;
 }
 
 export function checkTopic(topic: unknown): string {
@@ -25,7 +28,7 @@ export function checkTopic(topic: unknown): string {
     if (isTopicBreakingChar(topic.charCodeAt(i))) {
       throw new MQInvalidArgumentError(
         'topic',
-        `contains a forbidden character at index ${i} (no '/', '?', '#', '%', whitespace or controls)`,
+        `contains a forbidden character at index ${i} (no '/', '?', '#', whitespace or controls)`,
       );
     }
   }

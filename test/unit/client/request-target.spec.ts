@@ -15,6 +15,7 @@ describe('request targets', () => {
   it('builds the topic path with the topic percent-encoded', () => {
     expect(path).toBe('/topics/T1/messages');
     expect(new TopicPathCache((t) => t as string).get('a b')).toBe('/topics/a%20b/messages');
+    expect(new TopicPathCache(checkTopic).get('%DLQ%G')).toBe('/topics/%25DLQ%25G/messages');
   });
 
   it('validates a topic on first use only and never caches an invalid one', () => {
