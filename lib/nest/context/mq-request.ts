@@ -1,0 +1,11 @@
+import type { MQReceivedMessage } from '../../client/client.types.js';
+import type { MQContext } from './mq.context.js';
+
+/**
+ * What `@Inject(REQUEST)` resolves to in request-scoped providers of an MQ handler: a fresh
+ * dependency tree is built per message, with this as its request object.
+ */
+export interface MQRequest {
+  readonly message: MQReceivedMessage;
+  readonly context: MQContext;
+}

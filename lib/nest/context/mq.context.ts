@@ -1,0 +1,61 @@
+import type { MQReceivedMessage } from '../../client/client.types.js';
+
+/**
+ * What a handler knows about the delivery it runs for (`@MQCtx()`, or the third argument of an
+ * undecorated handler, or `host.getArgByIndex(2)` in guards, interceptors and filters).
+ * An interface, so `ValidationPipe` never tries to validate it.
+ */
+export interface MQContext {
+  /** Consumer (or transaction checker) name, default `Class.method`. */
+  readonly consumer: string;
+  readonly topic: string;
+  readonly group: string;
+  readonly messageId: string;
+  /** Delivery count from 1 (the broker's ConsumedTimes): 2 means the first retry. */
+  readonly attempt: number;
+  readonly tag: string | undefined;
+  readonly key: string | undefined;
+  /** User properties. */
+  readonly properties: Readonly<Record<string, string>>;
+  /** Epoch ms. */
+  readonly publishTime: number;
+  /** The raw delivery. */
+  readonly message: MQReceivedMessage;
+  /** Aborts when the handler times out or the app shuts down past its drain deadline. */
+  readonly signal: AbortSignal;
+}
+
+/** A class (not an object literal) so that every context shares one hidden class on the hot path. */
+class MessageContext implements MQContext {
+  readonly messageId: string;
+  readonly attempt: number;
+  readonly tag: string | undefined;
+  readonly key: string | undefined;
+  readonly properties: Readonly<Record<string, string>>;
+  readonly publishTime: number;
+
+  constructor(
+    readonly consumer: string,
+    readonly topic: string,
+    readonly group: string,
+    readonly message: MQReceivedMessage,
+    readonly signal: AbortSignal,
+  ) {
+    this.messageId = message.messageId;
+    this.attempt = message.consumedTimes;
+    this.tag = message.tag;
+    this.key = message.key;
+    this.properties = message.properties;
+    this.publishTime = message.publishTime;
+  }
+}
+
+export function createMQContext(
+  consumer: string,
+  topic: string,
+  group: string,
+  message: MQReceivedMessage,
+  signal: AbortSignal,
+): MQContext {
+  return new MessageContext(consumer, topic, group, message, signal);
+}

@@ -1,0 +1,147 @@
+import { ContextIdFactory, type ExternalContextCreator, type ModuleRef } from '@nestjs/core';
+import type { MQReceivedMessage } from '../../client/client.types.js';
+import type { MQContext } from '../context/mq.context.js';
+import type { MQRequest } from '../context/mq-request.js';
+import { MQ_CONTEXT_TYPE, MQ_PARAM_ARGS_METADATA, MQParamType } from '../mq.constants.js';
+import { paramKey, type MQParamArgsMetadata } from '../decorators/mq-param.util.js';
+import type { MQHandlerTarget } from '../interfaces/mq-handler-definition.interface.js';
+import type { DispatchState, DispatchTracker } from './dispatch.tracker.js';
+import type { MQParamsFactory } from './mq-params.factory.js';
+
+type PipelineProxy = (
+  payload: unknown,
+  message: MQReceivedMessage,
+  ctx: MQContext,
+) => Promise<unknown>;
+
+export interface HandlerPipelineDeps {
+  contextCreator: ExternalContextCreator;
+  moduleRef: ModuleRef;
+  paramsFactory: MQParamsFactory;
+  tracker: DispatchTracker;
+}
+
+/** Guards, interceptors and filters all on; the context type lets enhancers recognize MQ. */
+const CONTEXT_OPTIONS = { guards: true, interceptors: true, filters: true };
+
+/**
+ * One handler method behind Nest's pipeline. Static providers get one proxy built at bootstrap;
+ * request-scoped ones get a fresh instance tree and proxy per message (contextId from an
+ * `MQRequest`, so `@Inject(REQUEST)` works and durable strategies apply).
+ */
+export class HandlerPipeline {
+  private readonly tracked: (...args: unknown[]) => unknown;
+  private readonly staticProxy: PipelineProxy | undefined;
+
+  constructor(
+    private readonly target: MQHandlerTarget,
+    private readonly deps: HandlerPipelineDeps,
+  ) {
+    const method = (target.hostClass.prototype as Record<string, Function>)[target.methodName]!;
+    this.tracked = deps.tracker.track(method);
+    ensureParamMetadata(target.hostClass, target.methodName);
+    this.staticProxy = target.isStatic
+      ? this.createProxy(target.wrapper.instance as object)
+      : undefined;
+  }
+
+  /**
+   * Prepares the call for one message: for request-scoped handlers this resolves the instance
+   * tree (a failure there rejects, before anything of the pipeline ran).
+   */
+  async prepare(message: MQReceivedMessage, ctx: MQContext): Promise<PreparedCall> {
+    if (this.staticProxy !== undefined) {
+      return new PreparedCall(
+        this.staticProxy,
+        this.target.wrapper.instance as object,
+        this.deps.tracker,
+      );
+    }
+    const instance = await this.resolveScoped(message, ctx);
+    return new PreparedCall(
+      this.createProxy(instance.instance, instance.contextId),
+      instance.instance,
+      this.deps.tracker,
+    );
+  }
+
+  private async resolveScoped(message: MQReceivedMessage, ctx: MQContext) {
+    const request: MQRequest = { message, context: ctx };
+    const contextId = ContextIdFactory.getByRequest(request);
+    this.deps.moduleRef.registerRequestByContextId(request, contextId);
+    const instance = await this.deps.moduleRef.resolve<object>(
+      this.target.wrapper.token as never,
+      contextId,
+      {
+        strict: false,
+      },
+    );
+    return { instance, contextId };
+  }
+
+  private createProxy(
+    instance: object,
+    contextId?: Parameters<ExternalContextCreator['create']>[5],
+  ): PipelineProxy {
+    return this.deps.contextCreator.create(
+      instance,
+      this.tracked,
+      this.target.methodName,
+      MQ_PARAM_ARGS_METADATA,
+      this.deps.paramsFactory,
+      contextId,
+      contextId === undefined ? undefined : this.target.wrapper.id,
+      CONTEXT_OPTIONS,
+      MQ_CONTEXT_TYPE,
+    ) as PipelineProxy;
+  }
+}
+
+/** A pipeline bound to the instance that handles one message. */
+export class PreparedCall {
+  constructor(
+    private readonly proxy: PipelineProxy,
+    /** The handler's instance (for `onExhausted` hooks named by method). */
+    readonly instance: object,
+    private readonly tracker: DispatchTracker,
+  ) {}
+
+  run(
+    state: DispatchState,
+    payload: unknown,
+    message: MQReceivedMessage,
+    ctx: MQContext,
+  ): Promise<unknown> {
+    return this.tracker.run(state, () => this.proxy(payload, message, ctx));
+  }
+}
+
+/**
+ * A handler without parameter decorators receives `(payload, message, ctx)`; describing those
+ * parameters as `@MQPayload() @MQMessage() @MQCtx()` makes Nest apply method, class and global
+ * pipes to them (a `ValidationPipe` would otherwise be skipped silently, golevelup#988).
+ * Written once under our own key on the class that declares the method; idempotent.
+ */
+function ensureParamMetadata(hostClass: Function, methodName: string): void {
+  const paramsHost = paramsHostOf(hostClass, methodName);
+  if (Reflect.getMetadata(MQ_PARAM_ARGS_METADATA, paramsHost, methodName) !== undefined) return;
+  const metadata: MQParamArgsMetadata = {
+    [paramKey(MQParamType.PAYLOAD, 0)]: { index: 0, data: undefined, pipes: [] },
+    [paramKey(MQParamType.MESSAGE, 1)]: { index: 1, data: undefined, pipes: [] },
+    [paramKey(MQParamType.CONTEXT, 2)]: { index: 2, data: undefined, pipes: [] },
+  };
+  Reflect.defineMetadata(MQ_PARAM_ARGS_METADATA, metadata, paramsHost, methodName);
+}
+
+/** The class whose parameter metadata Nest reads for this method (as `ExternalContextCreator`). */
+function paramsHostOf(hostClass: Function, methodName: string): Function {
+  const prototype = hostClass.prototype as Record<string, unknown> | undefined;
+  const ctor = prototype?.constructor as Function | undefined;
+  if (
+    typeof ctor === 'function' &&
+    (ctor.prototype as Record<string, unknown>)?.[methodName] === prototype?.[methodName]
+  ) {
+    return ctor;
+  }
+  return hostClass;
+}

@@ -1,0 +1,79 @@
+import type { LoggerService } from '@nestjs/common';
+import { isObservable, lastValueFrom } from 'rxjs';
+import type { MQReceivedMessage } from '../../client/client.types.js';
+import type { ExhaustedHandler, MessageDispatcher } from '../consumer/consumer.contract.js';
+import { createMQContext } from '../context/mq.context.js';
+import { MQDeliveryRejectedError } from '../exceptions/mq-delivery-rejected.error.js';
+import { MQInvalidMessageError } from '../exceptions/mq-invalid-message.error.js';
+import type { MQConsumerDefinition } from '../interfaces/mq-handler-definition.interface.js';
+import { DispatchState } from './dispatch.tracker.js';
+import type { HandlerPipeline } from './handler.pipeline.js';
+import {
+  ACK,
+  classifyRejection,
+  classifySwallowed,
+  type DispatchResult,
+  type OutcomePolicies,
+} from './outcome.classifier.js';
+
+/**
+ * The runtime's `MessageDispatcher` for one consumer: deserialize, run the Nest pipeline, map the
+ * result to ack/retry with the outcome table. Never rejects; logging of failures is the runner's
+ * (it has the message id, attempt, topic and group in one line).
+ */
+export function createMessageDispatcher(
+  definition: MQConsumerDefinition,
+  pipeline: HandlerPipeline,
+  policies: OutcomePolicies,
+): MessageDispatcher {
+  const { name, topic, group } = definition.options;
+  const decode = definition.decode;
+  return async (message, signal): Promise<DispatchResult> => {
+    const ctx = createMQContext(name, topic, group, message, signal);
+    let payload: unknown;
+    try {
+      payload = decode(message);
+    } catch (error) {
+      const invalid = new MQInvalidMessageError(message.messageId, error);
+      const policy = policies.onInvalidMessage;
+      return { outcome: policy, error: new MQDeliveryRejectedError('invalid', policy, invalid) };
+    }
+    const state = new DispatchState();
+    try {
+      const call = await pipeline.prepare(message, ctx);
+      const result = await call.run(state, payload, message, ctx);
+      // The success path of the proxy unwraps observables, so an observable here is a filter's
+      // answer: subscribe to it (an error notification is a failure, nest#17633).
+      if (isObservable(result)) {
+        await lastValueFrom(result, { defaultValue: undefined });
+        return classifySwallowed(state, policies);
+      }
+      return state.completed ? ACK : classifySwallowed(state, policies);
+    } catch (error) {
+      return classifyRejection(state, error, policies);
+    }
+  };
+}
+
+/**
+ * The runtime's `ExhaustedHandler`: calls the consumer's `onExhausted` (a method name or a function,
+ * with the instance as `this`) outside the pipeline. Without a hook the runtime acks with a warning.
+ */
+export function createExhaustedHandler(
+  definition: MQConsumerDefinition,
+  pipeline: HandlerPipeline,
+  logger: LoggerService,
+): ExhaustedHandler | undefined {
+  const hook = definition.onExhausted;
+  if (hook === undefined) return undefined;
+  const { name, topic, group, maxAttempts } = definition.options;
+  return async (message: MQReceivedMessage): Promise<void> => {
+    const ctx = createMQContext(name, topic, group, message, new AbortController().signal);
+    const call = await pipeline.prepare(message, ctx);
+    const fn = typeof hook === 'string' ? (call.instance as Record<string, Function>)[hook]! : hook;
+    logger.warn(
+      `message ${message.messageId} exceeded maxAttempts (attempt ${message.consumedTimes} > ${maxAttempts}); running onExhausted`,
+    );
+    await fn.call(call.instance, message, ctx);
+  };
+}

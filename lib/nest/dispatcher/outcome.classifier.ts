@@ -1,0 +1,59 @@
+import { BadRequestException, ForbiddenException } from '@nestjs/common';
+import type { DispatchOutcome } from '../consumer/consumer.contract.js';
+import { MQDeliveryRejectedError } from '../exceptions/mq-delivery-rejected.error.js';
+import type { MQFailurePolicy } from '../interfaces/mq-module-options.interface.js';
+import type { DispatchState } from './dispatch.tracker.js';
+
+export interface OutcomePolicies {
+  onFilteredError: MQFailurePolicy;
+  onGuardRejection: MQFailurePolicy;
+  onInvalidMessage: MQFailurePolicy;
+}
+
+export interface DispatchResult {
+  outcome: DispatchOutcome;
+  error?: unknown;
+}
+
+export const ACK: DispatchResult = Object.freeze({ outcome: 'ack' as const });
+
+function byPolicy(
+  reason: 'filtered' | 'guard' | 'invalid',
+  policy: MQFailurePolicy,
+  cause: unknown,
+): DispatchResult {
+  return { outcome: policy, error: new MQDeliveryRejectedError(reason, policy, cause) };
+}
+
+/** Where the pipeline stopped, when the handler did not start. */
+function earlyReason(state: DispatchState, error: unknown): 'guard' | 'invalid' {
+  if (state.paramsResolved || error instanceof BadRequestException) return 'invalid';
+  if (error instanceof ForbiddenException) return 'guard';
+  return 'guard';
+}
+
+/**
+ * The pipeline rejected (nothing handled the error, a filter rethrew, or the observable a filter
+ * returned errored). A handler failure is never acked; an early rejection follows its policy.
+ */
+export function classifyRejection(
+  state: DispatchState,
+  error: unknown,
+  policies: OutcomePolicies,
+): DispatchResult {
+  if (state.handlerStarted) return { outcome: 'retry', error };
+  return earlyReason(state, error) === 'invalid'
+    ? byPolicy('invalid', policies.onInvalidMessage, error)
+    : byPolicy('guard', policies.onGuardRejection, error);
+}
+
+/**
+ * The pipeline resolved but the handler did not complete: a filter swallowed the error (of the
+ * handler, a pipe or a guard), or an interceptor answered without calling the handler.
+ */
+export function classifySwallowed(state: DispatchState, policies: OutcomePolicies): DispatchResult {
+  if (state.handlerStarted) return byPolicy('filtered', policies.onFilteredError, undefined);
+  return state.paramsResolved
+    ? byPolicy('invalid', policies.onInvalidMessage, undefined)
+    : byPolicy('guard', policies.onGuardRejection, undefined);
+}

@@ -1,0 +1,78 @@
+import type { MQReceivedMessage } from '../../client/client.types.js';
+import type { MQContext } from '../context/mq.context.js';
+
+/**
+ * Called for a delivery whose attempt (ConsumedTimes) exceeds `maxAttempts`, with the consumer's
+ * instance as `this`. Resolving acks the message (e.g. after parking it on another topic);
+ * throwing leaves it unacked, so it comes back and the hook runs again.
+ */
+export type MQExhaustedHook = (
+  this: any,
+  message: MQReceivedMessage,
+  ctx: MQContext,
+) => unknown | Promise<unknown>;
+
+/** Turns the message body into the handler's payload. */
+export type MQDeserializer = (body: string, message: MQReceivedMessage) => unknown;
+
+/** Options of `@MQConsumer(topic, group, options)`. */
+export interface MQConsumerOptions {
+  /** Tag filter: one tag or a list (the broker matches any); omitted = every message. */
+  tag?: string | string[];
+  /** Most messages per poll, 1-16 (default 16); never more than free handler slots. */
+  batchSize?: number;
+  /** Long-poll wait in seconds, 0-30 (default 30). */
+  waitSeconds?: number;
+  /**
+   * Handlers of this consumer running at once (default 1, as `@nestjs/bullmq` workers).
+   * For an orderly consumer: sharding keys processed in parallel (each key stays sequential).
+   */
+  concurrency?: number;
+  /** Consume orderly (`trans=order`): one message at a time per sharding key, in order. */
+  orderly?: boolean;
+  /**
+   * After this many ms `ctx.signal` aborts and the delivery counts as failed (no ack). Default
+   * 4 min (50 s when orderly), under the broker's 300 s (60 s) invisibility window: a handler that
+   * outlives the window loses its receipt handle and the message is delivered twice.
+   */
+  handlerTimeoutMs?: number;
+  /** A delivery with ConsumedTimes above this goes to `onExhausted` and is then acked. */
+  maxAttempts?: number;
+  /** Name of a method of the same class, or a function called with the instance as `this`. */
+  onExhausted?: string | MQExhaustedHook;
+  /** Stable id for the registry, logs, events and module `consumers` overrides (default `Class.method`). */
+  name?: string;
+  /** Connection (`MQModule.forRoot({ name })`) to consume from (default: the default connection). */
+  connection?: string;
+  /** Start polling at bootstrap (default true); otherwise `MQConsumerRegistry.start(name)`. */
+  autoStart?: boolean;
+  /**
+   * `'json'` (default): `JSON.parse` when the body starts with `{` or `[`, else the text.
+   * `'text'`: the body as is. A function: your own (a throw counts as an invalid message).
+   */
+  deserialize?: 'json' | 'text' | MQDeserializer;
+}
+
+/** Module-level defaults for every consumer of a connection (decorator options win over them). */
+export type MQConsumerDefaults = Pick<
+  MQConsumerOptions,
+  | 'batchSize'
+  | 'waitSeconds'
+  | 'concurrency'
+  | 'handlerTimeoutMs'
+  | 'maxAttempts'
+  | 'autoStart'
+  | 'deserialize'
+>;
+
+/**
+ * Per-consumer overrides from the module options (`consumers: { [name]: ... }`); they win over the
+ * decorator, so values can come from `ConfigService` in `forRootAsync`.
+ */
+export interface MQConsumerOverrides extends Omit<
+  MQConsumerOptions,
+  'name' | 'connection' | 'onExhausted'
+> {
+  topic?: string;
+  group?: string;
+}

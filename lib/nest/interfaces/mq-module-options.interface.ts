@@ -1,0 +1,69 @@
+import type { LoggerService, ModuleMetadata, Provider, Type } from '@nestjs/common';
+import type {
+  MQClientOptions,
+  MQCredentials,
+  MQCredentialsProvider,
+} from '../../client/client.types.js';
+import type { MQConsumerDefaults, MQConsumerOverrides } from './mq-consumer-options.interface.js';
+
+/** What to do with a delivery: `'retry'` leaves it unacked (redelivered later), `'ack'` drops it. */
+export type MQFailurePolicy = 'retry' | 'ack';
+
+/** Options of one connection (`MQModule.forRoot`). */
+export interface MQModuleOptions {
+  /** HTTP endpoint of the instance, e.g. `http://123.mqrest.cn-hangzhou.aliyuncs.com`. */
+  endpoint: string;
+  /** AccessKey id (with `accessKeySecret`), unless `credentials` is given. */
+  accessKeyId?: string;
+  accessKeySecret?: string;
+  /** STS security token that goes with a temporary AccessKey. */
+  securityToken?: string;
+  /** Fixed credentials or a provider called before each request (rotating STS tokens). */
+  credentials?: MQCredentials | MQCredentialsProvider;
+  /** Instance id (`ns`); omit for the default instance. */
+  instanceId?: string;
+  /** Poll for consumers of this connection (default true); false = publish-only process. */
+  consumersEnabled?: boolean;
+  /** Defaults for every consumer of this connection. */
+  defaults?: MQConsumerDefaults;
+  /** Per consumer name (default `Class.method`) overrides, e.g. topics from configuration. */
+  consumers?: Record<string, MQConsumerOverrides>;
+  shutdown?: {
+    /** How long shutdown waits for running handlers before abandoning them (default 20 000). */
+    drainTimeoutMs?: number;
+  };
+  /** Backoff of a failing poll loop (full jitter between attempts). */
+  pollBackoff?: { initialMs?: number; maxMs?: number };
+  /** An exception filter returned normally: a swallowed error is not success (default 'retry'). */
+  onFilteredError?: MQFailurePolicy;
+  /** A guard denied the message (or an interceptor did not call the handler) (default 'retry'). */
+  onGuardRejection?: MQFailurePolicy;
+  /** Deserialization or a pipe (e.g. `ValidationPipe`) rejected the payload (default 'retry'). */
+  onInvalidMessage?: MQFailurePolicy;
+  /** Passed to `MQClient` (pool sizes, timeouts, MD5 checks). */
+  client?: MQClientOptions;
+  /** A logger for this module's lines, or false to silence them (default: Nest's `Logger`). */
+  logger?: LoggerService | false;
+}
+
+/** Options of `MQModule.forRoot()` besides the connection's. */
+export interface MQModuleExtras {
+  /** Register the module globally (default true). */
+  isGlobal?: boolean;
+  /** Connection name, for several connections (default `'default'`). */
+  name?: string;
+}
+
+export interface MQOptionsFactory {
+  createMQOptions(): MQModuleOptions | Promise<MQModuleOptions>;
+}
+
+/** Options of `MQModule.forRootAsync()`. */
+export interface MQModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'>, MQModuleExtras {
+  useFactory?: (...args: any[]) => MQModuleOptions | Promise<MQModuleOptions>;
+  inject?: any[];
+  useClass?: Type<MQOptionsFactory>;
+  useExisting?: Type<MQOptionsFactory>;
+  /** Providers the factory needs that no imported module provides. */
+  extraProviders?: Provider[];
+}

@@ -1,0 +1,31 @@
+import type { MQPublishResult } from '../../client/client.types.js';
+
+/** Options of `MQProducer.publish()`. */
+export interface MQPublishOptions {
+  tag?: string;
+  /** Message key (for lookup in the console), not the sharding key. */
+  key?: string;
+  /** User properties (keys and values must not contain & " ' < > : |). */
+  properties?: Record<string, string>;
+  /** Deliver at this time (timer message). Exclusive with `delayMs`. */
+  deliverAt?: Date | number;
+  /** Deliver after this many ms (timer message). Exclusive with `deliverAt`. */
+  delayMs?: number;
+  /** Sharding key of an ordered topic. */
+  shardingKey?: string;
+  signal?: AbortSignal;
+}
+
+/** Options of `MQProducer.publishTransactional()`. */
+export interface MQTransactionalPublishOptions extends MQPublishOptions {
+  /** Group of the transaction producer: commit/rollback and checks use it. */
+  group: string;
+  /** Seconds (10-300) before the broker's first check of an unresolved half message (default 10). */
+  transCheckImmunitySeconds?: number;
+}
+
+/** The local transaction of `publishTransactional`: resolve = commit, throw = rollback. */
+export type MQLocalTransaction<T> = (halfMessage: MQPublishResult) => Promise<T> | T;
+
+/** Body of a message: text, UTF-8 bytes, or any other value (sent as JSON). */
+export type MQMessageBody = string | Uint8Array | object | number | boolean;

@@ -1,0 +1,59 @@
+/** Metadata keys, tokens and defaults of the Nest integration (no logic). */
+
+/** `ExecutionContext.getType()` of every MQ handler; see `isMQContext()`. */
+export const MQ_CONTEXT_TYPE = 'aliyun-mq';
+
+/** Name of the connection registered by `MQModule.forRoot()` without a `name`. */
+export const DEFAULT_CONNECTION = 'default';
+
+/** Method metadata of `@MQConsumer()` (an array: a method may subscribe more than once). */
+export const MQ_CONSUMER_METADATA = 'aliyun-mq:consumer';
+/** Method metadata of `@MQTransactionChecker()` (an array). */
+export const MQ_TRANSACTION_CHECKER_METADATA = 'aliyun-mq:transaction-checker';
+/**
+ * Parameter metadata key of `@MQPayload()`, `@MQMessage()`, `@MQCtx()`: the key of Nest's route
+ * arguments (`@nestjs/microservices` calls it PARAM_ARGS_METADATA), so that decorators made with
+ * `createParamDecorator()` also work on MQ handlers, as they do in other external contexts.
+ */
+export const MQ_PARAM_ARGS_METADATA = '__routeArguments__';
+
+/** Parameter kinds known to `MQParamsFactory`; also the argument index of each in `[payload, message, ctx]`. */
+export enum MQParamType {
+  PAYLOAD = 0,
+  MESSAGE = 1,
+  CONTEXT = 2,
+}
+
+/** Built-in consumer defaults (module `defaults` and decorator options override them). */
+export const CONSUMER_DEFAULTS = {
+  batchSize: 16,
+  waitSeconds: 30,
+  /** One handler at a time per consumer, as `@nestjs/bullmq` workers: raise it for throughput. */
+  concurrency: 1,
+  orderly: false,
+  autoStart: true,
+  /** Under the 300 s invisibility window of a normal consume. */
+  handlerTimeoutMs: 4 * 60 * 1000,
+  /** Under the 60 s invisibility window of an orderly consume. */
+  orderlyHandlerTimeoutMs: 50 * 1000,
+} as const;
+
+/** Invisibility windows of the service (PROTOCOL.md): a handle expires after these. */
+export const INVISIBILITY_MS = { normal: 300_000, orderly: 60_000 } as const;
+
+/** Defaults of `@MQTransactionChecker()`. */
+export const TRANSACTION_CHECKER_DEFAULTS = {
+  batchSize: 16,
+  waitSeconds: 30,
+  concurrency: 1,
+  autoStart: true,
+} as const;
+
+/** Module-level defaults. */
+export const MODULE_DEFAULTS = {
+  drainTimeoutMs: 20_000,
+  transCheckImmunitySeconds: 10,
+} as const;
+
+/** Upper bound of `concurrency`: far above what one poller can keep busy, catches typos (e.g. 10000). */
+export const MAX_CONCURRENCY = 1024;

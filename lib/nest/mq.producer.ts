@@ -1,0 +1,123 @@
+import type { LoggerService } from '@nestjs/common';
+import type { MQClient } from '../client/mq.client.js';
+import { MQInvalidArgumentError } from '../client/client.errors.js';
+import type { MQPublishInput, MQPublishResult } from '../client/client.types.js';
+import { MODULE_DEFAULTS } from './mq.constants.js';
+import type {
+  MQLocalTransaction,
+  MQMessageBody,
+  MQPublishOptions,
+  MQTransactionalPublishOptions,
+} from './interfaces/mq-publish-options.interface.js';
+
+/**
+ * Publishes messages on one connection. Inject it by class for the default connection, or with
+ * `@InjectMQProducer(name)` for a named one.
+ */
+export class MQProducer {
+  constructor(
+    /** The underlying client (for operations this class does not wrap). */
+    readonly client: MQClient,
+    /** The connection this producer publishes on. */
+    readonly connection: string,
+    private readonly logger: LoggerService,
+  ) {}
+
+  /**
+   * Publishes one message. Strings and bytes are sent as they are; any other value is sent as
+   * JSON (consumers parse it back with the default `deserialize: 'json'`).
+   */
+  publish(
+    topic: string,
+    body: MQMessageBody,
+    options: MQPublishOptions = {},
+  ): Promise<MQPublishResult> {
+    const { signal, ...rest } = options;
+    return this.client.publish(topic, toInput(body, rest), signal ? { signal } : undefined);
+  }
+
+  /**
+   * Runs a local transaction around a half message: publishes it (invisible to consumers), runs
+   * `localWork`, then commits when it resolves or rolls back when it throws (and rethrows).
+   *
+   * If the commit or rollback call itself fails (network, expired handle), the error is logged
+   * and not thrown: the outcome of `localWork` stands, and the broker asks the topic's
+   * `@MQTransactionChecker()` after `transCheckImmunitySeconds`, whose answer settles the message.
+   * So a checker that reads the local state is required for exactly-once-visible publishing.
+   */
+  async publishTransactional<T>(
+    topic: string,
+    body: MQMessageBody,
+    options: MQTransactionalPublishOptions,
+    localWork: MQLocalTransaction<T>,
+  ): Promise<T> {
+    const { group, transCheckImmunitySeconds, signal, ...rest } = options ?? ({} as never);
+    if (typeof group !== 'string' || group.length === 0) {
+      throw new MQInvalidArgumentError('options.group', 'the transaction group is required');
+    }
+    if (typeof localWork !== 'function') {
+      throw new MQInvalidArgumentError('localWork', 'must be a function');
+    }
+    const input = toInput(body, rest);
+    input.transCheckImmunitySeconds =
+      transCheckImmunitySeconds ?? MODULE_DEFAULTS.transCheckImmunitySeconds;
+    const half = await this.client.publish(topic, input, signal ? { signal } : undefined);
+    const handle = half.receiptHandle;
+    if (!handle) {
+      throw new Error(
+        `MQProducer: the half message ${half.messageId} came back without a receipt handle`,
+      );
+    }
+    let result: T;
+    try {
+      result = await localWork(half);
+    } catch (error) {
+      await this.settle('rollback', topic, group, handle, half.messageId);
+      throw error;
+    }
+    await this.settle('commit', topic, group, handle, half.messageId);
+    return result;
+  }
+
+  /** Commit or rollback without a signal: the local outcome is decided and must be reported. */
+  private async settle(
+    action: 'commit' | 'rollback',
+    topic: string,
+    group: string,
+    handle: string,
+    messageId: string,
+  ): Promise<void> {
+    try {
+      const res = await this.client[action](topic, group, handle);
+      if (res.failed.length > 0) {
+        const f = res.failed[0]!;
+        this.logger.warn(
+          `${action} of half message ${messageId} on "${topic}" was refused (${f.code}: ${f.message}); ` +
+            `the transaction checker of group "${group}" will decide it`,
+        );
+      }
+    } catch (error) {
+      this.logger.error(
+        `${action} of half message ${messageId} on "${topic}" failed ` +
+          `(${error instanceof Error ? error.message : String(error)}); ` +
+          `the transaction checker of group "${group}" will decide it`,
+      );
+    }
+  }
+}
+
+function toInput(body: MQMessageBody, options: Omit<MQPublishOptions, 'signal'>): MQPublishInput {
+  let text: string | Uint8Array;
+  if (typeof body === 'string' || body instanceof Uint8Array) text = body;
+  else if (body === undefined || body === null) {
+    throw new MQInvalidArgumentError('body', 'must not be null or undefined');
+  } else text = JSON.stringify(body);
+  const input: MQPublishInput = { body: text };
+  if (options.tag !== undefined) input.tag = options.tag;
+  if (options.key !== undefined) input.key = options.key;
+  if (options.properties !== undefined) input.properties = options.properties;
+  if (options.deliverAt !== undefined) input.deliverAt = options.deliverAt;
+  if (options.delayMs !== undefined) input.delayMs = options.delayMs;
+  if (options.shardingKey !== undefined) input.shardingKey = options.shardingKey;
+  return input;
+}

@@ -1,0 +1,159 @@
+import type { LoggerService } from '@nestjs/common';
+import type {
+  MQClientOptions,
+  MQCredentials,
+  MQCredentialsProvider,
+} from '../../client/client.types.js';
+import { MODULE_DEFAULTS } from '../mq.constants.js';
+import { invalidModuleOption } from '../mq.messages.js';
+import type {
+  MQConsumerDefaults,
+  MQConsumerOverrides,
+} from '../interfaces/mq-consumer-options.interface.js';
+import type {
+  MQFailurePolicy,
+  MQModuleOptions,
+} from '../interfaces/mq-module-options.interface.js';
+import { isHttpUrl, isInt, isNonEmptyString, isPolicy } from './option.checks.js';
+
+/** Module options after validation, with every default applied. */
+export interface ResolvedModuleOptions {
+  connection: string;
+  endpoint: string;
+  credentials: MQCredentials | MQCredentialsProvider;
+  client: MQClientOptions;
+  consumersEnabled: boolean;
+  defaults: MQConsumerDefaults;
+  consumers: Record<string, MQConsumerOverrides>;
+  drainTimeoutMs: number;
+  pollBackoff: { initialMs?: number; maxMs?: number };
+  onFilteredError: MQFailurePolicy;
+  onGuardRejection: MQFailurePolicy;
+  onInvalidMessage: MQFailurePolicy;
+  logger: LoggerService | false | undefined;
+}
+
+const KNOWN_OPTIONS = new Set<string>([
+  'endpoint',
+  'accessKeyId',
+  'accessKeySecret',
+  'securityToken',
+  'credentials',
+  'instanceId',
+  'consumersEnabled',
+  'defaults',
+  'consumers',
+  'shutdown',
+  'pollBackoff',
+  'onFilteredError',
+  'onGuardRejection',
+  'onInvalidMessage',
+  'client',
+  'logger',
+]);
+
+/**
+ * Validates the options of one connection; every error names the option (never its value when the
+ * option is a secret). Runs when the options provider is created, so a bad option fails bootstrap.
+ */
+export function resolveModuleOptions(
+  raw: MQModuleOptions | undefined,
+  connection: string,
+): ResolvedModuleOptions {
+  const fail = (option: string, problem: string): never => {
+    throw new Error(invalidModuleOption(connection, option, problem));
+  };
+  if (raw === null || typeof raw !== 'object') return fail('options', 'must be an object');
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_OPTIONS.has(key)) fail(key, 'is not a known option');
+  }
+  if (!isHttpUrl(raw.endpoint)) fail('endpoint', 'must be an http(s) URL');
+
+  const credentials = resolveCredentials(raw, fail);
+  if (raw.instanceId !== undefined && typeof raw.instanceId !== 'string') {
+    fail('instanceId', 'must be a string');
+  }
+  if (raw.consumersEnabled !== undefined && typeof raw.consumersEnabled !== 'boolean') {
+    fail('consumersEnabled', 'must be a boolean');
+  }
+  const drainTimeoutMs = raw.shutdown?.drainTimeoutMs ?? MODULE_DEFAULTS.drainTimeoutMs;
+  if (!isInt(drainTimeoutMs, 0, 3_600_000)) {
+    fail('shutdown.drainTimeoutMs', 'must be an integer number of ms between 0 and 3600000');
+  }
+  const pollBackoff = raw.pollBackoff ?? {};
+  for (const key of ['initialMs', 'maxMs'] as const) {
+    const v = pollBackoff[key];
+    if (v !== undefined && !isInt(v, 1, 3_600_000)) {
+      fail(`pollBackoff.${key}`, 'must be an integer number of ms between 1 and 3600000');
+    }
+  }
+  for (const key of ['onFilteredError', 'onGuardRejection', 'onInvalidMessage'] as const) {
+    if (raw[key] !== undefined && !isPolicy(raw[key])) fail(key, `must be 'retry' or 'ack'`);
+  }
+  if (raw.defaults !== undefined && (raw.defaults === null || typeof raw.defaults !== 'object')) {
+    fail('defaults', 'must be an object');
+  }
+  if (
+    raw.consumers !== undefined &&
+    (raw.consumers === null || typeof raw.consumers !== 'object')
+  ) {
+    fail('consumers', 'must be an object keyed by consumer name');
+  }
+  if (raw.client !== undefined && (raw.client === null || typeof raw.client !== 'object')) {
+    fail('client', 'must be an object');
+  }
+  const logger = raw.logger;
+  if (logger !== undefined && logger !== false && typeof logger?.log !== 'function') {
+    fail('logger', 'must be a LoggerService or false');
+  }
+  return {
+    connection,
+    endpoint: raw.endpoint,
+    credentials,
+    client: { ...raw.client, ...(raw.instanceId !== undefined && { instanceId: raw.instanceId }) },
+    consumersEnabled: raw.consumersEnabled ?? true,
+    defaults: raw.defaults ?? {},
+    consumers: raw.consumers ?? {},
+    drainTimeoutMs,
+    pollBackoff,
+    onFilteredError: raw.onFilteredError ?? 'retry',
+    onGuardRejection: raw.onGuardRejection ?? 'retry',
+    onInvalidMessage: raw.onInvalidMessage ?? 'retry',
+    logger,
+  };
+}
+
+function resolveCredentials(
+  raw: MQModuleOptions,
+  fail: (option: string, problem: string) => never,
+): MQCredentials | MQCredentialsProvider {
+  const hasKeys = raw.accessKeyId !== undefined || raw.accessKeySecret !== undefined;
+  if (raw.credentials !== undefined) {
+    if (hasKeys) fail('credentials', 'cannot be combined with accessKeyId/accessKeySecret');
+    const c = raw.credentials;
+    if (typeof c === 'function') return c;
+    if (c === null || typeof c !== 'object') {
+      fail('credentials', 'must be { accessKeyId, accessKeySecret } or a function returning it');
+    }
+    if (!isNonEmptyString(c.accessKeyId))
+      fail('credentials.accessKeyId', 'must be a non-empty string');
+    if (!isNonEmptyString(c.accessKeySecret)) {
+      fail('credentials.accessKeySecret', 'must be a non-empty string');
+    }
+    return c;
+  }
+  if (!isNonEmptyString(raw.accessKeyId)) {
+    fail('accessKeyId', 'must be a non-empty string (or give `credentials`)');
+  }
+  if (!isNonEmptyString(raw.accessKeySecret)) {
+    fail('accessKeySecret', 'must be a non-empty string (or give `credentials`)');
+  }
+  if (raw.securityToken !== undefined && !isNonEmptyString(raw.securityToken)) {
+    fail('securityToken', 'must be a non-empty string');
+  }
+  return {
+    accessKeyId: raw.accessKeyId!,
+    accessKeySecret: raw.accessKeySecret!,
+    ...(raw.securityToken !== undefined && { securityToken: raw.securityToken }),
+  };
+}

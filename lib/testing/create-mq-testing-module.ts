@@ -1,0 +1,121 @@
+import type { ModuleMetadata } from '@nestjs/common';
+import { Test, type TestingModule, type TestingModuleBuilder } from '@nestjs/testing';
+import { startEmulator } from '../emulator/emulator.js';
+import type { EmulatorOptions, RunningEmulator } from '../emulator/emulator.types.js';
+import type { MQEvent, MQEventType } from '../nest/interfaces/mq-events.interface.js';
+import { MQProducer } from '../nest/mq.producer.js';
+import { MQConsumerRegistry } from '../nest/mq.registry.js';
+import { getMQProducerToken } from '../nest/mq.tokens.js';
+import { EventRecorder, type MQEventOf, type WaitOptions } from './event-recorder.js';
+import { MQTestingModule, type MQTestingModuleOptions } from './mq-testing.module.js';
+
+export interface MQTestingSetup {
+  /**
+   * Options of the embedded emulator (default: virtual clock, any free port), or an emulator you
+   * started yourself (it is then left running by `close()`).
+   */
+  emulator?: EmulatorOptions | RunningEmulator;
+  /** Extra `MQModule.forRoot` options (e.g. `{ consumersEnabled: false }`, `defaults`). */
+  module?: MQTestingModuleOptions;
+  /** Adjusts the builder before compiling, e.g. `(b) => b.overrideProvider(X).useValue(y)`. */
+  configure?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+}
+
+/** A running Nest testing module wired to an emulator. */
+export interface MQTestingHarness {
+  /** The compiled and initialized module (consumers started unless `autoStart: false`). */
+  moduleRef: TestingModule;
+  emulator: RunningEmulator;
+  /** The producer of the connection. */
+  producer: MQProducer;
+  registry: MQConsumerRegistry;
+  /** Every event since the harness started. */
+  readonly events: readonly MQEvent[];
+  /**
+   * The first event of `type` matching `predicate`, among recorded and future events; e.g.
+   * `await mq.waitFor('message.acked', (e) => e.messageId === id)`. Rejects after 10 s.
+   */
+  waitFor<T extends MQEventType>(
+    type: T,
+    predicate?: (event: MQEventOf<T>) => boolean,
+    options?: WaitOptions,
+  ): Promise<MQEventOf<T>>;
+  /** The first `count` events of `type` matching `predicate` (recorded and future). */
+  waitForMany<T extends MQEventType>(
+    type: T,
+    count: number,
+    predicate?: (event: MQEventOf<T>) => boolean,
+    options?: WaitOptions,
+  ): Promise<MQEventOf<T>[]>;
+  /** Moves the emulator's virtual clock (redeliveries, timers, transaction checks). */
+  advance(ms: number): void;
+  /** Closes the module (consumers drain) and the emulator if the harness started it. */
+  close(): Promise<void>;
+}
+
+function isRunning(value: EmulatorOptions | RunningEmulator | undefined): value is RunningEmulator {
+  return value !== undefined && typeof (value as RunningEmulator).stop === 'function';
+}
+
+/**
+ * Builds, compiles and initializes a testing module with `MQModule` pointed at an embedded
+ * emulator, so consumers and producers run for real (HTTP, signatures, acks, redelivery) with a
+ * virtual clock.
+ *
+ * @example
+ * ```ts
+ * const mq = await createMQTestingModule({ imports: [OrdersModule] });
+ * const { messageId } = await mq.producer.publish('orders', { id: 1 });
+ * await mq.waitFor('message.acked', (e) => e.messageId === messageId);
+ * mq.advance(300_000); // past the invisibility window: unacked messages come back
+ * await mq.close();
+ * ```
+ */
+export async function createMQTestingModule(
+  metadata: ModuleMetadata = {},
+  setup: MQTestingSetup = {},
+): Promise<MQTestingHarness> {
+  const owned = !isRunning(setup.emulator);
+  const emulator = isRunning(setup.emulator)
+    ? setup.emulator
+    : await startEmulator({ clock: 'virtual', ...setup.emulator });
+  let moduleRef: TestingModule | undefined;
+  try {
+    const builder = Test.createTestingModule({
+      ...metadata,
+      imports: [MQTestingModule.forEmulator(emulator, setup.module), ...(metadata.imports ?? [])],
+    });
+    moduleRef = await (setup.configure ? setup.configure(builder) : builder).compile();
+    const registry = moduleRef.get(MQConsumerRegistry, { strict: false });
+    // Subscribe before init: consumers start in onApplicationBootstrap.
+    const recorder = new EventRecorder(registry.events$);
+    await moduleRef.init();
+    const producer = moduleRef.get<MQProducer>(getMQProducerToken(setup.module?.name), {
+      strict: false,
+    });
+    const ref = moduleRef;
+    return {
+      moduleRef: ref,
+      emulator,
+      producer,
+      registry,
+      events: recorder.events,
+      waitFor: (type, predicate, options) => recorder.waitFor(type, predicate, options),
+      waitForMany: (type, count, predicate, options) =>
+        recorder.waitForMany(type, count, predicate, options),
+      advance: (ms) => emulator.admin.advance(ms),
+      close: async () => {
+        try {
+          await ref.close();
+        } finally {
+          recorder.close();
+          if (owned) await emulator.stop();
+        }
+      },
+    };
+  } catch (error) {
+    await moduleRef?.close().catch(() => undefined);
+    if (owned) await emulator.stop();
+    throw error;
+  }
+}

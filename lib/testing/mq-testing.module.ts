@@ -1,0 +1,39 @@
+import type { DynamicModule } from '@nestjs/common';
+import type { RunningEmulator } from '../emulator/emulator.types.js';
+import { MQModule } from '../nest/mq.module.js';
+import type {
+  MQModuleExtras,
+  MQModuleOptions,
+} from '../nest/interfaces/mq-module-options.interface.js';
+
+/** Options of `MQTestingModule.forEmulator()`: anything of `forRoot` except the connection. */
+export type MQTestingModuleOptions = Partial<MQModuleOptions> & MQModuleExtras;
+
+/** Wires `MQModule` to an emulator, for tests that build their own `TestingModule`. */
+export class MQTestingModule {
+  /**
+   * `MQModule.forRoot()` pointed at `emulator` (its endpoint, development credentials and
+   * instance id); `options` may add or override anything, e.g. `consumersEnabled` or `defaults`.
+   *
+   * @example
+   * ```ts
+   * const emulator = await startEmulator({ clock: 'virtual' });
+   * const moduleRef = await Test.createTestingModule({
+   *   imports: [MQTestingModule.forEmulator(emulator), OrdersModule],
+   * }).compile();
+   * await moduleRef.init();
+   * ```
+   */
+  static forEmulator(
+    emulator: RunningEmulator,
+    options: MQTestingModuleOptions = {},
+  ): DynamicModule {
+    return MQModule.forRoot({
+      endpoint: emulator.endpoint,
+      accessKeyId: emulator.credentials.accessKeyId,
+      accessKeySecret: emulator.credentials.accessKeySecret,
+      instanceId: emulator.instanceId,
+      ...options,
+    } as MQModuleOptions & MQModuleExtras);
+  }
+}
