@@ -146,6 +146,18 @@ describe('MQClient argument validation', () => {
     );
   });
 
+  it('a failing provider rejects the call with its own error and nothing is sent', async () => {
+    const boom = new Error('sts unavailable');
+    const sync = new MQClient(server.endpoint, () => {
+      throw boom;
+    });
+    const async = new MQClient(server.endpoint, () => Promise.reject(boom));
+    await expect(sync.publish('T1', { body: 'x' })).rejects.toBe(boom);
+    await expect(async.consume('T1', 'G')).rejects.toBe(boom);
+    await sync.close();
+    await async.close();
+  });
+
   it('a provider returning bad credentials is refused before sending', async () => {
     const c = new MQClient(server.endpoint, () => ({ accessKeyId: 'a', accessKeySecret: '' }));
     expect(await argumentOf(() => c.ack('T1', 'G', ['h']))).toBe('credentials().accessKeySecret');

@@ -277,6 +277,12 @@ describe('MQClient responses', () => {
     const err = await rejection(client.consume('T1', 'G'));
     expect(err).toBeInstanceOf(MQProtocolError);
     expect((err as Error).message).toContain('BAD1');
+    const lax = new MQClient(server.endpoint, CREDS, { verifyMd5: false });
+    server.next(
+      reply(200, buildConsumeResponse([message({ messageId: 'BAD1', bodyMd5: bodyMd5('x') })])),
+    );
+    await expect(lax.consume('T1', 'G')).resolves.toMatchObject([{ messageId: 'BAD1' }]);
+    await lax.close();
   });
 
   it('accepts a lower-case MessageBodyMD5 and XML without content-type', async () => {
