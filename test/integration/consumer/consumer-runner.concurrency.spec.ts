@@ -6,7 +6,7 @@ import type { MQReceivedMessage } from '../../../lib/client/index.js';
 import { ConsumerRunner } from '../../../lib/nest/consumer/index.js';
 import type { DispatchOutcome } from '../../../lib/nest/consumer/index.js';
 import {
-  AckCountingClient,
+  RecordingClient,
   Conditions,
   EventLog,
   RecordingLogger,
@@ -114,7 +114,7 @@ describe('ConsumerRunner — concurrency and acks', () => {
 
     const conditions = new Conditions();
     const events = new EventLog(conditions);
-    const client = new AckCountingClient(h.client);
+    const client = new RecordingClient(h.client);
     let dispatched = 0;
     runner = new ConsumerRunner(consumerOptions({ topic, group, concurrency: 16, batchSize: 16 }), {
       client,

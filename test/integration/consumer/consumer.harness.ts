@@ -55,6 +55,19 @@ export class Conditions {
     }
   }
 
+  /**
+   * For state outside the test's reach (the emulator's waiters): re-checks every few ms until it
+   * holds. A wait, never an assertion about time.
+   */
+  async eventually(check: () => boolean, label: string): Promise<void> {
+    const ticker = setInterval(() => this.poke(), 5);
+    try {
+      await this.until(check, label);
+    } finally {
+      clearInterval(ticker);
+    }
+  }
+
   private check(): void {
     for (const entry of [...this.pending]) {
       if (entry.check()) {
@@ -181,20 +194,30 @@ export function gate<T = void>(): Gate<T> {
 }
 
 /**
- * The real client, with the ack calls recorded (number and size) — a pass-through, not a fake:
- * every call goes to the emulator over HTTP.
+ * The real client with its calls recorded (poll count, ack sizes) — a pass-through, not a fake:
+ * every call goes to the emulator over HTTP. `conditions` is poked when a poll starts.
  */
-export class AckCountingClient implements RunnerClient {
+export class RecordingClient implements RunnerClient {
   readonly ackSizes: number[] = [];
+  polls = 0;
 
-  constructor(private readonly client: MQClient) {}
+  constructor(
+    private readonly client: MQClient,
+    private readonly conditions?: Conditions,
+  ) {}
 
-  consume: RunnerClient['consume'] = (topic, group, options) =>
-    this.client.consume(topic, group, options);
-  consumeOrderly: RunnerClient['consumeOrderly'] = (topic, group, options) =>
-    this.client.consumeOrderly(topic, group, options);
-  consumeHalf: RunnerClient['consumeHalf'] = (topic, group, options) =>
-    this.client.consumeHalf(topic, group, options);
+  consume: RunnerClient['consume'] = (topic, group, options) => {
+    this.polled();
+    return this.client.consume(topic, group, options);
+  };
+  consumeOrderly: RunnerClient['consumeOrderly'] = (topic, group, options) => {
+    this.polled();
+    return this.client.consumeOrderly(topic, group, options);
+  };
+  consumeHalf: RunnerClient['consumeHalf'] = (topic, group, options) => {
+    this.polled();
+    return this.client.consumeHalf(topic, group, options);
+  };
   commit: RunnerClient['commit'] = (topic, group, handle, options) =>
     this.client.commit(topic, group, handle, options);
   rollback: RunnerClient['rollback'] = (topic, group, handle, options) =>
@@ -208,6 +231,11 @@ export class AckCountingClient implements RunnerClient {
   ): Promise<MQAckResult> {
     this.ackSizes.push(handles.length);
     return this.client.ack(topic, group, handles, options);
+  }
+
+  private polled(): void {
+    this.polls++;
+    this.conditions?.poke();
   }
 }
 

@@ -1,0 +1,152 @@
+/**
+ * Orderly consumption (trans=order): per sharding key in order and one at a time, keys in
+ * parallel, the first failure stops its key and only the successful prefix is acked.
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { ConsumerRunner } from '../../../lib/nest/consumer/index.js';
+import {
+  Conditions,
+  EventLog,
+  RecordingLogger,
+  consumerOptions,
+  gate,
+  groupStats,
+  startHarness,
+  type Harness,
+} from './consumer.harness.js';
+
+/** Invisibility of an orderly delivery (PROTOCOL.md §7.4). */
+const ORDERLY_INVISIBILITY_MS = 60_000;
+const topic = 'T_order';
+
+describe('ConsumerRunner — orderly', () => {
+  let h: Harness;
+  let runner: ConsumerRunner | undefined;
+
+  beforeEach(async () => {
+    h = await startHarness({ topics: [{ name: topic, type: 'orderly' }] });
+  });
+
+  afterEach(async () => {
+    await runner?.stop(1_000);
+    runner = undefined;
+    await h.close();
+  });
+
+  it('keeps per-key order, runs keys in parallel, stops a key at its first failure and acks only the prefix', async () => {
+    const group = 'GID_order';
+    // Interleaved publish of two keys.
+    const plan: [string, string][] = [
+      ['A', 'a1'],
+      ['B', 'b1'],
+      ['A', 'a2'],
+      ['B', 'b2'],
+      ['A', 'a3'],
+      ['B', 'b3'],
+      ['A', 'a4'],
+    ];
+    for (const [key, body] of plan) {
+      await h.client.publish(topic, { body, shardingKey: key });
+    }
+
+    const conditions = new Conditions();
+    const events = new EventLog(conditions);
+    const seen: string[] = [];
+    const runningPerKey = new Map<string, number>();
+    const overlaps: string[] = [];
+    // a1 blocks until all of B is through: proves B flows while A is busy.
+    const bDone = gate<void>();
+    let a2Failures = 0;
+
+    runner = new ConsumerRunner(
+      consumerOptions({ topic, group, orderly: true, concurrency: 8, batchSize: 16 }),
+      {
+        client: h.client,
+        events,
+        logger: new RecordingLogger(),
+        dispatch: async (message) => {
+          const key = message.shardingKey!;
+          const now = (runningPerKey.get(key) ?? 0) + 1;
+          runningPerKey.set(key, now);
+          if (now > 1) overlaps.push(message.body);
+          seen.push(`${message.body}#${message.consumedTimes}`);
+          try {
+            if (message.body === 'a1') await bDone.promise;
+            if (message.body === 'b3') bDone.open();
+            if (message.body === 'a2' && a2Failures === 0) {
+              a2Failures++;
+              return { outcome: 'retry', error: new Error('a2 failed once') };
+            }
+            return { outcome: 'ack' };
+          } finally {
+            runningPerKey.set(key, runningPerKey.get(key)! - 1);
+            conditions.poke();
+          }
+        },
+      },
+    );
+    runner.start();
+
+    // First pass: B complete, a1 acked, a2 failed, a3/a4 never dispatched.
+    await events.waitFor('message.failed');
+    await events.waitFor('message.acked', 4);
+    await conditions.until(() => runner!.inFlight === 0, 'first pass done');
+    const firstPass = seen.slice();
+    expect(firstPass.filter((s) => s.startsWith('b'))).toEqual(['b1#1', 'b2#1', 'b3#1']);
+    expect(firstPass.filter((s) => s.startsWith('a'))).toEqual(['a1#1', 'a2#1']);
+    // B finished while a1 was still running.
+    expect(firstPass.indexOf('b3#1')).toBeLessThan(firstPass.indexOf('a2#1'));
+    expect(events.of('message.acked').map((e) => e.attempt)).toEqual([1, 1, 1, 1]);
+    // a2, a3, a4 were delivered and are not acked: the partition stays locked.
+    expect(groupStats(h.emulator, topic, group).inflight).toBe(3);
+
+    // The broker redelivers the unacked rest of A, in order.
+    h.emulator.admin.advance(ORDERLY_INVISIBILITY_MS);
+    await events.waitFor('message.acked', 7);
+    expect(seen.slice(firstPass.length)).toEqual(['a2#2', 'a3#2', 'a4#2']);
+    expect(overlaps).toEqual([]);
+    expect(groupStats(h.emulator, topic, group)).toMatchObject({ ready: 0, inflight: 0 });
+  });
+
+  it('never holds more fetched orderly messages than concurrency', async () => {
+    const group = 'GID_order_slots';
+    for (let i = 0; i < 6; i++) {
+      await h.client.publish(topic, { body: `k${i % 3}-${i}`, shardingKey: `k${i % 3}` });
+    }
+    const conditions = new Conditions();
+    const events = new EventLog(conditions);
+    const blocked: ReturnType<typeof gate<void>>[] = [];
+    runner = new ConsumerRunner(
+      consumerOptions({ topic, group, orderly: true, concurrency: 2, batchSize: 16 }),
+      {
+        client: h.client,
+        events,
+        logger: new RecordingLogger(),
+        dispatch: async () => {
+          const g = gate<void>();
+          blocked.push(g);
+          conditions.poke();
+          await g.promise;
+          return { outcome: 'ack' };
+        },
+      },
+    );
+    runner.start();
+    let acked = 0;
+    while (acked < 6) {
+      await conditions.until(
+        () => blocked.length > 0 && events.count('message.acked') === acked,
+        `handler blocked after ${acked} acks`,
+        () => events.summary(),
+      );
+      // Messages fetched but not finished (running or queued behind their key) stay within slots.
+      expect(runner.inFlight).toBeLessThanOrEqual(2);
+      expect(groupStats(h.emulator, topic, group).inflight).toBeLessThanOrEqual(2);
+      const opened = blocked.splice(0);
+      for (const g of opened) g.open();
+      acked += opened.length;
+    }
+    await events.waitFor('message.acked', 6);
+    expect(groupStats(h.emulator, topic, group)).toMatchObject({ ready: 0, inflight: 0 });
+  });
+});
