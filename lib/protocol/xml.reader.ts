@@ -122,7 +122,11 @@ function rejectDoctype(doc: string): void {
 export function asElement(node: XmlNode): XmlElement | undefined {
   for (const key in node) {
     if (key === '#text' || key === '#cdata') return undefined;
-    if (key !== ':@') return { name: key, children: node[key] as XmlNode[] };
+    if (key === ':@') continue;
+    // fast-xml-parser reads `<!ENTITY …>` and other declarations as elements named `!…`.
+    if (key.charCodeAt(0) === 0x21)
+      throw malformedXml(`markup declaration <${key} inside an element`);
+    return { name: key, children: node[key] as XmlNode[] };
   }
   return undefined;
 }
