@@ -301,7 +301,7 @@ export class MQClient {
       return this.signAndSend(pool, fixed, method, target, body, timeoutMs, signal, operation);
     }
     const provided = (this.provider as MQCredentialsProvider)();
-    if (provided !== null && typeof (provided as Promise<MQCredentials>).then === 'function') {
+    if (provided != null && typeof (provided as Promise<MQCredentials>).then === 'function') {
       return (provided as Promise<MQCredentials>).then((c) =>
         this.signAndSend(
           pool,

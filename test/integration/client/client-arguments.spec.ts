@@ -166,6 +166,9 @@ describe('MQClient argument validation', () => {
       accessKeySecret: 's',
     }));
     expect(await argumentOf(() => d.ack('T1', 'G', ['h']))).toBe('credentials().accessKeyId');
+    const e = new MQClient(server.endpoint, (() => undefined) as never);
+    expect(await argumentOf(() => e.ack('T1', 'G', ['h']))).toBe('credentials()');
+    await e.close();
     await c.close();
     await d.close();
   });
