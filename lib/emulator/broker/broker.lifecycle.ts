@@ -33,7 +33,8 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
   /** @internal */
   readonly due: DueEvents = new DueEvents(this.clock, this);
   protected readonly deadlines = new WaitDeadlines((w) => this.settle(w, EMPTY));
-  private pendingLog: BrokerEvent[] = [];
+  /** Events of the current operation, written in one append (one write(2) per consume/ack). */
+  protected pendingLog: BrokerEvent[] = [];
 
   /** @internal builds the message of a `pub` event (live publish and replay). */
   applyPublished(e: PublishedEvent): Message {
@@ -85,11 +86,12 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
     if (kind === 'half') this.collectHalf(topic, max, out);
     else if (kind === 'orderly') collectOrderly(sub!, max, tags, out, this.deliver);
     else collectNormal(sub!, max, tags, out, this.deliver);
-    if (this.logging && out.length > 0) this.flushDeliveries();
+    if (this.logging && out.length > 0) this.flushLog();
     return out;
   }
 
-  protected flushDeliveries(): void {
+  protected flushLog(): void {
+    if (this.pendingLog.length === 0) return;
     const events = this.pendingLog;
     this.pendingLog = [];
     if (this.store.appendAll !== undefined) this.store.appendAll(events);

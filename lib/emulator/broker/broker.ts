@@ -157,11 +157,14 @@ export class Broker extends BrokerLifecycle {
       }
       this.settleDelivery(d);
       d.subMsg!.done = true;
+      // Queued, not written: a partition unlocked here may deliver at once, and that delivery's
+      // events must land after this ack. flushLog keeps the order in one write.
       if (this.logging) {
-        this.store.append({ t: 'ack', ns, topic: topicName, group: groupId, id: d.msg.id });
+        this.pendingLog.push({ t: 'ack', ns, topic: topicName, group: groupId, id: d.msg.id });
       }
       if (d.partition !== undefined) this.releasePartition(sub, d.partition);
     }
+    if (this.logging) this.flushLog();
     return errors ?? [];
   }
 
