@@ -188,9 +188,12 @@ export class EmulatorHttpServer {
           `InternalError serving ${req.method} ${path} (request ${requestId}): ${describeFault(err)}`,
         );
       }
-      // A request refused before its body was read cannot leave the connection reusable when the
-      // client announced a body with Expect (it may still be sending it).
-      if (expectContinue && !wire.closeConnection && !req.complete) wire.closeConnection = true;
+      // Node drains an unread body after the response so the connection stays usable; that is
+      // wrong when the client waits for 100 Continue (it may or may not send the body) and when
+      // the body is bigger than we would ever read: close the connection instead.
+      if (!wire.closeConnection && !req.complete && (expectContinue || this.tooBigToDrain(req))) {
+        wire.closeConnection = true;
+      }
       sendError(res, wire, requestId, this.hostId);
       if (wire.closeConnection) res.once('finish', () => req.socket.destroySoon());
     } finally {
@@ -201,6 +204,11 @@ export class EmulatorHttpServer {
         );
       }
     }
+  }
+
+  private tooBigToDrain(req: IncomingMessage): boolean {
+    const length = req.headers['content-length'];
+    return req.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) > this.maxBodyBytes);
   }
 
   /** Unparsable HTTP (bad request line, bad header bytes, oversized headers): answer in the cloud's format. */

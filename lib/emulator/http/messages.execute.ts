@@ -47,6 +47,7 @@ function publish(broker: Broker, ns: string, topic: string, body: Buffer): Opera
   if (doc.body === '') {
     throw new MQRequestError('InvalidArgument', 'The value of MessageBody should not be empty.');
   }
+  if (doc.properties !== undefined) checkPropertySyntax(doc.properties);
   const properties = parsePropertyPairs(doc.properties);
   const message: { body: string; tag?: string; properties: Map<string, string> } = {
     body: doc.body,
@@ -141,6 +142,30 @@ function decodeXml(body: Buffer): string {
 /** Characters XML 1.0 cannot carry: the cloud refuses them as InvalidContent (PROTOCOL.md §4.1). */
 function rejectIllegalText(text: string): void {
   if (findIllegalXmlChar(text) !== -1) throw new MQRequestError('InvalidContent');
+}
+
+/**
+ * Every non-empty `|` segment must be `key:value` with both parts non-empty. The protocol parser
+ * would silently drop such segments (as consumers do), hiding a producer bug; the SDKs that
+ * validate refuse them too. A `:` inside the value is accepted (C++ reads up to the first `:`).
+ */
+function checkPropertySyntax(raw: string): void {
+  let start = 0;
+  while (start < raw.length) {
+    let end = raw.indexOf('|', start);
+    if (end === -1) end = raw.length;
+    if (end > start) {
+      const colon = raw.indexOf(':', start);
+      if (colon <= start || colon >= end - 1) {
+        const segment = raw.slice(start, Math.min(end, start + 64));
+        throw new MQRequestError(
+          'InvalidArgument',
+          `The Properties you provided are invalid: "${segment}" is not a non-empty key:value pair.`,
+        );
+      }
+    }
+    start = end + 1;
+  }
 }
 
 /** Idle consumers hit this on every empty poll: one shared error, no stack capture per poll. */

@@ -61,12 +61,19 @@ export function signedRequestBytes(input: SignedRequestInput, host: string): Buf
   return Buffer.concat([Buffer.from(lines.join('\r\n') + '\r\n\r\n', 'latin1'), body]);
 }
 
-/** Sends raw bytes on a new connection and reads one response (100 Continue skipped). */
-export function sendRaw(endpoint: string, bytes: Buffer | string): Promise<RawResponse> {
+/**
+ * Sends raw bytes on a new connection and reads one response (100 Continue skipped).
+ * `head`: the request was a HEAD, so the response has no body whatever its Content-Length says.
+ */
+export function sendRaw(
+  endpoint: string,
+  bytes: Buffer | string,
+  head = false,
+): Promise<RawResponse> {
   const url = new URL(endpoint);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(url.port), url.hostname);
-    const reader = new ResponseReader(socket);
+    const reader = new ResponseReader(socket, head);
     socket.on('connect', () => socket.write(bytes));
     reader.next().then(
       (res) => {
@@ -88,7 +95,10 @@ export class ResponseReader {
   private error: Error | undefined;
   private wake: (() => void) | undefined;
 
-  constructor(readonly socket: Socket) {
+  constructor(
+    readonly socket: Socket,
+    private readonly head = false,
+  ) {
     socket.on('data', (chunk: Buffer) => {
       this.buffer = Buffer.concat([this.buffer, chunk]);
       this.wake?.();
@@ -147,7 +157,7 @@ export class ResponseReader {
     }
     const bodyStart = headEnd + 4;
     let bodyEnd: number;
-    if (status === 100 || status === 204 || status === 304) bodyEnd = bodyStart;
+    if (this.head || status === 100 || status === 204 || status === 304) bodyEnd = bodyStart;
     else if (headers['content-length'] !== undefined)
       bodyEnd = bodyStart + Number(headers['content-length']);
     else if (this.ended) bodyEnd = this.buffer.length;
