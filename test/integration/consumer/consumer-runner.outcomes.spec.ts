@@ -10,6 +10,7 @@ import {
   EventLog,
   RecordingLogger,
   consumerOptions,
+  RecordingClient,
   gate,
   groupStats,
   startHarness,
@@ -229,5 +230,73 @@ describe('ConsumerRunner — outcomes', () => {
     h.emulator.admin.advance(INVISIBILITY_MS);
     const again = await h.client.consume(topic, group, { numOfMessages: 1 });
     expect(again.map((m) => [m.messageId, m.consumedTimes])).toEqual([[messageId, 2]]);
+  });
+  it('reports an ack of an expired handle as ack-failed and warns that a duplicate will come', async () => {
+    const topic = 'T_expired';
+    const group = 'GID_expired';
+    const release = gate<void>();
+    let started = false;
+    runner = new ConsumerRunner(consumerOptions({ topic, group, concurrency: 1 }), {
+      client: h.client,
+      events,
+      logger,
+      dispatch: async () => {
+        started = true;
+        conditions.poke();
+        await release.promise;
+        return { outcome: 'ack' };
+      },
+    });
+    runner.start();
+    const { messageId } = await h.client.publish(topic, { body: 'slow' });
+    await conditions.until(() => started, 'handler started');
+    // The handler outlives the invisibility window: its receipt handle is no longer valid.
+    h.emulator.admin.advance(INVISIBILITY_MS);
+    release.open();
+
+    await events.waitFor('message.ack-failed');
+    const failure = events.of('message.ack-failed')[0]!;
+    expect(failure.messageId).toBe(messageId);
+    expect(['MessageNotExist', 'ReceiptHandleError']).toContain(failure.code);
+    const warning = logger.at('warn').find((l) => l.includes(messageId))!;
+    expect(warning).toContain('outlived the invisibility window');
+    expect(warning).toContain('duplicate');
+    expect(events.count('message.acked')).toBe(0);
+  });
+
+  it('retries an ack through transport errors, then reports ack-failed without breaking the loop', async () => {
+    const topic = 'T_ack_down';
+    const group = 'GID_ack_down';
+    const release = gate<void>();
+    let started = false;
+    const client = new RecordingClient(h.client);
+    runner = new ConsumerRunner(consumerOptions({ topic, group, concurrency: 1 }), {
+      client,
+      events,
+      logger,
+      dispatch: async () => {
+        started = true;
+        conditions.poke();
+        await release.promise;
+        return { outcome: 'ack' };
+      },
+      backoff: { initialMs: 5, maxMs: 5 },
+    });
+    runner.start();
+    const { messageId } = await h.client.publish(topic, { body: 'x' });
+    await conditions.until(() => started, 'handler started');
+    await h.emulator.stop(); // the broker goes away while the handler runs
+    release.open();
+
+    await events.waitFor('message.ack-failed');
+    const failure = events.of('message.ack-failed')[0]!;
+    expect(failure.messageId).toBe(messageId);
+    expect(failure.code).toMatch(/MQNetworkError|MQTimeoutError/);
+    expect(events.of('message.succeeded')).toHaveLength(1);
+    // The first attempt and three retries, then it gave up.
+    expect(client.ackSizes).toEqual([1, 1, 1, 1]);
+    // The loop keeps running (and backing off), it did not crash.
+    await events.waitFor('poll.error', 2);
+    expect(runner.status).toBe('backing-off');
   });
 });
