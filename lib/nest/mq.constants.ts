@@ -17,11 +17,15 @@ export const MQ_TRANSACTION_CHECKER_METADATA = 'aliyun-mq:transaction-checker';
  */
 export const MQ_PARAM_ARGS_METADATA = '__routeArguments__';
 
-/** Parameter kinds known to `MQParamsFactory`; also the argument index of each in `[payload, message, ctx]`. */
+/**
+ * Parameter kinds known to `MQParamsFactory`. Pipes receive `type: 'body'` for the payload (the
+ * value of Nest's `RouteParamtypes.BODY`, so `ValidationPipe` validates it as it does a request
+ * body) and `'custom'` for the message and the context (which `ValidationPipe` skips).
+ */
 export enum MQParamType {
-  PAYLOAD = 0,
-  MESSAGE = 1,
-  CONTEXT = 2,
+  PAYLOAD = 3,
+  MESSAGE = 1001,
+  CONTEXT = 1002,
 }
 
 /** Built-in consumer defaults (module `defaults` and decorator options override them). */
