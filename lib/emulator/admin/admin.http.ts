@@ -19,6 +19,8 @@ export interface AdminHttpContext {
   clockMode: 'real' | 'virtual';
   auth: 'strict' | 'off';
   endpoint: () => string;
+  /** Long polls parked right now. */
+  longPolls: () => number;
 }
 
 /** A bad admin request: answered as JSON `{ error: { code, message } }`. */
@@ -58,6 +60,7 @@ export async function handleAdminRequest(
           clock: ctx.clockMode,
           auth: ctx.auth,
           now: ctx.admin.now(),
+          longPolls: ctx.longPolls(),
         });
       case 'topics':
         allow(method, 'GET');

@@ -19,6 +19,7 @@ import type { EmulatorCredential } from '../emulator.types.js';
 import { MQRequestError, toWireError } from './http.errors.js';
 import type { EmulatorLog } from './http.log.js';
 import { executeOperation } from './messages.execute.js';
+import type { LongPollGauge } from './messages.execute.js';
 import { createRequestAuthenticator, verifyContentMd5 } from './request.auth.js';
 import { ClientGoneError, readRequestBody } from './request.body.js';
 import { resolveOperation } from './request.operation.js';
@@ -37,7 +38,7 @@ export interface EmulatorHttpServerOptions {
   maxDateSkewMs: number;
   maxWaitSeconds: number;
   log: EmulatorLog;
-  admin: Omit<AdminHttpContext, 'endpoint'>;
+  admin: Omit<AdminHttpContext, 'endpoint' | 'longPolls'>;
   maxBodyBytes?: number;
 }
 
@@ -53,6 +54,7 @@ export class EmulatorHttpServer {
   private readonly adminContext: AdminHttpContext;
   private hostId = '';
   private inFlight = 0;
+  private readonly longPolls: LongPollGauge = { parked: 0 };
   private drainWaiters: (() => void)[] = [];
 
   constructor(private readonly options: EmulatorHttpServerOptions) {
@@ -65,7 +67,11 @@ export class EmulatorHttpServer {
             log: options.log,
           })
         : undefined;
-    this.adminContext = { ...options.admin, endpoint: () => this.hostId };
+    this.adminContext = {
+      ...options.admin,
+      endpoint: () => this.hostId,
+      longPolls: () => this.longPolls.parked,
+    };
     this.server = createServer();
     // Longer than the idle timeout of client keep-alive pools (Node's agent: 5 s, undici: 4 s), so
     // the server never closes a socket that a client is about to reuse.
@@ -176,7 +182,13 @@ export class EmulatorHttpServer {
       if (this.authenticate !== undefined) verifyContentMd5(req, body);
       const query = parseMessagesQuery(rawQuery);
       const operation = resolveOperation(method, topic, query, this.options.maxWaitSeconds);
-      const outcome = await executeOperation(this.options.broker, operation, body, res);
+      const outcome = await executeOperation(
+        this.options.broker,
+        operation,
+        body,
+        res,
+        this.longPolls,
+      );
       if (outcome.status === 204) sendNoContent(res, requestId);
       else if (outcome.status !== 0) sendXml(res, outcome.status, outcome.xml, requestId);
     } catch (err) {
@@ -208,7 +220,10 @@ export class EmulatorHttpServer {
 
   private tooBigToDrain(req: IncomingMessage): boolean {
     const length = req.headers['content-length'];
-    return req.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) > this.maxBodyBytes);
+    return (
+      req.headers['transfer-encoding'] !== undefined ||
+      (length !== undefined && Number(length) > this.maxBodyBytes)
+    );
   }
 
   /** Unparsable HTTP (bad request line, bad header bytes, oversized headers): answer in the cloud's format. */

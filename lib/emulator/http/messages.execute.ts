@@ -25,18 +25,24 @@ export type OperationOutcome =
   /** The client left during a long poll: nothing to send. */
   | { status: 0 };
 
+/** Long polls currently parked in the broker (shown by the admin health endpoint). */
+export interface LongPollGauge {
+  parked: number;
+}
+
 /** Runs one decoded operation against the broker and builds its response document. */
 export async function executeOperation(
   broker: Broker,
   op: MessagesOperation,
   body: Buffer,
   res: ServerResponse,
+  gauge: LongPollGauge,
 ): Promise<OperationOutcome> {
   switch (op.kind) {
     case 'publish':
       return publish(broker, op.ns, op.topic, body);
     case 'consume':
-      return consume(broker, op, res);
+      return consume(broker, op, res, gauge);
     default:
       return settle(broker, op, body);
   }
@@ -62,6 +68,7 @@ async function consume(
   broker: Broker,
   op: Extract<MessagesOperation, { kind: 'consume' }>,
   res: ServerResponse,
+  gauge: LongPollGauge,
 ): Promise<OperationOutcome> {
   const request = {
     ns: op.ns,
@@ -81,12 +88,14 @@ async function consume(
     if (!res.writableFinished) controller.abort();
   };
   res.once('close', onClose);
+  gauge.parked++;
   try {
     const messages = await broker.consume(request, op.waitSeconds * 1000, controller.signal);
     if (controller.signal.aborted) return { status: 0 };
     // Never a 200 with zero messages: Java and Node crash on it (PROTOCOL.md §4.4).
     return messages.length > 0 ? { status: 200, xml: buildConsumeResponse(messages) } : notExist();
   } finally {
+    gauge.parked--;
     res.off('close', onClose);
   }
 }
