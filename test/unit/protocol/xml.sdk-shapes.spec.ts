@@ -251,4 +251,19 @@ describe('real-server response samples', () => {
       },
     });
   });
+
+  it('<Error> with a namespace prefix, CDATA and entities in Message, extra Method child', () => {
+    const xml =
+      '<mq:Error xmlns:mq="http://mq.aliyuncs.com/doc/v1"><mq:Code>InvalidArgument</mq:Code>' +
+      '<mq:Message><![CDATA[a <b>]]> &amp; c</mq:Message><mq:Method>POST</mq:Method>' +
+      '<mq:RequestId>R</mq:RequestId><mq:HostId>H</mq:HostId></mq:Error>';
+    expect(parseErrorResponse(xml)).toEqual({
+      kind: 'error',
+      error: { code: 'InvalidArgument', message: 'a <b> & c', requestId: 'R', hostId: 'H' },
+    });
+  });
+
+  it('an empty <Messages/> gives no messages (the emulator never sends it)', () => {
+    expect(parseConsumeResponse('<Messages xmlns="http://mq.aliyuncs.com/doc/v1"/>')).toEqual([]);
+  });
 });
