@@ -23,8 +23,10 @@ export interface BenchConfig {
     warmupMs: number;
     publishMs: number;
     publishConcurrency: number;
-    /** Messages pre-published, then consumed and acked as fast as possible. */
+    /** Messages pre-published, then consumed and acked as fast as possible (per round). */
     consumeMessages: number;
+    /** Memory and durable emulators are measured alternately this many times. */
+    rounds: number;
     consumeLoops: number;
   };
   idlePolls: { polls: number; settleMs: number; sampleMs: number };
@@ -36,7 +38,7 @@ export interface BenchConfig {
 
 /** Sized to keep `npm run bench` under ~6 minutes on 2 cores. */
 export const FULL_CONFIG: BenchConfig = {
-  publish: { concurrencies: [1, 32], warmupMs: 700, durationMs: 2_500, rounds: 2 },
+  publish: { concurrencies: [1, 32], warmupMs: 500, durationMs: 2_000, rounds: 3 },
   drain: {
     messages: 20_000,
     tuned: { concurrency: 32, batchSize: 16 },
@@ -46,10 +48,11 @@ export const FULL_CONFIG: BenchConfig = {
   latency: { messages: 1_000 },
   capacity: {
     warmupMs: 700,
-    publishMs: 3_000,
+    publishMs: 2_000,
     publishConcurrency: 32,
-    consumeMessages: 20_000,
+    consumeMessages: 10_000,
     consumeLoops: 8,
+    rounds: 3,
   },
   idlePolls: { polls: 1_000, settleMs: 1_500, sampleMs: 3_000 },
   prefillConcurrency: 64,
@@ -72,6 +75,7 @@ export const SMOKE_CONFIG: BenchConfig = {
     publishConcurrency: 4,
     consumeMessages: 40,
     consumeLoops: 2,
+    rounds: 1,
   },
   idlePolls: { polls: 20, settleMs: 200, sampleMs: 200 },
   prefillConcurrency: 8,
@@ -81,9 +85,10 @@ export const SMOKE_CONFIG: BenchConfig = {
 export function describeConfig(config: BenchConfig): string {
   const p = config.publish;
   return (
-    `publish ${p.durationMs} ms windows after ${p.warmupMs} ms warm-up, best of ${p.rounds}; ` +
+    `publish ${p.durationMs} ms windows after ${p.warmupMs} ms warm-up, best window of ${p.rounds} rounds, ratios = median of per-round ratios; ` +
     `drain ${config.drain.messages} messages; latency ${config.latency.messages} messages; ` +
-    `capacity ${config.capacity.publishMs} ms publish, ${config.capacity.consumeMessages} consume+ack; ` +
+    `capacity ${config.capacity.rounds} rounds of ${config.capacity.publishMs} ms publish and ` +
+    `${config.capacity.consumeMessages} consume+ack; ` +
     `${config.idlePolls.polls} idle polls sampled ${config.idlePolls.sampleMs} ms; ` +
     `body ${Buffer.byteLength(config.body)} bytes`
   );

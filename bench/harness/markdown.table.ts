@@ -6,7 +6,7 @@ const SECTION_TITLES: Record<SectionId, string> = {
   drain: '2. End-to-end drain',
   latency: '3. Latency: publish → handler start',
   capacity: '4a. Emulator capacity',
-  'idle-polls': '4b. Emulator with 1,000 idle long polls',
+  'idle-polls': '4b. Emulator holding idle long polls',
 };
 
 export function formatNumber(value: number, unit: string): string {

@@ -7,6 +7,7 @@ export async function prefill(
   endpoint: string,
   topic: string,
   count: number,
+  verbose = true,
 ): Promise<void> {
   const parallel = Math.min(ctx.config.prefillConcurrency, count);
   const client = new MQClient(endpoint, ctx.credentials, { connections: parallel });
@@ -24,6 +25,7 @@ export async function prefill(
   } finally {
     await client.close();
   }
+  if (!verbose) return;
   ctx.log(
     `prefilled ${count} messages into ${topic} in ${Math.round(performance.now() - started)} ms`,
   );

@@ -4,6 +4,7 @@
  * connection each); its CPU is sampled over a few seconds and its RSS read again. An idle poll
  * should cost memory for its socket and nothing else: no timers firing, no polling loop.
  */
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { presign } from '../clients/presigned.request.js';
@@ -35,6 +36,8 @@ export async function runIdlePollsScenario(
     const restPct = restCpu.read().serverPct[0] ?? 0;
 
     const aborter = new AbortController();
+    // One signal ends every poll at once; each request adds a listener to it.
+    setMaxListeners(polls + 10, aborter.signal);
     const outstanding = Array.from({ length: polls }, () =>
       pool
         .request({ method: 'GET', path: poll.path, headers: poll.headers, signal: aborter.signal })

@@ -62,7 +62,7 @@ export async function startConsumerApp(options: ConsumerAppOptions): Promise<Run
   try {
     const registry = app.get(MQConsumerRegistry);
     subscription = registry.events$.subscribe(options.onEvent);
-    await registry.start(CONSUMER_NAME);
+    registry.start(CONSUMER_NAME);
   } catch (error) {
     await app.close();
     throw error;
