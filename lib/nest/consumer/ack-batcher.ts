@@ -89,6 +89,13 @@ export class AckBatcher {
         }
         this.inFlight = 0;
       }
+    } catch (error) {
+      // Only a throwing logger or sink can get here; acks must never reject into anything.
+      this.options.logger.error(
+        `MQ consumer ${this.options.consumer}: ack batcher failed: ${String(error)}`,
+        error instanceof Error ? error.stack : undefined,
+        'MQConsumer',
+      );
     } finally {
       this.inFlight = 0;
       this.draining = undefined;

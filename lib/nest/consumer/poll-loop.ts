@@ -72,8 +72,8 @@ export abstract class PollLoop {
       deps.random ?? Math.random,
     );
     this.unhealthyBackoffMs = deps.unhealthyBackoffMs ?? 60_000;
-    if (!(this.unhealthyBackoffMs >= 0)) {
-      throw new RangeError(`unhealthyBackoffMs must be >= 0, got ${this.unhealthyBackoffMs}`);
+    if (!(this.unhealthyBackoffMs > 0)) {
+      throw new RangeError(`unhealthyBackoffMs must be > 0, got ${this.unhealthyBackoffMs}`);
     }
     this.emptyPollDelayMs = deps.emptyPollDelayMs ?? 1_000;
   }
