@@ -142,11 +142,11 @@ class LeafDecoder {
       else if (hex && d >= 0x41 && d <= 0x46) value = d - 0x37;
       else if (hex && d >= 0x61 && d <= 0x66) value = d - 0x57;
       else break;
-      code = code * (hex ? 16 : 10) + value;
-      // More digits than any code point needs (leading zeros included) is treated as garbage.
-      if (++digits > 8) break;
+      // Leading zeros are legal; anything beyond U+10FFFF stays out of range (and below 2^53).
+      code = Math.min(code * (hex ? 16 : 10) + value, 0x110000);
+      digits++;
     }
-    if (digits === 0 || digits > 8 || raw.charCodeAt(j) !== 0x3b /* ; */) {
+    if (digits === 0 || raw.charCodeAt(j) !== 0x3b /* ; */) {
       throw malformedXml(`malformed character reference in ${this.element}`);
     }
     if (!isXmlCharCodePoint(code)) {

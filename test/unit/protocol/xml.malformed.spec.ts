@@ -32,6 +32,12 @@ const MALFORMED: Array<[string, string]> = [
   ['reference to NUL', '<Message><MessageBody>&#0;</MessageBody></Message>'],
   ['reference to a lone surrogate', '<Message><MessageBody>&#xD800;</MessageBody></Message>'],
   ['reference beyond Unicode', '<Message><MessageBody>&#x110000;</MessageBody></Message>'],
+  ['empty character reference', '<Message><MessageBody>&#x;</MessageBody></Message>'],
+  [
+    'huge character reference',
+    '<Message><MessageBody>&#99999999999999999999;</MessageBody></Message>',
+  ],
+  ['unterminated character reference', '<Message><MessageBody>&#65 x</MessageBody></Message>'],
   ['raw control character', '<Message><MessageBody>a\u0001b</MessageBody></Message>'],
   ['raw lone surrogate', '<Message><MessageBody>a\uDC00b</MessageBody></Message>'],
   ['unterminated CDATA', '<Message><MessageBody><![CDATA[abc</MessageBody></Message>'],

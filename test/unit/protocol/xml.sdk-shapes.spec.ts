@@ -121,6 +121,10 @@ describe('publish request shapes of every SDK (§4.1)', () => {
     const xml =
       '<Message><MessageBody>a&amp;<![CDATA[<&amp;>]]>b<!-- note -->c&#x1F600;&#128512;</MessageBody></Message>';
     expect(parsePublishRequest(xml).body).toBe('a&<&amp;>bc😀😀');
+    expect(
+      parsePublishRequest('<Message><MessageBody>&#000000065;&#x0000041;</MessageBody></Message>')
+        .body,
+    ).toBe('AA');
   });
 
   it('unknown children are ignored', () => {
