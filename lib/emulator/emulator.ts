@@ -69,7 +69,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       cause: err,
     });
   }
-  log.info(`emulator listening on ${endpoint} (clock ${resolved.clock}, auth ${resolved.auth})`);
 
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
