@@ -3,6 +3,22 @@
  * Everything time-driven runs off one min-heap of due events with ONE clock.schedule armed for the
  * earliest; long polls share ONE real-time timer (WaitDeadlines). State changes are logged to the
  * Store as events and the state is a fold of them (see broker.replay.ts).
+ *
+ * Emulator choices where the cloud's behaviour is undocumented (PROTOCOL.md §9):
+ * - A new group starts from every retained message (§9.8).
+ * - Tag filters: a request never gets non-matching messages; they stay available to differently
+ *   filtered requests of the same group (§9.7). For orderly consumes a partition whose next message
+ *   does not match the filter is skipped as a whole, so order within the partition holds.
+ * - Half messages are checked through ONE topic-level queue shared by every group: any group's
+ *   trans=pop may receive a check, one check in flight per message (§9.9). Commit/rollback accept
+ *   the publish handle or a check handle from any group of the topic.
+ * - Unresolved half messages are rolled back after halfMaxAgeMs (§9.10).
+ * - Orderly redelivery re-sends only the unacked messages of a partition (§9.11).
+ * - Stale handles: unparsable or of an unknown message → ReceiptHandleError; of a known message
+ *   (expired, superseded, used) → MessageNotExist (§9.5).
+ * - A group should consume a topic in one mode; if it mixes normal and orderly consumes, each
+ *   message still has at most one delivery in flight per group, and a redelivery goes back to the
+ *   mode that delivered it.
  */
 import { MQ_LIMITS, newMessageId } from '../../protocol/index.js';
 import type { AckErrorItem, ConsumedMessageDoc, PublishResponseDoc } from '../../protocol/index.js';
@@ -156,6 +172,7 @@ export class Broker extends BrokerLifecycle {
         continue;
       }
       this.settleDelivery(d);
+      this.due.noteSettledEarly();
       d.subMsg!.done = true;
       // Queued, not written: a partition unlocked here may deliver at once, and that delivery's
       // events must land after this ack. flushLog keeps the order in one write.

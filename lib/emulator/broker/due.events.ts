@@ -22,11 +22,15 @@ export interface DueHandlers {
   onRetain(m: Message, at: number): void;
 }
 
+const STALE_REBUILD_MIN = 4096;
+
 export class DueEvents {
   private readonly heap = new MinHeap<DueEvent>();
   private armedAt: number | undefined;
   private cancel: (() => void) | undefined;
   private running = false;
+  /** Expiry entries whose delivery was settled early (acked, resolved); dropped in bulk. */
+  private stale = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -78,7 +82,19 @@ export class DueEvents {
 
   clear(): void {
     this.heap.clear();
+    this.stale = 0;
     this.disarm();
+  }
+
+  /**
+   * A delivery was settled before its NextConsumeTime, so its expiry entry is dead weight. Once
+   * such entries are the majority, rebuild the heap without them: memory stays proportional to
+   * the live deliveries instead of the last invisibility period's throughput.
+   */
+  noteSettledEarly(): void {
+    if (++this.stale < STALE_REBUILD_MIN || this.stale * 2 < this.heap.size) return;
+    this.stale = 0;
+    this.heap.retain((e) => e.kind !== 'expire' || e.delivery.active);
   }
 
   private arm(): void {

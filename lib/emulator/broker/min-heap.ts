@@ -41,23 +41,38 @@ export class MinHeap<T> {
     const last = nodes.pop()!;
     if (nodes.length > 0) {
       nodes[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let smallest = i;
-        if (l < nodes.length && less(nodes[l]!, nodes[smallest]!)) smallest = l;
-        if (r < nodes.length && less(nodes[r]!, nodes[smallest]!)) smallest = r;
-        if (smallest === i) break;
-        swap(nodes, i, smallest);
-        i = smallest;
-      }
+      this.siftDown(0);
     }
     return top.value;
   }
 
   clear(): void {
     this.nodes.length = 0;
+  }
+
+  /** Keeps only the entries for which keep() is true (O(n) rebuild). */
+  retain(keep: (value: T) => boolean): void {
+    const nodes = this.nodes;
+    let n = 0;
+    for (const node of nodes) if (keep(node.value)) nodes[n++] = node;
+    nodes.length = n;
+    // Bottom-up heapify; insertion seq is kept, so ties still fire in scheduling order.
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+
+  private siftDown(start: number): void {
+    const nodes = this.nodes;
+    let i = start;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let smallest = i;
+      if (l < nodes.length && less(nodes[l]!, nodes[smallest]!)) smallest = l;
+      if (r < nodes.length && less(nodes[r]!, nodes[smallest]!)) smallest = r;
+      if (smallest === i) return;
+      swap(nodes, i, smallest);
+      i = smallest;
+    }
   }
 }
 

@@ -181,3 +181,30 @@ describe('Broker delivery, ack and redelivery (normal messages)', () => {
     expect(m!.body).toBe('in-ns');
   });
 });
+
+describe('Broker bookkeeping under load', () => {
+  it('drains 20,000 messages with acks and drops the expiry entries of acked deliveries', async () => {
+    const h = harness();
+    for (let i = 0; i < 20_000; i++) h.publish('orders', `m${i}`);
+    let got = 0;
+    for (;;) {
+      const batch = await h.consume('G', { max: 16 });
+      if (batch.length === 0) break;
+      got += batch.length;
+      expect(
+        h.broker.ack(
+          '',
+          'orders',
+          'G',
+          batch.map((m) => m.receiptHandle),
+        ),
+      ).toEqual([]);
+    }
+    expect(got).toBe(20_000);
+    // 20,000 retention entries stay; the acked deliveries' expiry entries were dropped in bulk.
+    expect(h.broker.due.size).toBeLessThan(20_000 + 10_000);
+    h.clock.advance(300_000);
+    expect(await h.consume('G')).toEqual([]);
+    await h.broker.close();
+  });
+});
