@@ -185,39 +185,46 @@ export abstract class PollLoop {
   }
 
   private async loop(signal: AbortSignal): Promise<void> {
-    const { batchSize, waitSeconds } = this.settings;
-    try {
-      while (!signal.aborted) {
-        const free = this.slots.free;
-        if (this.paused || free === 0) {
-          await this.waitForWake();
-          continue;
-        }
-        let messages: MQReceivedMessage[];
-        try {
-          messages = await this.poll(free < batchSize ? free : batchSize, signal);
-        } catch (error) {
-          // Our own abort (stop) is how a poll ends, not an error.
-          if (signal.aborted) break;
-          await this.onPollError(error, signal);
-          continue;
-        }
-        if (this.backingOff || this.unhealthy) this.onPollRecovered();
-        const count = messages.length;
-        if (count === 0) {
-          if (waitSeconds === 0) await sleep(this.emptyPollDelayMs, signal);
-          continue;
-        }
-        this.slots.acquire(count);
-        this.handle(messages);
+    while (!signal.aborted) {
+      try {
+        await this.pollOnce(signal);
+      } catch (error) {
+        // Only a defect (ours, or a throwing logger) gets here. A consumer that keeps polling
+        // after a pause is better than one that is silently dead while its status says running.
+        this.logger.error(
+          `MQ consumer ${this.settings.name}: internal error in the poll loop: ${String(error)}`,
+          error instanceof Error ? error.stack : undefined,
+          LOG_CONTEXT,
+        );
+        await sleep(this.backoff.next(), signal);
       }
-    } catch (error) {
-      this.logger.error(
-        `MQ consumer ${this.settings.name}: poll loop crashed: ${String(error)}`,
-        error instanceof Error ? error.stack : undefined,
-        LOG_CONTEXT,
-      );
     }
+  }
+
+  /** One turn of the loop: wait for a slot (or resume), or poll and hand the batch over. */
+  private async pollOnce(signal: AbortSignal): Promise<void> {
+    const free = this.slots.free;
+    if (this.paused || free === 0) {
+      await this.waitForWake();
+      return;
+    }
+    const batchSize = this.settings.batchSize;
+    let messages: MQReceivedMessage[];
+    try {
+      messages = await this.poll(free < batchSize ? free : batchSize, signal);
+    } catch (error) {
+      // Our own abort (stop) is how a poll ends, not an error.
+      if (!signal.aborted) await this.onPollError(error, signal);
+      return;
+    }
+    if (this.backingOff || this.unhealthy) this.onPollRecovered();
+    const count = messages.length;
+    if (count === 0) {
+      if (this.settings.waitSeconds === 0) await sleep(this.emptyPollDelayMs, signal);
+      return;
+    }
+    this.slots.acquire(count);
+    this.handle(messages);
   }
 
   private async onPollError(error: unknown, signal: AbortSignal): Promise<void> {

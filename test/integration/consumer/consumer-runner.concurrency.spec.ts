@@ -145,8 +145,9 @@ describe('ConsumerRunner — concurrency and acks', () => {
     const conditions = new Conditions();
     const events = new EventLog(conditions);
     const bodies: string[] = [];
+    const client = new RecordingClient(h.client, conditions);
     runner = new ConsumerRunner(consumerOptions({ topic, group }), {
-      client: h.client,
+      client,
       events,
       logger: new RecordingLogger(),
       dispatch: async (message) => {
@@ -160,6 +161,7 @@ describe('ConsumerRunner — concurrency and acks', () => {
     expect(runner.status).toBe('running');
     await h.client.publish(topic, { body: 'before-pause' });
     await conditions.until(() => bodies.length === 1, 'first message handled');
+    await conditions.until(() => client.polls === 2, 'next long poll sent');
 
     runner.pause();
     expect(runner.status).toBe('paused');
@@ -170,6 +172,7 @@ describe('ConsumerRunner — concurrency and acks', () => {
     await h.client.publish(topic, { body: 'during-pause-2' });
     await events.waitFor('message.acked', 2);
     expect(groupStats(h.emulator, topic, group).ready).toBe(1);
+    expect(client.polls).toBe(2);
 
     runner.resume();
     await conditions.until(() => bodies.length === 3, 'message handled after resume');
