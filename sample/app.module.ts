@@ -1,0 +1,34 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { MQModule } from '../lib/index.js';
+import { MQConnectionConfig, MQConnectionModule } from './mq-connection.js';
+import { OrdersModule } from './orders/orders.module.js';
+import { SampleSettings } from './sample.settings.js';
+
+@Global()
+@Module({})
+class SettingsModule {
+  static register(settings: SampleSettings): DynamicModule {
+    return {
+      module: SettingsModule,
+      providers: [{ provide: SampleSettings, useValue: settings }],
+      exports: [SampleSettings],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static register(settings: SampleSettings): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        SettingsModule.register(settings),
+        ConfigModule.forRoot({ isGlobal: true }),
+        // Options from a provider (here: environment, or an embedded emulator), global by default.
+        MQModule.forRootAsync({ imports: [MQConnectionModule], useExisting: MQConnectionConfig }),
+        OrdersModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,72 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module.js';
+import { runDemo } from './demo/demo.runner.js';
+import { MQConnectionConfig } from './mq-connection.js';
+import { SampleSettings } from './sample.settings.js';
+
+/**
+ * The orders sample.
+ *   node dist/sample/main.js          demo burst, then serves HTTP until Ctrl-C
+ *   node dist/sample/main.js --demo   demo burst, exit 0 only if every message was handled as expected
+ */
+async function main(): Promise<void> {
+  const demoOnly = process.argv.includes('--demo');
+  const settings = new SampleSettings(process.env, demoOnly);
+  const app = await NestFactory.create(AppModule.register(settings), {
+    // Nest's own startup lines are hidden; the MQ module logs through its own logger (see mq-connection.ts).
+    logger: ['warn', 'error'],
+  });
+  app.enableShutdownHooks();
+  await app.listen(settings.port, '127.0.0.1');
+  const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  print(
+    `Orders sample listening on ${baseUrl}`,
+    `Messages go to: ${app.get(MQConnectionConfig).description}`,
+  );
+
+  const passed = await runDemo(app, baseUrl, settings);
+  if (demoOnly) {
+    await closeWithin(app, 15_000);
+    process.exitCode = passed ? 0 : 1;
+    return;
+  }
+  print(
+    'The app keeps running. Try:',
+    `  curl -s -X POST ${baseUrl}/orders -H 'content-type: application/json' -d '{"customerId":"c-7","amount":42.5,"paymentMethod":"card"}'`,
+    `  curl -s -X POST ${baseUrl}/orders -H 'content-type: application/json' -d '{"customerId":"c-7","amount":650,"paymentMethod":"card"}'   # fails once, retried`,
+    `  curl -s -X POST ${baseUrl}/orders -H 'content-type: application/json' -d '{"customerId":"c-8","amount":10,"paymentMethod":"bank-transfer"}'`,
+    `  curl -s -X POST ${baseUrl}/orders/<id>/pay        # a bank transfer arrived (transactional publish)`,
+    `  curl -s ${baseUrl}/orders`,
+    `  curl -s ${baseUrl}/mq/consumers`,
+    `  curl -s -X POST ${baseUrl}/orders -H 'content-type: application/json' -d '{"customerId":"C 7","amount":-1}'   # 400`,
+    'Press Ctrl-C to stop (consumers drain, then the app exits).',
+  );
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () =>
+      print(`${signal}: shutting down gracefully (in-flight messages finish, acks flush)`),
+    );
+  }
+}
+
+/** A shutdown that never hangs the demo: past the limit, say so and exit non-zero. */
+async function closeWithin(app: { close(): Promise<void> }, ms: number): Promise<void> {
+  const timer = setTimeout(() => {
+    process.stderr.write(`shutdown did not finish within ${ms / 1000} s\n`);
+    process.exit(2);
+  }, ms);
+  timer.unref();
+  await app.close();
+  clearTimeout(timer);
+}
+
+function print(...lines: string[]): void {
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `The sample failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { MQConsumer, MQCtx, MQPayload, type MQContext } from '../../../lib/index.js';
+import { ActivityLog } from '../activity.log.js';
+import { eventValidationPipe } from '../event-validation.pipe.js';
+import { OrderStatusEvent } from '../order.events.js';
+import { GROUP, TOPIC } from '../orders.topics.js';
+
+/**
+ * Builds each customer's order timeline from the orderly topic. `orderly: true` consumes with
+ * `trans=order`: a customer's (sharding key's) messages come one at a time in publish order, and a
+ * failure holds that customer back until the retry succeeds; other customers keep flowing
+ * (`concurrency` customers in parallel).
+ */
+@Injectable()
+export class CustomerTimelineConsumer {
+  private readonly lastSeq = new Map<string, number>();
+
+  constructor(private readonly activity: ActivityLog) {}
+
+  @MQConsumer(TOPIC.orderly, GROUP.timeline, { orderly: true, concurrency: 4 })
+  append(@MQPayload(eventValidationPipe()) event: OrderStatusEvent, @MQCtx() ctx: MQContext) {
+    const previous = this.lastSeq.get(event.customerId) ?? 0;
+    if (event.seq <= previous) return; // a redelivery of what is already on the timeline
+    this.lastSeq.set(event.customerId, event.seq);
+    const inOrder = event.seq === previous + 1;
+    this.activity.record(
+      'timeline',
+      'timeline',
+      event.orderId,
+      `${event.customerId} #${event.seq}: ${event.status}${inOrder ? '' : ` (OUT OF ORDER: after #${previous})`}`,
+      {
+        attempt: ctx.attempt,
+        data: { customerId: event.customerId, seq: event.seq, status: event.status },
+      },
+    );
+  }
+}

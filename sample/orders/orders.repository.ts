@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import {
+  OrderNotFoundError,
+  OrderNotPayableError,
+  type Order,
+  type PaymentMethod,
+} from './order.model.js';
+
+/**
+ * The sample's "database": in memory, synchronous. Each method is one local transaction, which is
+ * what `publishTransactional` wraps (mark paid ⇔ publish "paid").
+ */
+@Injectable()
+export class OrdersRepository {
+  private readonly orders = new Map<string, Order>();
+  private sequence = 0;
+
+  create(input: { customerId: string; amount: number; paymentMethod: PaymentMethod }): Order {
+    this.sequence += 1;
+    const order: Order = {
+      id: `ord-${this.sequence}`,
+      customerId: input.customerId,
+      amount: input.amount,
+      paymentMethod: input.paymentMethod,
+      status: 'created',
+      createdAt: Date.now(),
+    };
+    this.orders.set(order.id, order);
+    return { ...order };
+  }
+
+  find(id: string): Order | undefined {
+    const order = this.orders.get(id);
+    return order === undefined ? undefined : { ...order };
+  }
+
+  get(id: string): Order {
+    const order = this.find(id);
+    if (order === undefined) throw new OrderNotFoundError(id);
+    return order;
+  }
+
+  list(): Order[] {
+    return [...this.orders.values()].map((order) => ({ ...order }));
+  }
+
+  /** created → paid; paying twice is a no-op; a cancelled order cannot be paid. */
+  markPaid(id: string): Order {
+    const order = this.mutable(id);
+    if (order.status === 'cancelled') throw new OrderNotPayableError(id, order.status);
+    if (order.status === 'created') order.status = 'paid';
+    return { ...order };
+  }
+
+  /** Cancels an order still waiting for its payment; false when it was paid meanwhile. */
+  cancelIfUnpaid(id: string): boolean {
+    const order = this.mutable(id);
+    if (order.status !== 'created') return false;
+    order.status = 'cancelled';
+    return true;
+  }
+
+  /** paid → shipped; false when it was already shipped (a redelivered message). */
+  markShipped(id: string): boolean {
+    const order = this.mutable(id);
+    if (order.status === 'shipped') return false;
+    if (order.status !== 'paid') throw new OrderNotPayableError(id, order.status);
+    order.status = 'shipped';
+    return true;
+  }
+
+  private mutable(id: string): Order {
+    const order = this.orders.get(id);
+    if (order === undefined) throw new OrderNotFoundError(id);
+    return order;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Settings of the sample, from the environment. Without MQ_ENDPOINT the app starts the emulator in
+ * process with shortened redelivery windows (seconds instead of the cloud's 5 min / 1 min), so the
+ * demo shows a retry while you watch; with it, the cloud's real timings apply.
+ */
+export class SampleSettings {
+  /** True when no MQ_ENDPOINT is set: the embedded emulator is used. */
+  readonly embedded: boolean;
+  /** When an unacked message comes back (emulator: shortened; cloud: 5 min). */
+  readonly redeliveryMs: number;
+  /** When an unacked orderly message comes back (emulator: shortened; cloud: 1 min). */
+  readonly orderlyRedeliveryMs: number;
+  /** How long a created order waits for its payment before the timeout message cancels it. */
+  readonly paymentWindowMs: number;
+  /** The demo fails (never hangs) when its messages are not all handled within this. */
+  readonly demoTimeoutMs: number;
+  /** HTTP port (`PORT`, default 3000; the demo listens on any free port). */
+  readonly port: number;
+
+  constructor(env: NodeJS.ProcessEnv, demo: boolean) {
+    this.embedded = !env.MQ_ENDPOINT;
+    this.redeliveryMs = this.embedded ? 3_000 : 300_000;
+    this.orderlyRedeliveryMs = this.embedded ? 2_000 : 60_000;
+    // The window must outlast one redelivery of a failed charge, or the retry finds the order
+    // cancelled; on the cloud that means more than 5 minutes.
+    this.paymentWindowMs = this.redeliveryMs * 2;
+    // The slowest step is the transaction check (the cloud's minimum immunity is 10 s), or on the
+    // cloud the 5-minute redelivery; leave room for both.
+    this.demoTimeoutMs = this.embedded ? 45_000 : 10 * 60_000;
+    this.port = demo ? 0 : parsePort(env.PORT);
+  }
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 3000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(`PORT must be an integer between 0 and 65535, got "${value}"`);
+  }
+  return port;
+}
