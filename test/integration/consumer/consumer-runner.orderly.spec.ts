@@ -149,4 +149,39 @@ describe('ConsumerRunner — orderly', () => {
     await events.waitFor('message.acked', 6);
     expect(groupStats(h.emulator, topic, group)).toMatchObject({ ready: 0, inflight: 0 });
   });
+  it('on stop finishes the running message of a key and starts none of the rest', async () => {
+    const group = 'GID_order_stop';
+    for (const body of ['s1', 's2', 's3']) {
+      await h.client.publish(topic, { body, shardingKey: 'S' });
+    }
+    const conditions = new Conditions();
+    const events = new EventLog(conditions);
+    const first = gate<void>();
+    const dispatched: string[] = [];
+    runner = new ConsumerRunner(consumerOptions({ topic, group, orderly: true, concurrency: 4 }), {
+      client: h.client,
+      events,
+      logger: new RecordingLogger(),
+      dispatch: async (message) => {
+        dispatched.push(message.body);
+        conditions.poke();
+        if (message.body === 's1') await first.promise;
+        return { outcome: 'ack' };
+      },
+    });
+    runner.start();
+    await conditions.until(() => dispatched.length === 1, 's1 running');
+    const stopping = runner.stop(60_000);
+    first.open();
+    await stopping;
+
+    expect(dispatched).toEqual(['s1']);
+    expect(events.of('message.acked')).toHaveLength(1);
+    expect(runner.inFlight).toBe(0);
+    // s2 and s3 were delivered with the batch and stay unacked: they come back in order.
+    expect(groupStats(h.emulator, topic, group).inflight).toBe(2);
+    h.emulator.admin.advance(ORDERLY_INVISIBILITY_MS);
+    const again = await h.client.consumeOrderly(topic, group, { numOfMessages: 16 });
+    expect(again.map((m) => m.body)).toEqual(['s2', 's3']);
+  });
 });
