@@ -213,8 +213,11 @@ export function describeConformance(factory: ConformanceClientFactory): void {
 
     it('wakes a long poll as soon as a message is published', async () => {
       const polling = mq.consume('longpoll', 'GID_longpoll', { max: 1, waitSeconds: 20 });
-      // Let the poll reach the server and park before publishing.
-      await waitFor(() => emulator.admin.groups().some((g) => g.group === 'GID_longpoll'));
+      // Let the poll reach the server and park in the broker before publishing.
+      await waitFor(async () => {
+        const health = await fetch(`${emulator.endpoint}/_emulator/health`);
+        return ((await health.json()) as { longPolls: number }).longPolls === 1;
+      });
       await mq.publish('longpoll', 'wake up');
       const [message] = await polling;
       expect(message!.body).toBe('wake up');
@@ -274,10 +277,10 @@ export function describeConformance(factory: ConformanceClientFactory): void {
   });
 }
 
-/** Polls a condition on the event loop (no fixed sleep): the admin view is synchronous. */
-async function waitFor(condition: () => boolean): Promise<void> {
+/** Polls a condition on the event loop (no fixed sleep). */
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
   for (let i = 0; i < 1_000; i++) {
-    if (condition()) return;
+    if (await condition()) return;
     await new Promise((resolve) => setImmediate(resolve));
   }
   throw new Error('condition not reached');
