@@ -15,6 +15,7 @@ interface Waiter {
   count: number;
   found: MQEvent[];
   resolve: (events: MQEvent[]) => void;
+  reject: (error: Error) => void;
 }
 
 /**
@@ -62,11 +63,17 @@ export class EventRecorder {
           clearTimeout(timer);
           resolve(events as MQEventOf<T>[]);
         },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       };
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
         reject(new Error(this.timeoutText(type, count, waiter.found.length, timeoutMs)));
       }, timeoutMs);
+      // A wait that lost a race must not keep the test process alive.
+      timer.unref();
       this.waiters.add(waiter);
     });
   }
@@ -76,8 +83,13 @@ export class EventRecorder {
     this.events.length = 0;
   }
 
+  /** Stops recording; waits still pending reject (their events can no longer come). */
   close(): void {
     this.subscription.unsubscribe();
+    for (const waiter of this.waiters) {
+      waiter.reject(new Error(`waitFor('${waiter.type}'): the testing module was closed`));
+    }
+    this.waiters.clear();
   }
 
   private record(event: MQEvent): void {

@@ -38,12 +38,15 @@ describe('batch size and concurrency', () => {
 
   it('runs at most `concurrency` handlers and never fetches more than free slots', async () => {
     const consumer = mq.moduleRef.get(SlowConsumer);
-    const ids = [];
+    const ids: string[] = [];
     for (let n = 0; n < 10; n++) ids.push((await mq.producer.publish('bc-work', { n })).messageId);
     await consumer.arrivals.reached(3);
     // All slots busy: exactly 3 messages are out of the broker, 7 wait there (not in a local buffer).
     expect(groupState(mq.emulator, 'bc-work', 'GID_bc')).toEqual({ ready: 7, inflight: 3 });
-    expect(mq.registry.get('SlowConsumer.handle')).toMatchObject({ inFlight: 3, status: 'running' });
+    expect(mq.registry.get('SlowConsumer.handle')).toMatchObject({
+      inFlight: 3,
+      status: 'running',
+    });
     consumer.gate.open();
     await mq.waitForMany('message.acked', 10, (e) => ids.includes(e.messageId));
     expect(consumer.handled.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);

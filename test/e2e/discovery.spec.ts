@@ -53,7 +53,11 @@ class FactoryMadeConsumer {
   providers: [
     Recorder,
     TaggedConsumer,
-    { provide: 'FACTORY_CONSUMER', useFactory: (r: Recorder) => new FactoryMadeConsumer(r), inject: [Recorder] },
+    {
+      provide: 'FACTORY_CONSUMER',
+      useFactory: (r: Recorder) => new FactoryMadeConsumer(r),
+      inject: [Recorder],
+    },
   ],
 })
 class FeatureModule {}
@@ -101,7 +105,9 @@ describe('discovery', () => {
       { payload: 'o', tag: 'orange' },
     ]);
     // Nobody subscribes to "blue": it stays ready for both groups, never delivered.
-    expect(events.events.some((e) => 'messageId' in e && e.messageId === blue.messageId)).toBe(false);
+    expect(events.events.some((e) => 'messageId' in e && e.messageId === blue.messageId)).toBe(
+      false,
+    );
     await moduleRef.close();
   });
 

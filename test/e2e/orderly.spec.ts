@@ -56,6 +56,11 @@ describe('orderly consumer', () => {
     mq.advance(60_000); // the orderly invisibility window: A2 and A3 come back, in order
     await mq.waitForMany('message.acked', 6, (e) => ids.includes(e.messageId));
     // A3 was delivered with the first batch but never dispatched: it comes back as attempt 2.
-    expect(consumer.seen.filter((s) => s.startsWith('A'))).toEqual(['A1#1', 'A2#1', 'A2#2', 'A3#2']);
+    expect(consumer.seen.filter((s) => s.startsWith('A'))).toEqual([
+      'A1#1',
+      'A2#1',
+      'A2#2',
+      'A3#2',
+    ]);
   });
 });

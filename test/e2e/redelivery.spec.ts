@@ -31,7 +31,11 @@ class FlakyConsumer {
   }
 
   park(message: MQReceivedMessage, ctx: MQContext) {
-    this.parked.push({ id: message.messageId, attempt: ctx.attempt, self: this instanceof FlakyConsumer });
+    this.parked.push({
+      id: message.messageId,
+      attempt: ctx.attempt,
+      self: this instanceof FlakyConsumer,
+    });
   }
 
   @MQConsumer('rd-poison-fn', 'GID_rd', {

@@ -1,0 +1,124 @@
+import 'reflect-metadata';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Injectable, type Type } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { RunningEmulator } from '../../lib/emulator/index.js';
+import { MQConsumer, MQModule, type MQConsumerOptions } from '../../lib/index.js';
+import { connectionTo, virtualEmulator } from './fixtures/harness.js';
+import { silentLogger } from './fixtures/quiet.js';
+
+const SECRET = 'very-secret-value';
+
+async function bootstrapError(imports: unknown[], providers: Type[] = []): Promise<string> {
+  const builder = Test.createTestingModule({ imports: imports as never[], providers });
+  builder.setLogger(silentLogger);
+  try {
+    const moduleRef = await builder.compile();
+    try {
+      await moduleRef.init();
+    } finally {
+      await moduleRef.close();
+    }
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('bootstrap succeeded');
+}
+
+function consumerWith(options: MQConsumerOptions, topic = 'inv-topic'): Type {
+  @Injectable()
+  class Bad {
+    @MQConsumer(topic, 'GID_inv', options)
+    handle() {}
+  }
+  return Bad;
+}
+
+describe('invalid options fail bootstrap with a message naming the option', () => {
+  let emulator: RunningEmulator;
+  beforeAll(async () => {
+    emulator = await virtualEmulator();
+  });
+  afterAll(() => emulator.stop());
+
+  it.each([
+    [{ endpoint: 'ftp://example.com' }, 'MQModule: option "endpoint" must be an http(s) URL'],
+    [{ accessKeySecret: '' }, 'MQModule: option "accessKeySecret" must be a non-empty string'],
+    [{ batchSize: 4 }, 'MQModule: option "batchSize" is not a known option'],
+    [{ onFilteredError: 'drop' }, `MQModule: option "onFilteredError" must be 'retry' or 'ack'`],
+    [{ shutdown: { drainTimeoutMs: -1 } }, 'MQModule: option "shutdown.drainTimeoutMs" must be'],
+  ])('module option %j', async (override, expected) => {
+    const message = await bootstrapError([
+      MQModule.forRoot({
+        ...connectionTo(emulator),
+        accessKeySecret: SECRET,
+        ...override,
+      } as never),
+    ]);
+    expect(message).toContain(expected);
+    expect(message).not.toContain(SECRET);
+  });
+
+  it('names the connection of a named module', async () => {
+    const message = await bootstrapError([
+      MQModule.forRoot({ ...connectionTo(emulator), name: 'audit', endpoint: 'nope' }),
+    ]);
+    expect(message).toBe('MQModule: option "endpoint" must be an http(s) URL (connection "audit")');
+  });
+
+  it.each([
+    [
+      { batchSize: 17 },
+      'MQModule: consumer "Bad.handle": option "batchSize" must be an integer between 1 and 16',
+    ],
+    [{ waitSeconds: 31 }, 'option "waitSeconds" must be an integer between 0 and 30'],
+    [{ concurrency: 0 }, 'option "concurrency" must be an integer between 1 and 1024'],
+    [{ tag: [] }, 'option "tag" must be a tag or a non-empty list of tags'],
+    [
+      { maxAttempts: 3, onExhausted: 'missing' },
+      'option "onExhausted" names "missing", which is no method of Bad',
+    ],
+    [{ onExhausted: 'handle' }, 'option "onExhausted" needs maxAttempts'],
+    [
+      { name: 'x', connection: 'nowhere' },
+      'consumer "x" uses connection "nowhere", which no MQModule.forRoot()/forRootAsync() registers (registered: "default")',
+    ],
+  ] as [MQConsumerOptions, string][])('consumer option %j', async (options, expected) => {
+    const message = await bootstrapError(
+      [MQModule.forRoot(connectionTo(emulator))],
+      [consumerWith(options)],
+    );
+    expect(message).toContain(expected);
+  });
+
+  it('rejects overrides with unknown options from the module', async () => {
+    const message = await bootstrapError(
+      [
+        MQModule.forRoot({
+          ...connectionTo(emulator),
+          consumers: { 'Bad.handle': { batchsize: 2 } as never },
+        }),
+      ],
+      [consumerWith({})],
+    );
+    expect(message).toBe(
+      'MQModule: consumer "Bad.handle": option "consumers.Bad.handle.batchsize" is not a known option here',
+    );
+  });
+
+  it('rejects two consumers on the same subscription', async () => {
+    @Injectable()
+    class Twice {
+      @MQConsumer('inv-dup', 'GID_dup', { tag: ['a', 'b'] })
+      one() {}
+
+      @MQConsumer('inv-dup', 'GID_dup', { tag: ['b', 'a'] })
+      two() {}
+    }
+    const message = await bootstrapError([MQModule.forRoot(connectionTo(emulator))], [Twice]);
+    expect(message).toBe(
+      'MQModule: consumers "Twice.one" and "Twice.two" both subscribe topic "inv-dup" with group "GID_dup" and tags a||b; ' +
+        'each message would be handled by only one of them at random. Use another group for one of them',
+    );
+  });
+});

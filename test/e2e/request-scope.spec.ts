@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Inject, Injectable, Module, Scope } from '@nestjs/common';
+import { REQUEST } from '@nestjs/core';
+import { MQConsumer, type MQContext, type MQRequest } from '../../lib/index.js';
+import { createMQTestingModule, type MQTestingHarness } from '../../lib/testing/index.js';
+import { quiet } from './fixtures/quiet.js';
+import { Recorder } from './fixtures/recorder.js';
+
+/** Request-scoped: one per message, with the message as its REQUEST. */
+@Injectable({ scope: Scope.REQUEST })
+class MessageScope {
+  constructor(@Inject(REQUEST) readonly request: MQRequest) {}
+}
+
+/** Depends on a request-scoped provider, so its own tree is request-scoped too. */
+@Injectable()
+class ScopedConsumer {
+  constructor(
+    private readonly scope: MessageScope,
+    private readonly recorder: Recorder,
+  ) {}
+
+  @MQConsumer('rs-work', 'GID_rs', { concurrency: 2 })
+  handle(payload: { n: number }, _message: unknown, ctx: MQContext) {
+    this.recorder.add('scoped', {
+      n: payload.n,
+      self: this,
+      scope: this.scope,
+      sameMessage: this.scope.request.message.messageId === ctx.messageId,
+    });
+  }
+}
+
+@Module({ providers: [Recorder, MessageScope, ScopedConsumer] })
+class ScopedModule {}
+
+describe('request-scoped consumers', () => {
+  let mq: MQTestingHarness;
+  beforeAll(async () => {
+    mq = await createMQTestingModule({ imports: [ScopedModule] }, { configure: quiet });
+  });
+  afterAll(() => mq.close());
+
+  it('get a fresh instance tree per message, with the MQRequest as REQUEST', async () => {
+    const ids: string[] = [];
+    for (let n = 1; n <= 3; n++) ids.push((await mq.producer.publish('rs-work', { n })).messageId);
+    await mq.waitForMany('message.acked', 3, (e) => ids.includes(e.messageId));
+    const calls = mq.moduleRef.get(Recorder).of('scoped') as {
+      n: number;
+      self: object;
+      scope: object;
+      sameMessage: boolean;
+    }[];
+    expect(calls.map((c) => c.n).sort()).toEqual([1, 2, 3]);
+    expect(new Set(calls.map((c) => c.self)).size).toBe(3);
+    expect(new Set(calls.map((c) => c.scope)).size).toBe(3);
+    expect(calls.every((c) => c.sameMessage)).toBe(true);
+  });
+});
