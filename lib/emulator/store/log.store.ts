@@ -15,17 +15,23 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  unlinkSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import type { BrokerEvent, Store } from './store.js';
 
 const LOG_FILE = 'events.log';
+/** Holds the pid of the process using the directory: two writers would corrupt the log. */
+const LOCK_FILE = 'emulator.pid';
 
 export class LogStore implements Store {
   readonly persistent = true;
   readonly file: string;
+  private readonly lockFile: string;
   private fd: number | undefined;
+  private locked = false;
 
   constructor(readonly dataDir: string) {
     if (typeof dataDir !== 'string' || dataDir === '') {
@@ -33,6 +39,25 @@ export class LogStore implements Store {
     }
     mkdirSync(dataDir, { recursive: true });
     this.file = join(dataDir, LOG_FILE);
+    this.lockFile = join(dataDir, LOCK_FILE);
+    this.lock();
+  }
+
+  /**
+   * Refuses a directory another live process is using. A lock left by a killed process (its pid
+   * is gone) is taken over, so a restart after kill -9 just works.
+   */
+  private lock(): void {
+    if (existsSync(this.lockFile)) {
+      const pid = Number(readFileSync(this.lockFile, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+        throw new Error(
+          `LogStore: data directory ${this.dataDir} is in use by another emulator (pid ${pid}); stop it or use another --data-dir`,
+        );
+      }
+    }
+    writeFileSync(this.lockFile, String(process.pid));
+    this.locked = true;
   }
 
   load(): BrokerEvent[] {
@@ -97,6 +122,14 @@ export class LogStore implements Store {
 
   close(): void {
     this.closeFd();
+    if (this.locked) {
+      this.locked = false;
+      try {
+        unlinkSync(this.lockFile);
+      } catch {
+        // Already gone (directory removed): nothing to release.
+      }
+    }
   }
 
   private write(text: string): void {
@@ -109,6 +142,16 @@ export class LogStore implements Store {
       closeSync(this.fd);
       this.fd = undefined;
     }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -168,3 +168,21 @@ describe('emulator CLI survives kill -9 with its --data-dir', () => {
     expect([...early, ...acknowledged].filter((id) => !fresh.has(id))).toEqual([]);
   }, 60_000);
 });
+
+describe('data directory lock', () => {
+  it('refuses a second emulator on a directory in use, and takes over after kill -9', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mq-lock-'));
+    const first = await startCli(dir);
+    try {
+      await expect(startCli(dir)).rejects.toThrow(/in use by another emulator \(pid \d+\)/);
+      first.proc.kill('SIGKILL');
+      await killed(first.proc);
+      const second = await startCli(dir);
+      second.proc.kill('SIGKILL');
+      await killed(second.proc);
+    } finally {
+      first.proc.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
