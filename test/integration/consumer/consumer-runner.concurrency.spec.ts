@@ -188,4 +188,31 @@ describe('ConsumerRunner — concurrency and acks', () => {
       'consumer.stopped',
     ]);
   });
+  it('polls and acks in the instance (ns) given by deps.instanceId, with a tag filter', async () => {
+    const topic = 'T_ns';
+    const group = 'GID_ns';
+    const instanceId = 'MQ_INST_other';
+    const conditions = new Conditions();
+    const events = new EventLog(conditions);
+    const bodies: string[] = [];
+    runner = new ConsumerRunner(consumerOptions({ topic, group, tags: ['TagA', 'TagB'] }), {
+      client: h.client,
+      events,
+      logger: new RecordingLogger(),
+      instanceId,
+      dispatch: async (message) => {
+        bodies.push(message.body);
+        return { outcome: 'ack' };
+      },
+    });
+    runner.start();
+    await h.client.publish(topic, { body: 'default-ns', tag: 'TagA' });
+    await h.client.publish(topic, { body: 'other-c', tag: 'TagC' }, { instanceId });
+    await h.client.publish(topic, { body: 'other-a', tag: 'TagA' }, { instanceId });
+    await h.client.publish(topic, { body: 'other-b', tag: 'TagB' }, { instanceId });
+    await events.waitFor('message.acked', 2);
+    expect(bodies.sort()).toEqual(['other-a', 'other-b']);
+    const stats = h.emulator.admin.groups().filter((g) => g.group === group);
+    expect(stats).toEqual([expect.objectContaining({ instanceId, inflight: 0 })]);
+  });
 });
