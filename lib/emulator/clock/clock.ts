@@ -62,6 +62,8 @@ export class VirtualClock implements Clock {
   private current: number;
   private readonly tasks = new MinHeap<VirtualTask>();
   private firing = false;
+  /** Where the running advance()/setTime() stops (raised by calls made from callbacks). */
+  private target = 0;
 
   constructor(start: number) {
     if (!Number.isFinite(start)) {
@@ -99,22 +101,23 @@ export class VirtualClock implements Clock {
       );
     }
     if (this.firing) {
-      // Called from inside a callback: just move the target; the outer loop keeps firing.
-      this.current = Math.max(this.current, ms);
+      // Called from inside a callback: raise the target; the outer loop keeps firing up to it.
+      this.target = Math.max(this.target, ms);
       return;
     }
     this.firing = true;
+    this.target = ms;
     try {
       // Step through each due instant so callbacks observe now() equal to their own due time.
       for (;;) {
         const at = this.tasks.peekKey();
-        if (at === undefined || at > ms) break;
+        if (at === undefined || at > this.target) break;
         const task = this.tasks.pop()!;
         if (task.cancelled) continue;
         if (at > this.current) this.current = at;
         task.fn();
       }
-      this.current = ms;
+      this.current = this.target;
     } finally {
       this.firing = false;
     }

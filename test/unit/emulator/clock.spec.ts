@@ -29,6 +29,16 @@ describe('VirtualClock', () => {
     expect(seen).toEqual([10, 20]);
   });
 
+  it('an advance from inside a callback extends the running advance and never goes backwards', () => {
+    const clock = new VirtualClock(0);
+    const seen: number[] = [];
+    clock.schedule(10, () => clock.advance(1000)); // now 10 → target 1010
+    clock.schedule(500, () => seen.push(clock.now()));
+    clock.advance(100);
+    expect(seen).toEqual([500]);
+    expect(clock.now()).toBe(1010);
+  });
+
   it('cancel prevents a task from firing; setTime never goes backwards', () => {
     const clock = new VirtualClock(0);
     let fired = false;
