@@ -3,11 +3,11 @@
  * Options: `--smoke` (tiny sizes, does not write BENCHMARKS.md unless --out is given),
  * `--only publish,drain,...`, `--out <file>`, `--no-write`.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FULL_CONFIG, SMOKE_CONFIG } from './bench.config.js';
 import { runBenchmarks, SCENARIOS } from './bench.runner.js';
-import { renderBenchmarksDocument } from './harness/benchmarks.document.js';
+import { keptNotes, renderBenchmarksDocument } from './harness/benchmarks.document.js';
 import { repoRoot } from './harness/repo-root.js';
 import type { SectionId } from './harness/report.types.js';
 
@@ -49,7 +49,9 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const report = await runBenchmarks(args.smoke ? SMOKE_CONFIG : FULL_CONFIG, { only: args.only });
   const failures = report.failures.map((f) => `${f.section}: ${f.error}`);
-  const document = renderBenchmarksDocument(report, failures);
+  const previous =
+    args.out !== undefined && existsSync(args.out) ? readFileSync(args.out, 'utf8') : undefined;
+  const document = renderBenchmarksDocument(report, failures, keptNotes(previous));
   process.stdout.write(`${document}\n`);
   if (args.out !== undefined) {
     writeFileSync(args.out, document);

@@ -25,7 +25,22 @@ const METHOD = `## Method
 - Emulator capacity: fresh emulator children, in memory and with \`--data-dir\`. Publish with the raw
   pre-signed client (c=32); consume+ack by several loops of our client over pre-published messages.`;
 
-export function renderBenchmarksDocument(report: BenchReport, failures: readonly string[]): string {
+/** Everything after this line in BENCHMARKS.md is written by hand and kept by every run. */
+export const NOTES_MARKER =
+  '<!-- Hand-written notes below this line are kept by `npm run bench`. -->';
+
+/** The hand-written tail of an existing BENCHMARKS.md (marker included), or a fresh one. */
+export function keptNotes(existing: string | undefined): string {
+  const at = existing?.indexOf(NOTES_MARKER) ?? -1;
+  if (existing === undefined || at === -1) return `${NOTES_MARKER}\n`;
+  return existing.slice(at);
+}
+
+export function renderBenchmarksDocument(
+  report: BenchReport,
+  failures: readonly string[],
+  notes = keptNotes(undefined),
+): string {
   const parts = [
     '# Benchmarks',
     '',
@@ -42,6 +57,6 @@ export function renderBenchmarksDocument(report: BenchReport, failures: readonly
   if (failures.length > 0) {
     parts.push('', '## Scenarios that failed in this run', '', ...failures.map((f) => `- ${f}`));
   }
-  parts.push('', '## Results', '', renderResults(report), '', METHOD, '');
+  parts.push('', '## Results', '', renderResults(report), '', METHOD, '', notes);
   return parts.join('\n');
 }

@@ -3,7 +3,7 @@
  * children, so `process.cpuUsage()` cannot see them; utime+stime of /proc/<pid>/stat can.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 let ticksPerSecond: number | undefined;
 
@@ -60,4 +60,9 @@ export class CpuMeter {
       ),
     };
   }
+}
+
+/** Open file descriptors of a process (sockets included): proves that connections really arrived. */
+export function processOpenFds(pid: number): number {
+  return readdirSync(`/proc/${pid}/fd`).length;
 }

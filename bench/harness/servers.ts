@@ -21,8 +21,17 @@ export function startEmulatorChild(options: EmulatorChildOptions = {}): Promise<
     name: options.dataDir === undefined ? 'emulator' : 'emulator (--data-dir)',
     args,
     endpointPattern: URL_PATTERN,
-    nodeArgs: options.nodeArgs,
+    nodeArgs: options.nodeArgs ?? profileArgs(),
   });
+}
+
+/**
+ * BENCH_PROFILE_DIR=<dir> makes every emulator child write a V8 CPU profile there when it stops
+ * (read them with bench/tools/cpu-profile.top.ts).
+ */
+function profileArgs(): string[] | undefined {
+  const dir = process.env['BENCH_PROFILE_DIR'];
+  return dir === undefined || dir === '' ? undefined : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
 
 /** The canned-201 publish server (bench/harness/canned.server.ts). */

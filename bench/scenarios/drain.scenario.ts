@@ -18,26 +18,48 @@ import { ratio } from './publish.scenario.js';
 /** A drain that stalls this long is a bug, not a slow result. */
 const DRAIN_TIMEOUT_MS = 180_000;
 
-interface DrainResult {
+export interface DrainResult {
   rate: number;
   benchCpuPct: number;
   serverCpuPct: number;
 }
 
-async function drainWithNest(
+/** Rate and CPU of a drain measured from `first` (first delivery) to now, when the last ack landed. */
+function finishDrain(total: number, first: number, meter: CpuMeter | undefined): DrainResult {
+  const end = performance.now();
+  if (meter === undefined) throw new Error('bench: drain finished without any delivery');
+  const cpu = meter.read();
+  return {
+    rate: (total * 1000) / (end - first),
+    benchCpuPct: cpu.benchPct,
+    serverCpuPct: cpu.serverPct[0] ?? 0,
+  };
+}
+
+/** CPU µs per message of each process: the cost of a drain, little affected by other tenants. */
+function cpuPerMessage(r: DrainResult): string {
+  const perMessage = (pct: number): number => Math.round(((pct / 100) * 1e6) / r.rate);
+  return `${perMessage(r.benchCpuPct)} µs bench + ${perMessage(r.serverCpuPct)} µs server CPU/msg`;
+}
+
+/** Fills the scenario's topic (not timed); call before the matching drain. */
+export async function prefillDrain(ctx: BenchContext, scenario: string): Promise<void> {
+  await prefill(ctx, ctx.emulator.endpoint, names(scenario).topic, ctx.config.drain.messages);
+}
+
+export async function drainWithNest(
   ctx: BenchContext,
   scenario: string,
   consumer: { concurrency: number; batchSize: number } | undefined,
 ): Promise<DrainResult> {
   const { topic, group } = names(scenario);
   const total = ctx.config.drain.messages;
-  await prefill(ctx, ctx.emulator.endpoint, topic, total);
   let first = 0;
+  let meter: CpuMeter | undefined;
   let acked = 0;
   let failure: string | undefined;
   let finish: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (finish = resolve));
-  const meter = new CpuMeter([ctx.emulator.pid]);
   const app = await startConsumerApp({
     endpoint: ctx.emulator.endpoint,
     credentials: ctx.credentials,
@@ -45,7 +67,9 @@ async function drainWithNest(
     group,
     consumer,
     onHandlerStart: () => {
-      if (first === 0) first = performance.now();
+      if (first !== 0) return;
+      first = performance.now();
+      meter = new CpuMeter([ctx.emulator.pid]);
     },
     onEvent: (event) => {
       if (event.type === 'message.acked') {
@@ -58,55 +82,52 @@ async function drainWithNest(
   });
   try {
     await within(done, DRAIN_TIMEOUT_MS, `Nest drain (${scenario}) stalled`);
-    const end = performance.now();
-    const cpu = meter.read();
-    if (failure !== undefined)
+    const result = finishDrain(total, first, meter);
+    if (failure !== undefined) {
       throw new Error(`bench: Nest drain (${scenario}) failed: ${failure}`);
-    return {
-      rate: (total * 1000) / (end - first),
-      benchCpuPct: cpu.benchPct,
-      serverCpuPct: cpu.serverPct[0] ?? 0,
-    };
+    }
+    return result;
   } finally {
     await app.close();
   }
 }
 
-async function drainWithOfficialSdk(ctx: BenchContext): Promise<DrainResult> {
-  const { topic, group } = names('drain-official');
+export async function drainWithOfficialSdk(
+  ctx: BenchContext,
+  scenario: string,
+): Promise<DrainResult> {
+  const { topic, group } = names(scenario);
   const total = ctx.config.drain.messages;
-  await prefill(ctx, ctx.emulator.endpoint, topic, total);
   let first = 0;
-  const meter = new CpuMeter([ctx.emulator.pid]);
+  let meter: CpuMeter | undefined;
   await within(
     officialConsumeLoop(officialClient(ctx.emulator.endpoint, ctx.credentials), topic, group, {
       total,
       batch: ctx.config.drain.officialBatch,
       waitSeconds: ctx.config.drain.officialWaitSeconds,
       onMessage: () => {
-        if (first === 0) first = performance.now();
+        if (first !== 0) return;
+        first = performance.now();
+        meter = new CpuMeter([ctx.emulator.pid]);
       },
     }),
     DRAIN_TIMEOUT_MS,
     'official SDK drain stalled',
   );
-  const end = performance.now();
-  const cpu = meter.read();
-  return {
-    rate: (total * 1000) / (end - first),
-    benchCpuPct: cpu.benchPct,
-    serverCpuPct: cpu.serverPct[0] ?? 0,
-  };
+  return finishDrain(total, first, meter);
 }
 
 export async function runDrainScenario(
   ctx: BenchContext,
 ): Promise<{ rows: ResultRow[]; targets: TargetCheck[] }> {
   const tuned = ctx.config.drain.tuned;
-  const official = await drainWithOfficialSdk(ctx);
+  await prefillDrain(ctx, 'drain-official');
+  const official = await drainWithOfficialSdk(ctx, 'drain-official');
   ctx.log(`drain official SDK: ${Math.round(official.rate)} msg/s`);
+  await prefillDrain(ctx, 'drain-nest-defaults');
   const defaults = await drainWithNest(ctx, 'drain-nest-defaults', undefined);
   ctx.log(`drain Nest defaults: ${Math.round(defaults.rate)} msg/s`);
+  await prefillDrain(ctx, 'drain-nest-tuned');
   const tunedResult = await drainWithNest(ctx, 'drain-nest-tuned', tuned);
   ctx.log(`drain Nest tuned: ${Math.round(tunedResult.rate)} msg/s`);
 
@@ -127,19 +148,19 @@ export async function runDrainScenario(
         'drain.official',
         `official SDK README loop (batch ${ctx.config.drain.officialBatch}, ack per batch), ${n} msgs`,
         official,
-        'baseline',
+        `baseline; ${cpuPerMessage(official)}`,
       ),
       row(
         'drain.nest.defaults',
         `Nest @MQConsumer, module defaults, ${n} msgs`,
         defaults,
-        `${ratio(defaults.rate, official.rate)} official`,
+        `${ratio(defaults.rate, official.rate)} official; ${cpuPerMessage(defaults)}`,
       ),
       row(
         'drain.nest.tuned',
         `Nest @MQConsumer, concurrency ${tuned.concurrency}, batch ${tuned.batchSize}, ${n} msgs`,
         tunedResult,
-        `${ratio(tunedResult.rate, official.rate)} official`,
+        `${ratio(tunedResult.rate, official.rate)} official; ${cpuPerMessage(tunedResult)}`,
       ),
     ],
     targets: [

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { presign } from '../clients/presigned.request.js';
 import { names, type BenchContext } from '../harness/bench.context.js';
-import { CpuMeter, processRssBytes } from '../harness/proc.stats.js';
+import { CpuMeter, processOpenFds, processRssBytes } from '../harness/proc.stats.js';
 import type { ResultRow, TargetCheck } from '../harness/report.types.js';
 import { startEmulatorChild } from '../harness/servers.js';
 
@@ -31,6 +31,7 @@ export async function runIdlePollsScenario(
   try {
     await sleep(settleMs);
     const restRss = processRssBytes(emulator.pid);
+    const restFds = processOpenFds(emulator.pid);
     const restCpu = new CpuMeter([emulator.pid]);
     await sleep(sampleMs);
     const restPct = restCpu.read().serverPct[0] ?? 0;
@@ -59,9 +60,16 @@ export async function runIdlePollsScenario(
     await sleep(sampleMs);
     const cpuPct = meter.read().serverPct[0] ?? 0;
     const rss = processRssBytes(emulator.pid);
+    const openedFds = processOpenFds(emulator.pid) - restFds;
     aborter.abort();
     await watch;
     if (early !== undefined) throw early;
+    // Each poll holds one socket in the emulator; fewer new descriptors means polls never arrived.
+    if (openedFds < polls) {
+      throw new Error(
+        `bench: only ${openedFds} of ${polls} long-poll connections reached the emulator`,
+      );
+    }
     ctx.log(
       `idle polls: ${polls} polls, CPU ${cpuPct.toFixed(1)} %, RSS ${(rss / MIB).toFixed(1)} MiB`,
     );
@@ -72,7 +80,7 @@ export async function runIdlePollsScenario(
         label: `emulator CPU with ${polls} idle long polls (sampled ${sampleMs} ms)`,
         value: cpuPct,
         unit: '% CPU',
-        detail: `${restPct.toFixed(1)} % at rest`,
+        detail: `${restPct.toFixed(1)} % at rest; ${openedFds} sockets held`,
       },
       {
         id: 'idle-polls.rss',

@@ -15,7 +15,7 @@ import type { ResultRow, TargetCheck } from '../harness/report.types.js';
 import { target } from '../harness/report.types.js';
 import { resetEmulator, startCannedServer } from '../harness/servers.js';
 
-type ClientId = 'raw' | 'ours' | 'official';
+export type ClientId = 'raw' | 'ours' | 'official';
 const CLIENT_LABELS: Record<ClientId, string> = {
   raw: 'raw undici ceiling',
   ours: 'our MQClient',
@@ -28,7 +28,7 @@ interface Publisher {
   close(): Promise<void>;
 }
 
-function makePublisher(
+export function makePublisher(
   client: ClientId,
   server: RunningChild,
   ctx: BenchContext,
