@@ -18,6 +18,11 @@ async function main(): Promise<void> {
     logger: ['warn', 'error'],
   });
   app.enableShutdownHooks();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () =>
+      print(`${signal}: shutting down gracefully (in-flight messages finish, acks flush)`),
+    );
+  }
   await app.listen(settings.port, '127.0.0.1');
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   print(
@@ -42,11 +47,6 @@ async function main(): Promise<void> {
     `  curl -s -X POST ${baseUrl}/orders -H 'content-type: application/json' -d '{"customerId":"C 7","amount":-1}'   # 400`,
     'Press Ctrl-C to stop (consumers drain, then the app exits).',
   );
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () =>
-      print(`${signal}: shutting down gracefully (in-flight messages finish, acks flush)`),
-    );
-  }
 }
 
 /** A shutdown that never hangs the demo: past the limit, say so and exit non-zero. */

@@ -1,4 +1,4 @@
-import { Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import type { MQModuleOptions, MQOptionsFactory } from '../lib/index.js';
 import { startEmulator, type RunningEmulator } from '../lib/emulator/index.js';
@@ -17,7 +17,6 @@ import { SampleSettings } from './sample.settings.js';
 @Injectable()
 export class MQConnectionConfig implements MQOptionsFactory, OnApplicationShutdown {
   private emulator: RunningEmulator | undefined;
-  private readonly logger = new Logger('MQConnection');
   /** One line saying where messages go, for the startup banner. */
   description = '';
 
@@ -76,7 +75,7 @@ export class MQConnectionConfig implements MQOptionsFactory, OnApplicationShutdo
   async onApplicationShutdown(): Promise<void> {
     if (this.emulator === undefined) return;
     await this.emulator.stop();
-    this.logger.log('embedded emulator stopped');
+    process.stdout.write('The embedded emulator stopped; bye.\n');
   }
 }
 

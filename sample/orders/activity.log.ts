@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Subject } from 'rxjs';
+import type { MQContext } from '../../lib/index.js';
 
 /** What a part of the app did with an order; the demo checks its expectations against these. */
 export type ActivityKind =
@@ -26,6 +27,8 @@ export interface Activity {
   orderId: string;
   /** Delivery attempt (the broker's ConsumedTimes) when a consumer did it. */
   attempt?: number;
+  /** The message a consumer was handling. */
+  messageId?: string;
   text: string;
   /** Extra facts for the demo's checks (e.g. the customer and sequence of a timeline entry). */
   data?: Readonly<Record<string, string | number>>;
@@ -47,16 +50,15 @@ export class ActivityLog {
     kind: ActivityKind,
     orderId: string,
     text: string,
-    extra: { attempt?: number; data?: Record<string, string | number> } = {},
+    ctx?: Pick<MQContext, 'attempt' | 'messageId'>,
+    data?: Record<string, string | number>,
   ): void {
-    const entry: Activity = {
-      at: Date.now() - this.startedAt,
-      actor,
-      kind,
-      orderId,
-      text,
-      ...extra,
-    };
+    const entry: Activity = { at: Date.now() - this.startedAt, actor, kind, orderId, text };
+    if (ctx !== undefined) {
+      entry.attempt = ctx.attempt;
+      entry.messageId = ctx.messageId;
+    }
+    if (data !== undefined) entry.data = data;
     this.entries.push(entry);
     process.stdout.write(formatActivity(entry) + '\n');
     this.recorded$.next(entry);

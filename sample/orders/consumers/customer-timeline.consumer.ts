@@ -28,10 +28,8 @@ export class CustomerTimelineConsumer {
       'timeline',
       event.orderId,
       `${event.customerId} #${event.seq}: ${event.status}${inOrder ? '' : ` (OUT OF ORDER: after #${previous})`}`,
-      {
-        attempt: ctx.attempt,
-        data: { customerId: event.customerId, seq: event.seq, status: event.status },
-      },
+      ctx,
+      { customerId: event.customerId, seq: event.seq, status: event.status },
     );
   }
 }

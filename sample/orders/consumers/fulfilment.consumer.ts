@@ -28,9 +28,7 @@ export class FulfilmentConsumer {
         'duplicate-ignored',
         order.id,
         'already shipped: duplicate ignored',
-        {
-          attempt: ctx.attempt,
-        },
+        ctx,
       );
       return;
     }
@@ -39,9 +37,7 @@ export class FulfilmentConsumer {
       'shipped',
       order.id,
       `paid ${event.amount.toFixed(2)} -> shipped`,
-      {
-        attempt: ctx.attempt,
-      },
+      ctx,
     );
     await this.events.statusChanged(order, 'paid');
     await this.events.statusChanged(order, 'shipped');

@@ -17,7 +17,7 @@ export class OrderNotificationsConsumer {
       'notified',
       event.orderId,
       `e-mailed ${event.customerId}: order confirmed, ${event.amount.toFixed(2)} by ${event.paymentMethod}`,
-      { attempt: ctx.attempt },
+      ctx,
     );
   }
 }

@@ -21,33 +21,29 @@ export class OrderTimeoutConsumer {
     @MQPayload(eventValidationPipe()) event: OrderTimeoutEvent,
     @MQCtx() ctx: MQContext,
   ) {
-    const late = Math.max(0, Date.now() - ctx.publishTime);
-    if (!this.orders.cancelIfUnpaid(event.orderId)) {
-      const status = this.orders.get(event.orderId).status;
+    const order = this.orders.get(event.orderId);
+    // How long after the order this came: the timer message must not arrive before its time.
+    const sinceOrderMs = Date.now() - order.createdAt;
+    const after = `${(sinceOrderMs / 1000).toFixed(1)} s after the order`;
+    if (!this.orders.cancelIfUnpaid(order.id)) {
       this.activity.record(
         'timeouts',
         'timeout-ignored',
-        event.orderId,
-        `payment window over after ${seconds(late)}: already ${status}`,
-        {
-          attempt: ctx.attempt,
-        },
+        order.id,
+        `payment window over ${after}: already ${order.status}`,
+        ctx,
+        { sinceOrderMs },
       );
       return;
     }
     this.activity.record(
       'timeouts',
       'cancelled',
-      event.orderId,
-      `payment window over after ${seconds(late)}: unpaid, cancelled`,
-      {
-        attempt: ctx.attempt,
-      },
+      order.id,
+      `payment window over ${after}: unpaid, cancelled`,
+      ctx,
+      { sinceOrderMs },
     );
     await this.events.statusChanged(this.orders.get(event.orderId), 'cancelled');
   }
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }

@@ -20,7 +20,7 @@ export class PaymentFailureFilter implements ExceptionFilter {
       'charge-failed',
       error.orderId,
       'gateway timed out -> not acked, the broker will deliver it again',
-      { attempt: ctx?.attempt ?? 0 },
+      ctx,
     );
     throw error;
   }

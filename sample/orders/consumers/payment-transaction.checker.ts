@@ -35,7 +35,8 @@ export class PaymentTransactionChecker {
       'checked',
       event.orderId,
       `broker asks about an unsettled "paid": order is ${status ?? 'unknown'} -> ${decision}`,
-      { attempt: ctx.attempt, data: { decision } },
+      ctx,
+      { decision },
     );
     return decision;
   }

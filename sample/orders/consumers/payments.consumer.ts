@@ -45,9 +45,7 @@ export class PaymentsConsumer {
         'awaiting-transfer',
         event.orderId,
         'bank transfer: waits for the money to arrive',
-        {
-          attempt: ctx.attempt,
-        },
+        ctx,
       );
       return;
     }
@@ -57,9 +55,7 @@ export class PaymentsConsumer {
       'charged',
       event.orderId,
       `card charged ${event.amount.toFixed(2)} (${charge})`,
-      {
-        attempt: ctx.attempt,
-      },
+      ctx,
     );
     try {
       await this.events.orderPaid(event.orderId);
@@ -76,6 +72,7 @@ export class PaymentsConsumer {
       'gave-up',
       message.key ?? message.messageId,
       `still failing after ${ctx.attempt - 1} attempts: parked for a human`,
+      ctx,
     );
   }
 }

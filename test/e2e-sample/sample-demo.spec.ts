@@ -1,0 +1,64 @@
+import { describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const MAIN = join(ROOT, 'dist', 'sample', 'main.js');
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the compiled sample (built by `npm test`'s pretest) as a user would: `npm run sample:demo`. */
+function runDemo(limitMs: number): Promise<Run> {
+  const env = { ...process.env };
+  // The embedded emulator is used only without MQ_ENDPOINT: never let the test reach a real service.
+  for (const key of [
+    'MQ_ENDPOINT',
+    'MQ_ACCESS_KEY_ID',
+    'MQ_ACCESS_KEY_SECRET',
+    'MQ_INSTANCE_ID',
+    'PORT',
+  ]) {
+    delete env[key];
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, '--demo'], { cwd: ROOT, env, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    // The demo has its own 45 s limit; this one only guards against a hung process.
+    const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+describe('sample demo (npm run sample:demo)', () => {
+  it('handles every demo message as expected and exits 0', async () => {
+    expect(existsSync(MAIN)).toBe(true);
+    const run = await runDemo(90_000);
+    const output = `${run.stdout}\n--- stderr ---\n${run.stderr}`;
+    expect({ code: run.code, signal: run.signal, output }).toEqual({
+      code: 0,
+      signal: null,
+      output,
+    });
+    expect(run.stdout).toMatch(/Summary: all \d+ checks passed in \d+\.\d s/);
+    expect(run.stdout).not.toContain('FAIL');
+    // The account a reader sees: the emulator notice, a failed attempt and its redelivery, the checker.
+    expect(run.stdout).toContain('embedded emulator at http://127.0.0.1:');
+    expect(run.stdout).toMatch(/payments +ord-\d+ +gateway timed out .*\(attempt 1\)/);
+    expect(run.stdout).toMatch(/payments +ord-\d+ +card charged 899\.00 .*\(attempt 2\)/);
+    expect(run.stdout).toMatch(/tx-checker +ord-\d+ .*-> commit/);
+    expect(run.stdout).toContain('The embedded emulator stopped');
+  }, 120_000);
+});
