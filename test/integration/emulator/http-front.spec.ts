@@ -1,54 +1,16 @@
 /**
- * The HTTP front over raw HTTP: routing, headers, auth (PROTOCOL.md §3.1), query and body handling,
- * and the cloud's error documents. Requests are signed by the test itself (independent of lib/).
+ * The HTTP front over raw HTTP: success responses and their headers, and auth (PROTOCOL.md §3.1).
+ * Requests are signed by the test itself (independent of lib/).
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { startEmulator } from '../../../lib/emulator/index.js';
-import type { RunningEmulator } from '../../../lib/emulator/index.js';
-import { expectErrorDocument, parseXml } from './error-document.helper.js';
+import { parseXml } from './error-document.helper.js';
+import { handlesXml, NS, publishXml, useFrontFixture } from './front.fixture.js';
 import { contentMd5Of, sendRaw, signedRequestBytes } from './raw-http.helper.js';
-import type { RawResponse, SignedRequestInput } from './raw-http.helper.js';
-
-const NS = 'MQ_INST_emulator';
-const publishXml = (body: string, extra = ''): string =>
-  `<?xml version="1.0" encoding="UTF-8"?><Message xmlns="http://mq.aliyuncs.com/doc/v1/"><MessageBody>${body}</MessageBody>${extra}</Message>`;
-const handlesXml = (handles: string[]): string =>
-  `<ReceiptHandles>${handles.map((h) => `<ReceiptHandle>${h}</ReceiptHandle>`).join('')}</ReceiptHandles>`;
 
 describe('emulator HTTP front', () => {
-  let emulator: RunningEmulator;
-  let host: string;
-  const debugLines: string[] = [];
-
-  beforeAll(async () => {
-    emulator = await startEmulator({
-      clock: 'virtual',
-      logger: (line) => {
-        if (line.startsWith('[debug]')) debugLines.push(line);
-      },
-    });
-    host = new URL(emulator.endpoint).host;
-  });
-  afterAll(() => emulator.stop());
-
-  const send = (
-    input: Omit<SignedRequestInput, 'accessKeyId' | 'accessKeySecret'>,
-  ): Promise<RawResponse> =>
-    sendRaw(
-      emulator.endpoint,
-      signedRequestBytes({ ...emulator.credentials, ...input }, host),
-      input.method === 'HEAD',
-    );
-  const expectError = (res: RawResponse, status: number, code: string): void => {
-    expect(res.status).toBe(status);
-    expect(expectErrorDocument(res, emulator.endpoint).code).toBe(code);
-  };
-  const publish = (topic: string, body: string, extra = ''): Promise<RawResponse> =>
-    send({
-      method: 'POST',
-      target: `/topics/${topic}/messages?ns=${NS}`,
-      body: publishXml(body, extra),
-    });
+  const front = useFrontFixture();
+  const { send, expectError, publish, debugLines } = front;
 
   describe('success responses', () => {
     it('publish → 201 <Message>, consume → 200 <Messages>, ack → 204 without content type', async () => {
@@ -146,20 +108,20 @@ describe('emulator HTTP front', () => {
       const md5 = contentMd5Of(body);
       const bytes = signedRequestBytes(
         {
-          ...emulator.credentials,
+          ...front.emulator.credentials,
           method: 'POST',
           target: `/topics/gostyle/messages?ns=${NS}`,
           body,
           date,
         },
-        host,
+        front.host,
       )
         .toString('latin1')
         .replace('x-mq-version:', 'X-Mq-Version:')
         .replace('Content-MD5:', 'Content-Md5:')
         .replace('Authorization:', 'AUTHORIZATION:');
       expect(md5).toHaveLength(44);
-      const res = await sendRaw(emulator.endpoint, bytes);
+      const res = await sendRaw(front.emulator.endpoint, bytes);
       expect(res.status).toBe(201);
       const get = await send({
         method: 'GET',
@@ -185,37 +147,37 @@ describe('emulator HTTP front', () => {
 
     it('requires an Authorization header of the form "MQ id:signature"', async () => {
       const unsigned = await sendRaw(
-        emulator.endpoint,
-        `GET ${target} HTTP/1.1\r\nHost: ${host}\r\nDate: ${new Date().toUTCString()}\r\n\r\n`,
+        front.emulator.endpoint,
+        `GET ${target} HTTP/1.1\r\nHost: ${front.host}\r\nDate: ${new Date().toUTCString()}\r\n\r\n`,
       );
       expectError(unsigned, 400, 'MissingAuthorizationHeader');
       const malformed = await sendRaw(
-        emulator.endpoint,
-        `GET ${target} HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer abc\r\nDate: ${new Date().toUTCString()}\r\n\r\n`,
+        front.emulator.endpoint,
+        `GET ${target} HTTP/1.1\r\nHost: ${front.host}\r\nAuthorization: Bearer abc\r\nDate: ${new Date().toUTCString()}\r\n\r\n`,
       );
       expectError(malformed, 400, 'InvalidAuthorizationHeader');
     });
 
     it('rejects an unknown key id and a wrong signature', async () => {
       const unknown = await sendRaw(
-        emulator.endpoint,
+        front.emulator.endpoint,
         signedRequestBytes(
           { method: 'GET', target, accessKeyId: 'stranger', accessKeySecret: 'x' },
-          host,
+          front.host,
         ),
       );
       expectError(unknown, 403, 'InvalidAccessKeyId');
       debugLines.length = 0;
       const wrong = await sendRaw(
-        emulator.endpoint,
+        front.emulator.endpoint,
         signedRequestBytes(
           {
             method: 'GET',
             target,
-            accessKeyId: emulator.credentials.accessKeyId,
+            accessKeyId: front.emulator.credentials.accessKeyId,
             accessKeySecret: 'not-the-secret',
           },
-          host,
+          front.host,
         ),
       );
       expectError(wrong, 403, 'SignatureDoesNotMatch');
@@ -223,24 +185,27 @@ describe('emulator HTTP front', () => {
       expect(debugLines.join('\n')).toContain(
         'x-mq-version:2015-06-06\\n/topics/auth/messages?consumer=GID_a',
       );
-      expect(debugLines.join('\n')).not.toContain(emulator.credentials.accessKeySecret);
+      expect(debugLines.join('\n')).not.toContain(front.emulator.credentials.accessKeySecret);
     });
 
     it('verifies the signature over the raw request-target (%2A is not *)', async () => {
       const date = new Date().toUTCString();
       const signedStar = signedRequestBytes(
-        { ...emulator.credentials, method: 'GET', target: `${target}&tag=*`, date },
-        host,
+        { ...front.emulator.credentials, method: 'GET', target: `${target}&tag=*`, date },
+        front.host,
       ).toString('latin1');
-      const res = await sendRaw(emulator.endpoint, signedStar.replace('tag=*', 'tag=%2A'));
+      const res = await sendRaw(front.emulator.endpoint, signedStar.replace('tag=*', 'tag=%2A'));
       expectError(res, 403, 'SignatureDoesNotMatch');
     });
 
     it('checks the Date header: missing, unparsable, or more than 15 minutes away', async () => {
-      const noDate = signedRequestBytes({ ...emulator.credentials, method: 'GET', target }, host)
+      const noDate = signedRequestBytes(
+        { ...front.emulator.credentials, method: 'GET', target },
+        front.host,
+      )
         .toString('latin1')
         .replace(/Date: [^\r]*\r\n/, '');
-      expectError(await sendRaw(emulator.endpoint, noDate), 400, 'MissingDateHeader');
+      expectError(await sendRaw(front.emulator.endpoint, noDate), 400, 'MissingDateHeader');
       expectError(
         await send({ method: 'GET', target, date: 'yesterday-ish' }),
         400,
@@ -253,7 +218,7 @@ describe('emulator HTTP front', () => {
     });
 
     it('measures the Date skew against real time even after the virtual clock moved days ahead', async () => {
-      emulator.admin.advance(5 * 24 * 3_600_000);
+      front.emulator.admin.advance(5 * 24 * 3_600_000);
       const res = await send({ method: 'GET', target });
       expectError(res, 404, 'MessageNotExist');
     });
@@ -290,181 +255,6 @@ describe('emulator HTTP front', () => {
       } finally {
         await open.stop();
       }
-    });
-  });
-
-  describe('request validation', () => {
-    it.each([
-      ['GET', '/'],
-      ['GET', '/topics'],
-      ['GET', '/topics/T'],
-      ['GET', '/topics//messages'],
-      ['GET', '/topics/T/messages/extra'],
-      ['GET', '//topics/T/messages'],
-      ['GET', '/topics/T%ZZ/messages'],
-      ['PUT', '/topics/T/messages'],
-      ['PATCH', '/topics/T/messages'],
-      ['HEAD', '/topics/T/messages'],
-      ['OPTIONS', '/topics/T/messages'],
-    ])('%s %s → 400 InvalidRequestURL', async (method, path) => {
-      const res = await send({ method, target: path });
-      expect(res.status).toBe(400);
-      if (method !== 'HEAD')
-        expect(expectErrorDocument(res, emulator.endpoint).code).toBe('InvalidRequestURL');
-    });
-
-    it.each([
-      ['consumer=G&numOfMessages=1&numOfMessages=2', 'InvalidQueryString'],
-      ['consumer=G&numOfMessages=1&bogus=1', 'InvalidQueryString'],
-      ['consumer=G&numOfMessages=1&novalue', 'InvalidQueryString'],
-      ['consumer=G&numOfMessages=1&tag=%E0%A4%A', 'InvalidQueryString'],
-      ['consumer=G&numOfMessages=1&tag=%FF', 'InvalidQueryString'],
-      ['consumer=G', 'InvalidArgument'],
-      ['consumer=G&numOfMessages=0', 'InvalidArgument'],
-      ['consumer=G&numOfMessages=17', 'InvalidArgument'],
-      ['consumer=G&numOfMessages=abc', 'InvalidArgument'],
-      ['consumer=G&numOfMessages=1.5', 'InvalidArgument'],
-      ['consumer=G&numOfMessages=1&waitseconds=31', 'InvalidArgument'],
-      ['consumer=G&numOfMessages=1&waitseconds=x', 'InvalidArgument'],
-      ['consumer=G&numOfMessages=1&trans=commit', 'InvalidArgument'],
-      ['consumer=G&numOfMessages=1&trans=%01', 'InvalidArgument'],
-      ['numOfMessages=1', 'InvalidArgument'],
-      ['consumer=&numOfMessages=1', 'InvalidArgument'],
-    ])('GET ?%s → 400 %s', async (query, code) => {
-      expectError(await send({ method: 'GET', target: `/topics/q/messages?${query}` }), 400, code);
-    });
-
-    it('rejects bad ack bodies and handle counts', async () => {
-      const target = `/topics/acks/messages?consumer=GID_acks`;
-      expectError(await send({ method: 'DELETE', target, body: '' }), 400, 'MissingReceiptHandle');
-      expectError(
-        await send({ method: 'DELETE', target, body: '<ReceiptHandles/>' }),
-        400,
-        'MissingReceiptHandle',
-      );
-      const seventeen = handlesXml(Array.from({ length: 17 }, (_, i) => `h${i}`));
-      expectError(
-        await send({ method: 'DELETE', target, body: seventeen }),
-        400,
-        'InvalidArgument',
-      );
-      const two = handlesXml(['a', 'b']);
-      expectError(
-        await send({ method: 'DELETE', target: `${target}&trans=commit`, body: two }),
-        400,
-        'InvalidArgument',
-      );
-      expectError(
-        await send({ method: 'DELETE', target: `${target}&trans=pop`, body: two }),
-        400,
-        'InvalidArgument',
-      );
-      expectError(
-        await send({ method: 'DELETE', target, body: '<Handles><H>a</H></Handles>' }),
-        400,
-        'MalformedXML',
-      );
-      expectError(
-        await send({
-          method: 'POST',
-          target: `/topics/acks/messages?trans=order`,
-          body: publishXml('x'),
-        }),
-        400,
-        'InvalidArgument',
-      );
-    });
-
-    it.each([
-      ['not xml at all', 'MalformedXML'],
-      ['<Message><MessageBody>unclosed</Message>', 'MalformedXML'],
-      ['<Other><MessageBody>x</MessageBody></Other>', 'MalformedXML'],
-      ['<Message><MessageTag>t</MessageTag></Message>', 'InvalidArgument'],
-      ['<Message><MessageBody></MessageBody></Message>', 'InvalidArgument'],
-      ['<Message><MessageBody><![CDATA[a]]>b]]></MessageBody></Message>', 'MalformedXML'],
-      ['<Message><MessageBody>&bogus;</MessageBody></Message>', 'MalformedXML'],
-      ['<Message><MessageBody>&#1;</MessageBody></Message>', 'MalformedXML'],
-      ['<Message><MessageBody>a\u0001b</MessageBody></Message>', 'InvalidContent'],
-      [
-        '<Message><MessageBody>x</MessageBody><Properties>bad|</Properties></Message>',
-        'InvalidArgument',
-      ],
-      [
-        '<Message><MessageBody>x</MessageBody><Properties>k:</Properties></Message>',
-        'InvalidArgument',
-      ],
-      [
-        '<Message><MessageBody>x</MessageBody><Properties>:v|</Properties></Message>',
-        'InvalidArgument',
-      ],
-    ])('publish body %j → 400 %s', async (body, code) => {
-      expectError(
-        await send({ method: 'POST', target: `/topics/bodies/messages`, body }),
-        400,
-        code,
-      );
-    });
-
-    it('refuses bytes that are not UTF-8 as MalformedXML', async () => {
-      const body = Buffer.concat([
-        Buffer.from('<Message><MessageBody>'),
-        Buffer.from([0xc3, 0x28]),
-        Buffer.from('</MessageBody></Message>'),
-      ]);
-      expectError(
-        await send({ method: 'POST', target: `/topics/bodies/messages`, body }),
-        400,
-        'MalformedXML',
-      );
-    });
-
-    it('refuses a body announced bigger than the cap without reading it, then closes', async () => {
-      const head =
-        `POST /topics/big/messages HTTP/1.1\r\nHost: ${host}\r\nContent-Length: ${10 * 1024 * 1024}\r\n` +
-        `Date: ${new Date().toUTCString()}\r\n\r\n<Message>`;
-      const res = await sendRaw(emulator.endpoint, head);
-      expect(res.status).toBe(400);
-      // Auth is checked first: this unsigned request fails there, before any body is read, and
-      // the connection is closed rather than drained.
-      expect(expectErrorDocument(res, emulator.endpoint).code).toBe('MissingAuthorizationHeader');
-      expect(res.headers.connection).toBe('close');
-    });
-
-    it('answers a body over the cap with InvalidArgument and Connection: close', async () => {
-      const big = Buffer.alloc(5 * 1024 * 1024 + 1, 'a');
-      const res = await send({
-        method: 'POST',
-        target: `/topics/big/messages`,
-        body: big,
-        contentMd5: false,
-      });
-      expectError(res, 400, 'InvalidArgument');
-      expect(res.headers.connection).toBe('close');
-    });
-
-    it('refuses an oversized Expect: 100-continue request before the body is sent', async () => {
-      const bytes = signedRequestBytes(
-        {
-          ...emulator.credentials,
-          method: 'POST',
-          target: `/topics/big/messages`,
-          contentMd5: false,
-        },
-        host,
-      )
-        .toString('latin1')
-        .replace('Content-Length: 0', `Content-Length: ${6 * 1024 * 1024}\r\nExpect: 100-continue`);
-      const res = await sendRaw(emulator.endpoint, bytes);
-      expectError(res, 400, 'InvalidArgument');
-      expect(res.headers.connection).toBe('close');
-    });
-
-    it('answers unparsable HTTP with the XML error too', async () => {
-      const res = await sendRaw(
-        emulator.endpoint,
-        'GET /topics/T/messages HTTP/1.1\r\nBad Header Line\r\n\r\n',
-      );
-      expectError(res, 400, 'InvalidRequestURL');
     });
   });
 });
