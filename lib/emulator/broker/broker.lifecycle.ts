@@ -94,6 +94,7 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
     if (this.pendingLog.length === 0) return;
     const events = this.pendingLog;
     this.pendingLog = [];
+    this.appendedEvents += events.length;
     if (this.store.appendAll !== undefined) this.store.appendAll(events);
     else for (const e of events) this.store.append(e);
   }
@@ -231,7 +232,7 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
   onHalfMaxAge(m: Message): void {
     if (m.state !== 'half') return;
     if (this.logging && !this.replaying) {
-      this.store.append({
+      this.log({
         t: 'rollback',
         ns: m.topic.ns,
         topic: m.topic.name,
@@ -246,7 +247,7 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
   onRetain(m: Message, now: number): void {
     if (m.state !== 'live' || now < m.retainUntil) return;
     if (this.logging && !this.replaying) {
-      this.store.append({ t: 'drop', ns: m.topic.ns, topic: m.topic.name, id: m.id });
+      this.log({ t: 'drop', ns: m.topic.ns, topic: m.topic.name, id: m.id });
     }
     this.applyDrop(m);
   }
@@ -272,7 +273,7 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
     sm.done = true;
     const m = sm.msg;
     if (this.logging && !this.replaying) {
-      this.store.append({
+      this.log({
         t: 'dead',
         ns: sub.topic.ns,
         topic: sub.topic.name,

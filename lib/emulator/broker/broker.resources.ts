@@ -7,7 +7,7 @@ import { MQ_ERRORS, MQ_LIMITS } from '../../protocol/index.js';
 import type { AckErrorItem } from '../../protocol/index.js';
 import type { EmulatorTimings } from '../emulator.types.js';
 import type { Clock } from '../clock/clock.js';
-import type { Store } from '../store/store.js';
+import type { BrokerEvent, Store } from '../store/store.js';
 import { BrokerError } from './broker.errors.js';
 import { Fifo } from './fifo.js';
 import type {
@@ -35,6 +35,8 @@ export abstract class BrokerResources {
   /** False for MemoryStore: skip building events nobody keeps. */
   protected readonly logging: boolean;
   protected replaying = false;
+  /** Events appended since the log was last compacted (drives online compaction). */
+  protected appendedEvents = 0;
   protected readonly declaredTopics = new Set<string>();
   private readonly handlePrefix = randomBytes(6).toString('base64url');
   private handleSeq = 0;
@@ -49,6 +51,11 @@ export abstract class BrokerResources {
   }
 
   /** Unknown or garbage handle → ReceiptHandleError; a handle of a message we know → MessageNotExist. */
+  protected log(e: BrokerEvent): void {
+    this.appendedEvents++;
+    this.store.append(e);
+  }
+
   protected handleError(topic: Topic | undefined, handle: string): AckErrorItem {
     const dash = handle.indexOf('-');
     const id = dash > 0 ? handle.slice(0, dash) : '';
@@ -103,7 +110,7 @@ export abstract class BrokerResources {
         `The length of topic name should be at most ${MQ_LIMITS.maxTopicLength} characters.`,
       );
     }
-    if (this.logging && !this.replaying) this.store.append({ t: 'topic', ns, topic: name });
+    if (this.logging && !this.replaying) this.log({ t: 'topic', ns, topic: name });
     return this.createTopic(ns, name, undefined);
   }
 
@@ -133,7 +140,7 @@ export abstract class BrokerResources {
     if (g !== undefined) return g;
     if (!this.autoCreate) throw new BrokerError('SubscriptionNotExist');
     if (!create) return undefined;
-    if (this.logging && !this.replaying) this.store.append({ t: 'group', ns, group: id });
+    if (this.logging && !this.replaying) this.log({ t: 'group', ns, group: id });
     return this.createGroup(ns, id);
   }
 
@@ -162,7 +169,7 @@ export abstract class BrokerResources {
       };
       topic.subs.set(group.id, sub);
       if (this.logging && !this.replaying) {
-        this.store.append({ t: 'sub', ns: topic.ns, topic: topic.name, group: group.id });
+        this.log({ t: 'sub', ns: topic.ns, topic: topic.name, group: group.id });
       }
     }
     return sub;

@@ -46,6 +46,11 @@ export interface BrokerOptions {
   topics?: EmulatorTopicDeclaration[];
   groups?: EmulatorGroupDeclaration[];
   store?: Store;
+  /**
+   * Online compaction of a durable log: once this many events were appended since the last
+   * compaction, and they outnumber twice the live state, the log is rewritten (default 100 000).
+   */
+  compactAfterEvents?: number;
 }
 
 export interface ConsumeRequest {
@@ -57,15 +62,19 @@ export interface ConsumeRequest {
   tags?: string[];
 }
 
+const DEFAULT_COMPACT_AFTER_EVENTS = 100_000;
 const TOPIC_TYPES = new Set(['normal', 'orderly', 'transactional', 'delay']);
 
 export class Broker extends BrokerLifecycle {
   readonly admin: BrokerAdmin;
   private closed = false;
+  private readonly compactAfterEvents: number;
+  private liveEvents = 0;
 
   constructor(options: BrokerOptions) {
     super(options.clock, options.timings, options.autoCreate, options.store ?? new MemoryStore());
     this.admin = new BrokerAdmin(this);
+    this.compactAfterEvents = options.compactAfterEvents ?? DEFAULT_COMPACT_AFTER_EVENTS;
     for (const t of options.topics ?? []) {
       if (t.type !== undefined && !TOPIC_TYPES.has(t.type)) {
         throw new TypeError(
@@ -101,8 +110,9 @@ export class Broker extends BrokerLifecycle {
       e.imm = now + c.immunityMs;
       e.h = this.newHandle(e.id);
     }
-    if (this.logging) this.store.append(e);
+    if (this.logging) this.log(e);
     const m = this.applyPublished(e);
+    if (this.logging) this.maybeCompact();
     return e.h === undefined
       ? { messageId: m.id, bodyMd5: m.bodyMd5 }
       : { messageId: m.id, bodyMd5: m.bodyMd5, receiptHandle: e.h };
@@ -132,6 +142,7 @@ export class Broker extends BrokerLifecycle {
       const tags = normalizeTags(req.tags);
       const sub = req.kind === 'half' ? undefined : this.subscription(topic, group);
       const out = this.collect(topic, sub, req.kind, max, tags);
+      if (this.logging) this.maybeCompact();
       if (out.length > 0 || !(waitMs > 0) || signal?.aborted === true) return Promise.resolve(out);
       return new Promise((resolve) => {
         const w: Waiter = {
@@ -181,7 +192,10 @@ export class Broker extends BrokerLifecycle {
       }
       if (d.partition !== undefined) this.releasePartition(sub, d.partition);
     }
-    if (this.logging) this.flushLog();
+    if (this.logging) {
+      this.flushLog();
+      this.maybeCompact();
+    }
     return errors ?? [];
   }
 
@@ -209,16 +223,17 @@ export class Broker extends BrokerLifecycle {
       return [this.handleError(topic, handle)];
     }
     const now = this.clock.now();
-    if (this.logging) this.store.append({ t: action, ns, topic: topicName, id: d.msg.id, at: now });
+    if (this.logging) this.log({ t: action, ns, topic: topicName, id: d.msg.id, at: now });
     if (action === 'commit') this.applyCommit(d.msg, now);
     else this.applyRollback(d.msg);
+    if (this.logging) this.maybeCompact();
     return [];
   }
 
   /** @internal admin.reset() */
   resetAll(): void {
     this.assertOpen();
-    if (this.logging) this.store.append({ t: 'reset' });
+    if (this.logging) this.log({ t: 'reset' });
     this.applyReset();
   }
 
@@ -249,8 +264,27 @@ export class Broker extends BrokerLifecycle {
         this.replaying = false;
       }
     }
-    if (this.logging) this.store.compact(snapshotEvents(this));
+    this.compact();
     this.due.runDue();
+  }
+
+  /** Rewrites the log as the live state (at start, and when it has grown well beyond it). */
+  private compact(): void {
+    if (!this.logging) return;
+    const events = snapshotEvents(this);
+    this.store.compact(events);
+    this.liveEvents = events.length;
+    this.appendedEvents = 0;
+  }
+
+  /** Called at the end of operations, when no event is half-written. */
+  private maybeCompact(): void {
+    if (
+      this.appendedEvents >= this.compactAfterEvents &&
+      this.appendedEvents > 2 * this.liveEvents
+    ) {
+      this.compact();
+    }
   }
 }
 
