@@ -84,6 +84,15 @@ export class EmulatorHttpServer {
     this.server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) =>
       this.track(req, res, true),
     );
+    // Any other Expect value: Node would answer a bare 417; answer in the cloud's format instead.
+    this.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+      const requestId = newRequestId(this.options.clock.now());
+      const wire = toWireError(
+        new MQRequestError('InvalidArgument', 'The Expect header value is not supported.', true),
+      );
+      sendError(res, wire, requestId, this.hostId);
+      this.logRequest(req, res, wire.code, 0, requestId);
+    });
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) =>
       this.onClientError(err, socket),
     );
@@ -209,13 +218,22 @@ export class EmulatorHttpServer {
       sendError(res, wire, requestId, this.hostId);
       if (wire.closeConnection) res.once('finish', () => req.socket.destroySoon());
     } finally {
-      if (log.enabled) {
-        const ms = (performance.now() - started).toFixed(1);
-        log.info(
-          `${req.method} ${url} ${res.statusCode}${errorCode ? ` ${errorCode}` : ''} ${ms}ms id=${requestId}`,
-        );
-      }
+      this.logRequest(req, res, errorCode, started, requestId);
     }
+  }
+
+  private logRequest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    errorCode: string,
+    started: number,
+    requestId: string,
+  ): void {
+    const log = this.options.log;
+    if (!log.enabled) return;
+    const ms = started === 0 ? '0.0' : (performance.now() - started).toFixed(1);
+    const code = errorCode === '' ? '' : ` ${errorCode}`;
+    log.info(`${req.method} ${req.url} ${res.statusCode}${code} ${ms}ms id=${requestId}`);
   }
 
   private tooBigToDrain(req: IncomingMessage): boolean {

@@ -186,5 +186,15 @@ describe('emulator HTTP front', () => {
       );
       expectError(res, 400, 'InvalidRequestURL');
     });
+
+    it('answers an unsupported Expect value with the XML error, not a bare 417', async () => {
+      const res = await send({
+        method: 'POST',
+        target: '/topics/expect/messages',
+        body: publishXml('x'),
+        extraHeaders: { Expect: 'something-else' },
+      });
+      expectError(res, 400, 'InvalidArgument');
+    });
   });
 });
