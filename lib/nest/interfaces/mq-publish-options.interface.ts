@@ -27,5 +27,5 @@ export interface MQTransactionalPublishOptions extends MQPublishOptions {
 /** The local transaction of `publishTransactional`: resolve = commit, throw = rollback. */
 export type MQLocalTransaction<T> = (halfMessage: MQPublishResult) => Promise<T> | T;
 
-/** Body of a message: text, UTF-8 bytes, or any other value (sent as JSON). */
-export type MQMessageBody = string | Uint8Array | object | number | boolean;
+/** Body of a message: text or UTF-8 bytes as they are; any other object is sent as JSON. */
+export type MQMessageBody = string | Uint8Array | object;
