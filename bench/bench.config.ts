@@ -17,6 +17,8 @@ export interface BenchConfig {
     /** Official SDK loop (its README): batch size and long-poll seconds. */
     officialBatch: number;
     officialWaitSeconds: number;
+    /** The tuned Nest app and the SDK loop again, through a proxy adding this delay each way. */
+    rtt: { oneWayDelayMs: number; messages: number };
   };
   latency: { messages: number };
   capacity: {
@@ -44,6 +46,7 @@ export const FULL_CONFIG: BenchConfig = {
     tuned: { concurrency: 32, batchSize: 16 },
     officialBatch: 16,
     officialWaitSeconds: 3,
+    rtt: { oneWayDelayMs: 2, messages: 4_000 },
   },
   latency: { messages: 1_000 },
   capacity: {
@@ -67,6 +70,7 @@ export const SMOKE_CONFIG: BenchConfig = {
     tuned: { concurrency: 4, batchSize: 8 },
     officialBatch: 16,
     officialWaitSeconds: 1,
+    rtt: { oneWayDelayMs: 1, messages: 40 },
   },
   latency: { messages: 10 },
   capacity: {
@@ -86,7 +90,8 @@ export function describeConfig(config: BenchConfig): string {
   const p = config.publish;
   return (
     `publish ${p.durationMs} ms windows after ${p.warmupMs} ms warm-up, best window of ${p.rounds} rounds, ratios = median of per-round ratios; ` +
-    `drain ${config.drain.messages} messages; latency ${config.latency.messages} messages; ` +
+    `drain ${config.drain.messages} messages (${config.drain.rtt.messages} via the ` +
+    `${config.drain.rtt.oneWayDelayMs} ms-each-way proxy); latency ${config.latency.messages} messages; ` +
     `capacity ${config.capacity.rounds} rounds of ${config.capacity.publishMs} ms publish and ` +
     `${config.capacity.consumeMessages} consume+ack; ` +
     `${config.idlePolls.polls} idle polls sampled ${config.idlePolls.sampleMs} ms; ` +

@@ -52,3 +52,18 @@ export async function resetEmulator(endpoint: string): Promise<void> {
   await body.dump();
   if (statusCode !== 200) throw new Error(`bench: emulator reset answered HTTP ${statusCode}`);
 }
+
+/** A TCP proxy adding `delayMs` in each direction in front of `target` (bench/harness/latency.proxy.ts). */
+export function startLatencyProxy(target: string, delayMs: number): Promise<RunningChild> {
+  return startChild({
+    name: `latency proxy (${delayMs} ms each way)`,
+    args: [
+      distFile('bench/harness/latency.proxy.js'),
+      '--target',
+      target,
+      '--delay-ms',
+      String(delayMs),
+    ],
+    endpointPattern: URL_PATTERN,
+  });
+}

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { FULL_CONFIG } from '../bench.config.js';
 import { EMULATOR_CREDENTIALS } from '../bench.runner.js';
 import { startEmulatorChild } from '../harness/servers.js';
-import { drainWithNest, drainWithOfficialSdk, prefillDrain } from '../scenarios/drain.scenario.js';
+import { drainWithNest, drainWithOfficialSdk, prefillDrain } from '../scenarios/drain.runs.js';
 
 async function main(): Promise<void> {
   const [variant, dir] = process.argv.slice(2);
@@ -24,19 +24,23 @@ async function main(): Promise<void> {
   const emulator = await startEmulatorChild({ nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
   const log = (line: string): void => void process.stderr.write(`[profile] ${line}\n`);
   const ctx = { config: FULL_CONFIG, credentials: EMULATOR_CREDENTIALS, emulator, log };
-  const scenario = `profile-${variant}`;
+  const spec = {
+    scenario: `profile-${variant}`,
+    messages: FULL_CONFIG.drain.messages,
+    endpoint: emulator.endpoint,
+  };
   const session = new Session();
   session.connect();
   try {
-    await prefillDrain(ctx, scenario);
+    await prefillDrain(ctx, spec);
     await session.post('Profiler.enable');
     await session.post('Profiler.start');
     const result =
       variant === 'official'
-        ? await drainWithOfficialSdk(ctx, scenario)
+        ? await drainWithOfficialSdk(ctx, spec)
         : await drainWithNest(
             ctx,
-            scenario,
+            spec,
             variant === 'tuned' ? FULL_CONFIG.drain.tuned : undefined,
           );
     const { profile } = await session.post('Profiler.stop');
