@@ -154,6 +154,7 @@ export class MQExplorer implements OnModuleInit {
     const { deserialize, ...options } = resolveCheckerOptions(
       name,
       connection.name,
+      connection.options.client.instanceId,
       meta.topic,
       meta.group,
       meta.options ?? {},

@@ -91,6 +91,46 @@ describe('invalid options fail bootstrap with a message naming the option', () =
     expect(message).toContain(expected);
   });
 
+  it.each([
+    [
+      'bad topic',
+      'MQModule: consumer "Bad.handle": option "topic" contains a forbidden character at index 3',
+    ],
+    ['t'.repeat(65), 'option "topic" must be at most 64 characters, got 65'],
+  ])('topic %j', async (topic, expected) => {
+    const message = await bootstrapError(
+      [MQModule.forRoot(connectionTo(emulator))],
+      [consumerWith({}, topic)],
+    );
+    expect(message).toContain(expected);
+  });
+
+  it('a tag filter that would exceed the 1024-character request line fails at bootstrap', async () => {
+    const tag = Array.from({ length: 40 }, (_, i) => `tag-number-${i}-${'x'.repeat(20)}`);
+    const message = await bootstrapError(
+      [MQModule.forRoot(connectionTo(emulator))],
+      [consumerWith({ tag })],
+    );
+    expect(message).toContain(
+      'MQModule: consumer "Bad.handle": option "tag" request line would be',
+    );
+  });
+
+  it('a group id the service cannot take fails at bootstrap', async () => {
+    const message = await bootstrapError(
+      [
+        MQModule.forRoot({
+          ...connectionTo(emulator),
+          consumers: { 'Bad.handle': { group: 'GID a&b' } },
+        }),
+      ],
+      [consumerWith({})],
+    );
+    expect(message).toContain(
+      'MQModule: consumer "Bad.handle": option "group" contains a character',
+    );
+  });
+
   it('rejects overrides with unknown options from the module', async () => {
     const message = await bootstrapError(
       [

@@ -9,6 +9,7 @@ import type {
 } from '../interfaces/mq-consumer-options.interface.js';
 import type { ResolvedModuleOptions } from './module-options.resolver.js';
 import { isInt, isNonEmptyString } from './option.checks.js';
+import { checkSubscription } from './subscription.checks.js';
 
 const DECORATOR_KEYS = new Set<string>([
   'tag',
@@ -108,13 +109,22 @@ export function resolveConsumerOptions(
   if (onExhausted !== undefined && maxAttempts === undefined) {
     fail('onExhausted', 'needs maxAttempts (it runs once a delivery exceeds it)');
   }
+  const tags = resolveTags(merged.tag, fail);
+  checkSubscription(
+    fail,
+    finalTopic as string,
+    finalGroup as string,
+    tags,
+    module.client.instanceId,
+    orderly ? 'order' : 'normal',
+  );
   return {
     options: {
       name,
       connection: module.connection,
       topic: finalTopic as string,
       group: finalGroup as string,
-      tags: resolveTags(merged.tag, fail),
+      tags,
       batchSize,
       waitSeconds,
       concurrency,

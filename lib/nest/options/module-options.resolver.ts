@@ -4,6 +4,7 @@ import type {
   MQCredentials,
   MQCredentialsProvider,
 } from '../../client/client.types.js';
+import { checkIdChars } from '../../client/client.validation.js';
 import { MODULE_DEFAULTS } from '../mq.constants.js';
 import { invalidModuleOption } from '../mq.messages.js';
 import type {
@@ -72,6 +73,13 @@ export function resolveModuleOptions(
   const credentials = resolveCredentials(raw, fail);
   if (raw.instanceId !== undefined && typeof raw.instanceId !== 'string') {
     fail('instanceId', 'must be a string');
+  }
+  if (raw.instanceId) {
+    try {
+      checkIdChars(raw.instanceId, 'instanceId');
+    } catch {
+      fail('instanceId', `must hold no whitespace, non-ASCII, '&', '=', '#', '?', '%', '+' or '/'`);
+    }
   }
   if (raw.consumersEnabled !== undefined && typeof raw.consumersEnabled !== 'boolean') {
     fail('consumersEnabled', 'must be a boolean');
