@@ -105,6 +105,10 @@ export class EmulatorHttpServer {
       this.server.once('error', onError);
       this.server.listen(port, host, () => {
         this.server.off('error', onError);
+        // Later server errors (e.g. EMFILE while accepting) must not crash the process.
+        this.server.on('error', (err: Error) =>
+          this.options.log.warn(`server error: ${err.message}`),
+        );
         const address = this.server.address();
         const boundPort = typeof address === 'object' && address !== null ? address.port : port;
         this.hostId = `http://${urlHost(host)}:${boundPort}`;
@@ -137,13 +141,19 @@ export class EmulatorHttpServer {
 
   private track(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
     this.inFlight++;
-    void this.serve(req, res, expectContinue).finally(() => {
-      if (--this.inFlight === 0 && this.drainWaiters.length > 0) {
-        const waiters = this.drainWaiters;
-        this.drainWaiters = [];
-        for (const done of waiters) done();
-      }
-    });
+    void this.serve(req, res, expectContinue)
+      .catch((err: unknown) => {
+        // Only reachable if writing the error response itself failed: drop the connection.
+        this.options.log.warn(`failed to answer ${req.method} ${req.url}: ${describeFault(err)}`);
+        res.destroy();
+      })
+      .finally(() => {
+        if (--this.inFlight === 0 && this.drainWaiters.length > 0) {
+          const waiters = this.drainWaiters;
+          this.drainWaiters = [];
+          for (const done of waiters) done();
+        }
+      });
   }
 
   private async serve(

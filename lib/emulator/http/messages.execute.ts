@@ -83,6 +83,8 @@ async function consume(
     return messages.length > 0 ? { status: 200, xml: buildConsumeResponse(messages) } : notExist();
   }
   // A parked long poll ends early when its client disconnects, so it never holds broker state.
+  // The client may already be gone (its 'close' fired before we could listen): do not park then.
+  if (res.destroyed || res.socket === null || res.socket.destroyed) return { status: 0 };
   const controller = new AbortController();
   const onClose = (): void => {
     if (!res.writableFinished) controller.abort();
