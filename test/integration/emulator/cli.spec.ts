@@ -149,6 +149,46 @@ describe('aliyun-mq-emulator CLI', () => {
     expect(await cli.exited).toEqual({ code: 0, signal: null });
   });
 
+  it('keeps messages in --data-dir across a SIGTERM and a restart; --quiet prints one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mq-emulator-cli-data-'));
+    dirs.push(dir);
+    const first = runCli(['--port', '0', '--data-dir', dir]);
+    let env: Record<string, string>;
+    try {
+      env = await bannerExports(first);
+      expect(first.stdout()).toContain(`durable log in ${dir}`);
+      const client = new MQ.MQClient(
+        env.MQ_ENDPOINT!,
+        env.MQ_ACCESS_KEY_ID!,
+        env.MQ_ACCESS_KEY_SECRET!,
+      );
+      const published = await client
+        .getProducer(env.MQ_INSTANCE_ID!, 'kept')
+        .publishMessage('survives');
+      expect(published.code).toBe(201);
+    } finally {
+      first.child.kill('SIGTERM');
+    }
+    expect(await first.exited).toEqual({ code: 0, signal: null });
+
+    const second = runCli(['--port', '0', '--data-dir', dir, '--quiet']);
+    try {
+      await untilStdout(second, /listening on http:\/\/127\.0\.0\.1:\d+\n/);
+      expect(second.stdout()).not.toContain('export MQ_');
+      const endpoint = /listening on (http:\S+)/.exec(second.stdout())![1]!;
+      const client = new MQ.MQClient(endpoint, env.MQ_ACCESS_KEY_ID!, env.MQ_ACCESS_KEY_SECRET!);
+      const consumed = await client
+        .getConsumer(env.MQ_INSTANCE_ID!, 'kept', 'GID_kept')
+        .consumeMessage(1);
+      expect(consumed.body[0]!.MessageBody).toBe('survives');
+      // --quiet: no request lines either.
+      expect(second.stdout().trim().split('\n')).toHaveLength(1);
+    } finally {
+      second.child.kill('SIGTERM');
+    }
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+  });
+
   it.each([
     [['--bogus'], '--bogus: unknown flag'],
     [['--port', 'abc'], '--port: expected a whole number'],
