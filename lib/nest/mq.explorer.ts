@@ -90,7 +90,11 @@ export class MQExplorer implements OnModuleInit {
       hostClass,
       methodName,
       label: `${hostClass.name}.${methodName}`,
-      isStatic: wrapper.isDependencyTreeStatic(),
+      scope: !wrapper.isDependencyTreeStatic()
+        ? 'request'
+        : wrapper.isTransient
+          ? 'transient'
+          : 'static',
     };
   }
 

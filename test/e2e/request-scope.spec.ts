@@ -32,7 +32,22 @@ class ScopedConsumer {
   }
 }
 
-@Module({ providers: [Recorder, MessageScope, ScopedConsumer] })
+/** Transient: Nest never constructs its static instance; the consumer resolves a real one. */
+@Injectable({ scope: Scope.TRANSIENT })
+class TransientConsumer {
+  private readonly constructedWith: Recorder;
+
+  constructor(recorder: Recorder) {
+    this.constructedWith = recorder;
+  }
+
+  @MQConsumer('rs-transient', 'GID_rs')
+  handle(payload: unknown) {
+    this.constructedWith.add('transient', { payload, self: this });
+  }
+}
+
+@Module({ providers: [Recorder, MessageScope, ScopedConsumer, TransientConsumer] })
 class ScopedModule {}
 
 describe('request-scoped consumers', () => {
@@ -56,5 +71,27 @@ describe('request-scoped consumers', () => {
     expect(new Set(calls.map((c) => c.self)).size).toBe(3);
     expect(new Set(calls.map((c) => c.scope)).size).toBe(3);
     expect(calls.every((c) => c.sameMessage)).toBe(true);
+  });
+});
+
+describe('transient consumers', () => {
+  let mq: MQTestingHarness;
+  beforeAll(async () => {
+    mq = await createMQTestingModule({ imports: [ScopedModule] }, { configure: quiet });
+  });
+  afterAll(() => mq.close());
+
+  it('run on one constructed instance', async () => {
+    const ids: string[] = [];
+    for (let n = 1; n <= 2; n++)
+      ids.push((await mq.producer.publish('rs-transient', { n })).messageId);
+    await mq.waitForMany('message.acked', 2, (e) => ids.includes(e.messageId));
+    const calls = mq.moduleRef.get(Recorder).of('transient') as {
+      payload: unknown;
+      self: object;
+    }[];
+    expect(calls.map((c) => c.payload)).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(calls[0]!.self).toBeInstanceOf(TransientConsumer);
+    expect(calls[0]!.self).toBe(calls[1]!.self);
   });
 });

@@ -31,7 +31,8 @@ const CONTEXT_OPTIONS = { guards: true, interceptors: true, filters: true };
  */
 export class HandlerPipeline {
   private readonly tracked: (...args: unknown[]) => unknown;
-  private readonly staticProxy: PipelineProxy | undefined;
+  private staticCall: PreparedCall | undefined;
+  private transientCall: Promise<PreparedCall> | undefined;
 
   constructor(
     private readonly target: MQHandlerTarget,
@@ -40,43 +41,48 @@ export class HandlerPipeline {
     const method = (target.hostClass.prototype as Record<string, Function>)[target.methodName]!;
     this.tracked = deps.tracker.track(method);
     ensureParamMetadata(target.hostClass, target.methodName);
-    this.staticProxy = target.isStatic
-      ? this.createProxy(target.wrapper.instance as object)
-      : undefined;
+    if (target.scope === 'static') {
+      const instance = target.wrapper.instance as object;
+      this.staticCall = new PreparedCall(this.createProxy(instance), instance, deps.tracker);
+    }
   }
 
   /**
-   * Prepares the call for one message: for request-scoped handlers this resolves the instance
-   * tree (a failure there rejects, before anything of the pipeline ran).
+   * The call for one message. Static handlers reuse one prepared call (no allocation per message);
+   * request-scoped ones resolve their instance tree first (a failure there rejects before any part
+   * of the pipeline ran).
    */
-  async prepare(message: MQReceivedMessage, ctx: MQContext): Promise<PreparedCall> {
-    if (this.staticProxy !== undefined) {
-      return new PreparedCall(
-        this.staticProxy,
-        this.target.wrapper.instance as object,
-        this.deps.tracker,
-      );
-    }
-    const instance = await this.resolveScoped(message, ctx);
-    return new PreparedCall(
-      this.createProxy(instance.instance, instance.contextId),
-      instance.instance,
-      this.deps.tracker,
-    );
+  prepare(message: MQReceivedMessage, ctx: MQContext): PreparedCall | Promise<PreparedCall> {
+    if (this.staticCall !== undefined) return this.staticCall;
+    if (this.target.scope === 'transient') return (this.transientCall ??= this.resolveTransient());
+    return this.resolveScoped(message, ctx);
   }
 
-  private async resolveScoped(message: MQReceivedMessage, ctx: MQContext) {
+  /** A transient provider's static instance is never constructed: resolve one for this consumer. */
+  private async resolveTransient(): Promise<PreparedCall> {
+    try {
+      const instance = await this.deps.moduleRef.resolve<object>(
+        this.target.wrapper.token as never,
+        undefined,
+        { strict: false },
+      );
+      return new PreparedCall(this.createProxy(instance), instance, this.deps.tracker);
+    } catch (error) {
+      this.transientCall = undefined; // try again with the next message
+      throw error;
+    }
+  }
+
+  private async resolveScoped(message: MQReceivedMessage, ctx: MQContext): Promise<PreparedCall> {
     const request: MQRequest = { message, context: ctx };
     const contextId = ContextIdFactory.getByRequest(request);
     this.deps.moduleRef.registerRequestByContextId(request, contextId);
     const instance = await this.deps.moduleRef.resolve<object>(
       this.target.wrapper.token as never,
       contextId,
-      {
-        strict: false,
-      },
+      { strict: false },
     );
-    return { instance, contextId };
+    return new PreparedCall(this.createProxy(instance, contextId), instance, this.deps.tracker);
   }
 
   private createProxy(

@@ -14,8 +14,12 @@ export interface MQHandlerTarget {
   methodName: string;
   /** `Class.method`, for logs. */
   label: string;
-  /** False for request-scoped (or transient-over-request) trees: an instance per message. */
-  isStatic: boolean;
+  /**
+   * `static`: the instance Nest created at bootstrap. `transient`: one instance resolved for the
+   * consumer (Nest never constructs a transient provider's static instance). `request`: the tree
+   * depends on request-scoped providers, so an instance tree per message.
+   */
+  scope: 'static' | 'transient' | 'request';
 }
 
 /** A discovered, validated `@MQConsumer()`. */

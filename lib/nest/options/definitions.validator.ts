@@ -32,7 +32,7 @@ export function validateDefinitions(
     const other = subscriptions.get(key);
     if (other !== undefined) throw new Error(duplicateSubscription(other, name, key));
     subscriptions.set(key, name);
-    if (!definition.target.isStatic) logger.warn(requestScopedConsumer(name));
+    if (definition.target.scope === 'request') logger.warn(requestScopedConsumer(name));
     if (definition.kind !== 'consumer') continue;
     const groupKey = `${connection}\u0000${topic}\u0000${group}`;
     const first = tagSets.get(groupKey);
