@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Injectable, Module } from '@nestjs/common';
+import { Inject, Injectable, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import type { RunningEmulator } from '../../lib/emulator/index.js';
 import {
@@ -119,6 +119,48 @@ describe('registration styles', () => {
     await events.waitFor('message.acked', (e) => e.messageId === messageId);
     expect(moduleRef.get(Recorder).of('placed')).toEqual([{ id: 2 }]);
     await moduleRef.close();
+  });
+
+  it('forRootAsync with useExisting and extraProviders', async () => {
+    @Injectable()
+    class ExistingConfig implements MQOptionsFactory {
+      constructor(@Inject('EMULATOR') private readonly target: RunningEmulator) {}
+
+      createMQOptions(): MQModuleOptions {
+        return connectionTo(this.target);
+      }
+    }
+    @Module({
+      providers: [ExistingConfig, { provide: 'EMULATOR', useValue: emulator }],
+      exports: [ExistingConfig],
+    })
+    class ConfigHolder {}
+    const existing = await boot({
+      imports: [
+        MQModule.forRootAsync({ imports: [ConfigHolder], useExisting: ExistingConfig }),
+        OrdersModule,
+      ],
+    });
+    const first = await existing.moduleRef.get(OrderService).place(3);
+    await existing.events.waitFor('message.acked', (e) => e.messageId === first.messageId);
+    expect(existing.moduleRef.get(Recorder).of('placed')).toEqual([{ id: 3 }]);
+    await existing.moduleRef.close();
+
+    // extraProviders: what the factory injects, provided inside the MQ module itself.
+    const extra = await boot({
+      imports: [
+        MQModule.forRootAsync({
+          inject: ['EMULATOR'],
+          useFactory: (target: RunningEmulator) => connectionTo(target),
+          extraProviders: [{ provide: 'EMULATOR', useValue: emulator }],
+        }),
+        OrdersModule,
+      ],
+    });
+    const second = await extra.moduleRef.get(OrderService).place(4);
+    await extra.events.waitFor('message.acked', (e) => e.messageId === second.messageId);
+    expect(extra.moduleRef.get(Recorder).of('placed')).toEqual([{ id: 4 }]);
+    await extra.moduleRef.close();
   });
 
   it('forRootAsync needs exactly one of useFactory/useClass/useExisting', () => {
