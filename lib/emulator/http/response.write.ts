@@ -21,15 +21,17 @@ export function sendXml(
   closeConnection = false,
 ): void {
   if (res.headersSent || res.destroyed) return;
+  // Encode once: measuring the length and then writing the string would scan it twice.
+  const bytes = Buffer.from(xml, 'utf8');
   const headers: Record<string, string | number> = {
     'content-type': XML_CONTENT_TYPE,
-    'content-length': Buffer.byteLength(xml, 'utf8'),
+    'content-length': bytes.length,
     [REQUEST_ID_HEADER]: requestId,
     'x-mq-version': MQ_VERSION,
   };
   if (closeConnection) headers.connection = 'close';
   res.writeHead(status, headers);
-  res.end(xml);
+  res.end(bytes);
 }
 
 /** 204 for ack, commit and rollback: no body and no content type. */
