@@ -70,7 +70,9 @@ describe('bootstrap log lines and warnings', () => {
     expect(warnings).toEqual(
       expect.arrayContaining([
         'consumer "RiskyConsumers.slow": handlerTimeoutMs 300000 is not below the broker\'s 300 s invisibility window; a handler that runs that long loses its receipt handle and the message is delivered again while it still runs',
-        expect.stringContaining('consumer "RiskyConsumers.orderly": handlerTimeoutMs 60000 is not below the broker\'s 60 s'),
+        expect.stringContaining(
+          'consumer "RiskyConsumers.orderly": handlerTimeoutMs 60000 is not below the broker\'s 60 s',
+        ),
         'consumers "RiskyConsumers.tagA" and "RiskyConsumers.tagB" read topic "bw-tags" with group "GID_bw" using different tag filters; the broker expects one subscription per group, so prefer one group per filter',
         'consumer "PerMessage.handle" is request-scoped: a new instance tree is created for every message',
         'option "consumers" of connection "default" names "Typo.handle", which is no consumer of it',
@@ -87,7 +89,7 @@ describe('bootstrap log lines and warnings', () => {
     await moduleRef.close();
   });
 
-  it('logger: false silences the module (its lines otherwise go to Nest\'s logger)', async () => {
+  it("logger: false silences the module (its lines otherwise go to Nest's logger)", async () => {
     const linesWith = async (extra: object) => {
       const appLogger = new CollectingLogger();
       const moduleRef = await Test.createTestingModule({
@@ -103,5 +105,4 @@ describe('bootstrap log lines and warnings', () => {
     expect((await linesWith({})).length).toBeGreaterThan(0);
     expect(await linesWith({ logger: false })).toEqual([]);
   });
-});
 });
