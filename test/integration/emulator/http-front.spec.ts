@@ -131,6 +131,20 @@ describe('emulator HTTP front', () => {
       expect(get.status).toBe(200);
     });
 
+    it('carries a 4 MiB body (the limit) and refuses one byte more', async () => {
+      const limit = 4 * 1024 * 1024;
+      const big = 'x'.repeat(limit);
+      expect((await publish('large', big)).status).toBe(201);
+      const consumed = await send({
+        method: 'GET',
+        target: `/topics/large/messages?consumer=GID_large&ns=${NS}&numOfMessages=1`,
+      });
+      expect(consumed.status).toBe(200);
+      const list = parseXml(consumed.body).Messages as { Message: Record<string, string> };
+      expect(list.Message.MessageBody).toHaveLength(limit);
+      expectError(await publish('large', big + 'x'), 400, 'InvalidArgument');
+    });
+
     it('reads a body announced with Expect: 100-continue (Java)', async () => {
       const res = await send({
         method: 'POST',
