@@ -95,3 +95,52 @@ describe('transient consumers', () => {
     expect(calls[0]!.self).toBe(calls[1]!.self);
   });
 });
+
+/** A request-scoped dependency built from the message; it refuses some messages. */
+@Injectable()
+class TenantConsumer {
+  constructor(
+    @Inject('TENANT') private readonly tenant: string,
+    private readonly recorder: Recorder,
+  ) {}
+
+  @MQConsumer('rs-tenant', 'GID_rs')
+  handle() {
+    this.recorder.add('tenant', this.tenant);
+  }
+}
+
+@Module({
+  providers: [
+    Recorder,
+    TenantConsumer,
+    {
+      provide: 'TENANT',
+      scope: Scope.REQUEST,
+      inject: [REQUEST],
+      useFactory: (request: MQRequest) => {
+        const body = JSON.parse(request.message.body) as { tenant?: string };
+        if (body.tenant === undefined) throw new Error('message has no tenant');
+        return body.tenant;
+      },
+    },
+  ],
+})
+class TenantModule {}
+
+describe('request-scoped dependencies built from the message', () => {
+  let mq: MQTestingHarness;
+  beforeAll(async () => {
+    mq = await createMQTestingModule({ imports: [TenantModule] }, { configure: quiet });
+  });
+  afterAll(() => mq.close());
+
+  it('are built per message; a failure to build them is a failed delivery (no ack)', async () => {
+    const good = await mq.producer.publish('rs-tenant', { tenant: 'acme' });
+    const bad = await mq.producer.publish('rs-tenant', { other: 1 });
+    await mq.waitFor('message.acked', (e) => e.messageId === good.messageId);
+    const failed = await mq.waitFor('message.failed', (e) => e.messageId === bad.messageId);
+    expect((failed.error as Error).message).toBe('message has no tenant');
+    expect(mq.moduleRef.get(Recorder).of('tenant')).toEqual(['acme']);
+  });
+});

@@ -7,7 +7,7 @@ import { MQDeliveryRejectedError } from '../exceptions/mq-delivery-rejected.erro
 import { MQInvalidMessageError } from '../exceptions/mq-invalid-message.error.js';
 import type { MQConsumerDefinition } from '../interfaces/mq-handler-definition.interface.js';
 import { DispatchState } from './dispatch.tracker.js';
-import type { HandlerPipeline } from './handler.pipeline.js';
+import type { HandlerPipeline, PreparedCall } from './handler.pipeline.js';
 import {
   ACK,
   classifyRejection,
@@ -38,9 +38,15 @@ export function createMessageDispatcher(
       const policy = policies.onInvalidMessage;
       return { outcome: policy, error: new MQDeliveryRejectedError('invalid', policy, invalid) };
     }
+    let call: PreparedCall;
+    try {
+      call = await pipeline.prepare(message, ctx);
+    } catch (error) {
+      // The request-scoped instance tree could not be built: a failure, not a rejection.
+      return { outcome: 'retry', error };
+    }
     const state = new DispatchState();
     try {
-      const call = await pipeline.prepare(message, ctx);
       const result = await call.run(state, payload, message, ctx);
       // The success path of the proxy unwraps observables, so an observable here is a filter's
       // answer: subscribe to it (an error notification is a failure, nest#17633).

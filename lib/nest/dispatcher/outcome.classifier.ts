@@ -1,4 +1,4 @@
-import { BadRequestException, ForbiddenException } from '@nestjs/common';
+import { BadRequestException } from '@nestjs/common';
 import type { DispatchOutcome } from '../consumer/consumer.contract.js';
 import { MQDeliveryRejectedError } from '../exceptions/mq-delivery-rejected.error.js';
 import type { MQFailurePolicy } from '../interfaces/mq-module-options.interface.js';
@@ -25,11 +25,15 @@ function byPolicy(
   return { outcome: policy, error: new MQDeliveryRejectedError(reason, policy, cause) };
 }
 
-/** Where the pipeline stopped, when the handler did not start. */
+/**
+ * Where the pipeline stopped, when the handler did not start. Parameters are resolved right after
+ * the guards and the interceptors' way in, right before the pipes: an error after that point is the
+ * payload's (a `BadRequestException` is too, for handlers whose parameters are all custom
+ * decorators). Anything earlier (a guard's `ForbiddenException` or its own exception, an
+ * interceptor that threw before calling the handler) is a rejection of the message.
+ */
 function earlyReason(state: DispatchState, error: unknown): 'guard' | 'invalid' {
-  if (state.paramsResolved || error instanceof BadRequestException) return 'invalid';
-  if (error instanceof ForbiddenException) return 'guard';
-  return 'guard';
+  return state.paramsResolved || error instanceof BadRequestException ? 'invalid' : 'guard';
 }
 
 /**
