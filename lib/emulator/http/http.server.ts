@@ -93,6 +93,10 @@ export class EmulatorHttpServer {
       sendError(res, wire, requestId, this.hostId);
       this.logRequest(req, res, wire.code, 0, requestId);
     });
+    // CONNECT (proxy tunnelling) is not part of the protocol; Node would drop the socket silently.
+    this.server.on('connect', (_req: IncomingMessage, socket: Socket) =>
+      this.endWithError(socket, 'InvalidRequestURL', MQ_ERRORS.InvalidRequestURL.message),
+    );
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) =>
       this.onClientError(err, socket),
     );
@@ -267,12 +271,20 @@ export class EmulatorHttpServer {
       socket.destroy();
       return;
     }
+    if (err.code === 'HPE_HEADER_OVERFLOW') {
+      this.endWithError(socket, 'InvalidArgument', 'The HTTP request headers are too large.');
+    } else {
+      this.endWithError(socket, 'InvalidRequestURL', MQ_ERRORS.InvalidRequestURL.message);
+    }
+  }
+
+  /** Writes a 400 XML error straight to a socket Node's HTTP layer has given up on, then ends it. */
+  private endWithError(
+    socket: Socket,
+    code: 'InvalidArgument' | 'InvalidRequestURL',
+    message: string,
+  ): void {
     const requestId = newRequestId(this.options.clock.now());
-    const code = err.code === 'HPE_HEADER_OVERFLOW' ? 'InvalidArgument' : 'InvalidRequestURL';
-    const message =
-      code === 'InvalidArgument'
-        ? 'The HTTP request headers are too large.'
-        : MQ_ERRORS.InvalidRequestURL.message;
     const xml = buildError({ code, message, requestId, hostId: this.hostId });
     socket.end(
       `HTTP/1.1 400 Bad Request\r\ncontent-type: ${XML_CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(xml)}\r\n` +

@@ -187,6 +187,14 @@ describe('emulator HTTP front', () => {
       expectError(res, 400, 'InvalidRequestURL');
     });
 
+    it('answers CONNECT (not part of the protocol) with the XML error too', async () => {
+      const res = await sendRaw(
+        front.emulator.endpoint,
+        'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n',
+      );
+      expectError(res, 400, 'InvalidRequestURL');
+    });
+
     it('answers an unsupported Expect value with the XML error, not a bare 417', async () => {
       const res = await send({
         method: 'POST',
