@@ -33,7 +33,13 @@ export class MQProducer {
     options: MQPublishOptions = {},
   ): Promise<MQPublishResult> {
     const { signal, ...rest } = options;
-    return this.client.publish(topic, toInput(body, rest), signal ? { signal } : undefined);
+    let input: MQPublishInput;
+    try {
+      input = toInput(body, rest);
+    } catch (error) {
+      return Promise.reject(error); // a bad argument rejects, like the client's own checks
+    }
+    return this.client.publish(topic, input, signal ? { signal } : undefined);
   }
 
   /**

@@ -47,7 +47,11 @@ export interface MQTestingHarness {
     predicate?: (event: MQEventOf<T>) => boolean,
     options?: WaitOptions,
   ): Promise<MQEventOf<T>[]>;
-  /** Moves the emulator's virtual clock (redeliveries, timers, transaction checks). */
+  /**
+   * Moves the emulator's virtual clock (redeliveries, timers, transaction checks). Timer messages
+   * carry an absolute time computed by the publisher: with a virtual clock give `deliverAt` from
+   * `emulator.admin.now()` (a `delayMs` counts from the machine's clock, not the emulator's).
+   */
   advance(ms: number): void;
   /** Closes the module (consumers drain) and the emulator if the harness started it. */
   close(): Promise<void>;
@@ -80,6 +84,7 @@ export async function createMQTestingModule(
     ? setup.emulator
     : await startEmulator({ clock: 'virtual', ...setup.emulator });
   let moduleRef: TestingModule | undefined;
+  let recorder: EventRecorder | undefined;
   try {
     const builder = Test.createTestingModule({
       ...metadata,
@@ -88,7 +93,8 @@ export async function createMQTestingModule(
     moduleRef = await (setup.configure ? setup.configure(builder) : builder).compile();
     const registry = moduleRef.get(MQConsumerRegistry, { strict: false });
     // Subscribe before init: consumers start in onApplicationBootstrap.
-    const recorder = new EventRecorder(registry.events$);
+    const events = new EventRecorder(registry.events$);
+    recorder = events;
     await moduleRef.init();
     const producer = moduleRef.get<MQProducer>(getMQProducerToken(setup.module?.name), {
       strict: false,
@@ -99,21 +105,22 @@ export async function createMQTestingModule(
       emulator,
       producer,
       registry,
-      events: recorder.events,
-      waitFor: (type, predicate, options) => recorder.waitFor(type, predicate, options),
+      events: events.events,
+      waitFor: (type, predicate, options) => events.waitFor(type, predicate, options),
       waitForMany: (type, count, predicate, options) =>
-        recorder.waitForMany(type, count, predicate, options),
+        events.waitForMany(type, count, predicate, options),
       advance: (ms) => emulator.admin.advance(ms),
       close: async () => {
         try {
           await ref.close();
         } finally {
-          recorder.close();
+          events.close();
           if (owned) await emulator.stop();
         }
       },
     };
   } catch (error) {
+    recorder?.close();
     await moduleRef?.close().catch(() => undefined);
     if (owned) await emulator.stop();
     throw error;
