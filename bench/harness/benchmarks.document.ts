@@ -22,8 +22,16 @@ const METHOD = `## Method
 - Latency: one message at a time to a Nest consumer idle in a 30 s long poll; the next message
   goes out after the previous one was acked plus 5 ms. Both timestamps use the bench process's
   monotonic clock.
-- Emulator capacity: fresh emulator children, in memory and with \`--data-dir\`. Publish with the raw
-  pre-signed client (c=32); consume+ack by several loops of our client over pre-published messages.`;
+- The drain is repeated through a TCP proxy child that delays every chunk by 2 ms in each direction:
+  a cloud endpoint is milliseconds away, the local emulator microseconds, and a one-request-at-a-time
+  loop behaves very differently in the two regimes.
+- Emulator capacity: two fresh emulator children, in memory and with \`--data-dir\`, measured
+  alternately (best round reported, ratio = median of per-round ratios). Publish with the raw
+  pre-signed client (c=32); consume+ack by several loops of our client over pre-published messages.
+  "per server core" divides the rate by the emulator's measured CPU.
+- Idle long polls: a fresh emulator; RSS and CPU at rest, then with N identical pre-signed long
+  polls (\`waitseconds=30\`) held open on an empty queue; the emulator's open descriptors prove
+  that every poll's socket arrived.`;
 
 /** Everything after this line in BENCHMARKS.md is written by hand and kept by every run. */
 export const NOTES_MARKER =

@@ -73,14 +73,6 @@ export async function measureThroughput(
   };
 }
 
-/** Runs `parallel` copies of `operation` until together they report `total` units done. */
-export async function runParallel(
-  parallel: number,
-  operation: (worker: number) => Promise<void>,
-): Promise<void> {
-  await Promise.all(Array.from({ length: parallel }, (_, i) => operation(i)));
-}
-
 export function describe(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code ?? (error as { Code?: unknown }).Code;

@@ -1,6 +1,6 @@
 /**
- * Scenario 4a: emulator capacity, in memory and with `--data-dir` (durable log), each in a fresh
- * child. Publish: the raw pre-signed ceiling at high concurrency, so the load generator costs as
+ * Scenario 4a: emulator capacity, in memory and with `--data-dir` (durable log): two fresh
+ * children side by side, measured alternately. Publish: the raw pre-signed ceiling at high concurrency, so the load generator costs as
  * little CPU as possible. Consume+ack: several loops of our client (consume 16, ack the batch)
  * draining pre-published messages. "per server core" divides by the emulator's measured CPU, a
  * figure that other tenants of a shared machine disturb less than the raw rate.
@@ -18,7 +18,7 @@ import { CpuMeter } from '../harness/proc.stats.js';
 import type { ResultRow, TargetCheck } from '../harness/report.types.js';
 import { target } from '../harness/report.types.js';
 import { resetEmulator, startEmulatorChild } from '../harness/servers.js';
-import { median } from './publish.scenario.js';
+import { median } from '../harness/percentiles.js';
 import { formatNumber } from '../harness/markdown.table.js';
 
 interface Rate {

@@ -16,7 +16,7 @@ import {
   type DrainResult,
   type DrainSpec,
 } from './drain.runs.js';
-import { ratio } from './publish.scenario.js';
+import { ratio } from '../harness/percentiles.js';
 
 /** CPU µs per message of each process: the cost of a drain, little affected by other tenants. */
 function cpuPerMessage(r: DrainResult): string {

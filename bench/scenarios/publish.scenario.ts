@@ -11,6 +11,7 @@ import { RawUndiciPublisher } from '../clients/raw-undici.publisher.js';
 import { names, type BenchContext } from '../harness/bench.context.js';
 import type { RunningChild } from '../harness/child.process.js';
 import { measureThroughput, type ThroughputResult } from '../harness/load.runner.js';
+import { median } from '../harness/percentiles.js';
 import type { ResultRow, TargetCheck } from '../harness/report.types.js';
 import { target } from '../harness/report.types.js';
 import { resetEmulator, startCannedServer } from '../harness/servers.js';
@@ -98,14 +99,6 @@ export async function runPublishScenario(
   return summarize(ctx, [ctx.emulator.name, canned.name], results);
 }
 
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
 /** CPU time of the bench process per message, in µs: the client's own cost, little affected by contention. */
 function cpuMicrosPerMessage(result: ThroughputResult): number {
   return ((result.benchCpuPct / 100) * 1e6) / result.opsPerSec;
@@ -177,8 +170,4 @@ function summarize(
     }
   }
   return { rows, targets };
-}
-
-export function ratio(value: number, of: number): string {
-  return `${(value / of).toFixed(2)}×`;
 }

@@ -38,11 +38,7 @@ async function main(): Promise<void> {
     const result =
       variant === 'official'
         ? await drainWithOfficialSdk(ctx, spec)
-        : await drainWithNest(
-            ctx,
-            spec,
-            variant === 'tuned' ? FULL_CONFIG.drain.tuned : undefined,
-          );
+        : await drainWithNest(ctx, spec, variant === 'tuned' ? FULL_CONFIG.drain.tuned : undefined);
     const { profile } = await session.post('Profiler.stop');
     writeFileSync(join(dir, `bench-${variant}.cpuprofile`), JSON.stringify(profile));
     log(
