@@ -3,7 +3,8 @@ import type { MQFailurePolicy } from '../interfaces/mq-module-options.interface.
 /**
  * Why a delivery that did not throw out of the pipeline was still not a success; reported in
  * `message.failed` events and logs (the original error, when known, is the `cause`).
- * - `filtered`: an exception filter handled the handler's error and returned normally.
+ * - `filtered`: an exception filter (or an interceptor's catchError) handled the handler's error
+ *   and returned normally.
  * - `guard`: a guard denied the message, or an interceptor answered without calling the handler.
  * - `invalid`: deserialization or a pipe rejected the payload.
  */
@@ -19,7 +20,8 @@ export class MQDeliveryRejectedError extends Error {
 }
 
 const TEXT = {
-  filtered: 'an exception filter handled the error without rethrowing it',
+  filtered:
+    'the handler failed and a filter (or interceptor) handled the error without rethrowing it',
   guard: 'the handler did not run: a guard denied the message or an interceptor answered for it',
   invalid: 'the payload was rejected by deserialization or a pipe',
 } as const;
