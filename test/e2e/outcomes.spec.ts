@@ -51,6 +51,13 @@ describe('outcome table (default policies: a non-success is never acked)', () =>
     expect(groupState(mq.emulator, 'o-swallow', GROUP).inflight).toBe(1);
   });
 
+  it('a filter that returns nothing counts as not handling the error (Nest rethrows) → not acked', async () => {
+    const { done } = await deliver(mq, 'o-void-filter', { a: 31 });
+    expect(done.type).toBe('message.failed');
+    expect((done as { error: Error }).error.message).toBe('handler failed, filter returns nothing');
+    expect(groupState(mq.emulator, 'o-void-filter', GROUP).inflight).toBe(1);
+  });
+
   it('a filter rethrows → not acked', async () => {
     const { done } = await deliver(mq, 'o-rethrow', { a: 4 });
     expect(done.type).toBe('message.failed');
