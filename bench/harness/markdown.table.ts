@@ -47,8 +47,9 @@ export function renderTargets(report: BenchReport): string {
   const lines = ['| Target | Measured | Required | Result |', '| --- | ---: | ---: | --- |'];
   for (const t of report.targets) {
     const op = t.kind === 'min' ? '≥' : '≤';
+    const unit = t.unit === '×' ? '×' : ` ${t.unit}`;
     lines.push(
-      `| ${cell(t.name)} | ${formatNumber(t.measured, t.unit)} ${t.unit} | ${op} ${t.required} ${t.unit} | ` +
+      `| ${cell(t.name)} | ${formatNumber(t.measured, t.unit)}${unit} | ${op} ${t.required}${unit} | ` +
         `${t.pass ? 'met' : '**missed**'} |`,
     );
   }
