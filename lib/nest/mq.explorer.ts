@@ -58,10 +58,9 @@ export class MQExplorer implements OnModuleInit {
     for (const wrapper of wrappers) {
       const instance: unknown = wrapper.instance;
       if (wrapper.isAlias || instance === null || typeof instance !== 'object') continue;
-      // A provider registered under several tokens (useValue/useExisting) is one consumer.
-      const identity = wrapper.isDependencyTreeStatic() ? instance : wrapper.metatype;
-      if (seen.has(identity)) continue;
-      seen.add(identity);
+      // One instance under several tokens (e.g. the same useValue twice) is one consumer.
+      if (seen.has(instance)) continue;
+      seen.add(instance);
       const prototype = Object.getPrototypeOf(instance) as object | null;
       if (prototype === null || prototype === Object.prototype) continue;
       for (const methodName of this.scanner.getAllMethodNames(prototype)) {

@@ -28,7 +28,11 @@ export function duplicateSubscription(a: string, b: string, key: string): string
 }
 
 export function duplicateName(name: string): string {
-  return `MQModule: two consumers or transaction checkers are named "${name}"; give one a distinct \`name\``;
+  return (
+    `MQModule: two consumers or transaction checkers are named "${name}" (a class provided by ` +
+    `two modules, two classes of the same name, or a method decorated twice); give one a ` +
+    `distinct \`name\` or provide the class once`
+  );
 }
 
 export function inconsistentTags(a: string, b: string, topic: string, group: string): string {

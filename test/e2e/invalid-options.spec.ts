@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Injectable, type Type } from '@nestjs/common';
+import { Injectable, Module, type Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { RunningEmulator } from '../../lib/emulator/index.js';
 import { MQConsumer, MQModule, type MQConsumerOptions } from '../../lib/index.js';
@@ -143,6 +143,18 @@ describe('invalid options fail bootstrap with a message naming the option', () =
     );
     expect(message).toBe(
       'MQModule: consumer "Bad.handle": option "consumers.Bad.handle.batchsize" is not a known option here',
+    );
+  });
+
+  it('rejects a consumer class provided by two modules (its messages would be split)', async () => {
+    const Consumer = consumerWith({});
+    @Module({ providers: [Consumer] })
+    class A {}
+    @Module({ providers: [Consumer] })
+    class B {}
+    const message = await bootstrapError([MQModule.forRoot(connectionTo(emulator)), A, B]);
+    expect(message).toContain(
+      'MQModule: two consumers or transaction checkers are named "Bad.handle"',
     );
   });
 
