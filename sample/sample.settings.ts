@@ -19,14 +19,16 @@ export class SampleSettings {
 
   constructor(env: NodeJS.ProcessEnv, demo: boolean) {
     this.embedded = !env.MQ_ENDPOINT;
-    this.redeliveryMs = this.embedded ? 3_000 : 300_000;
+    // SAMPLE_REDELIVERY_MS: for a broker with other windows than the cloud's, e.g. a standalone
+    // emulator started with --invisibility-ms (the embedded one uses 3 s).
+    const redelivery = optionalMs(env.SAMPLE_REDELIVERY_MS, 'SAMPLE_REDELIVERY_MS');
+    this.redeliveryMs = redelivery ?? (this.embedded ? 3_000 : 300_000);
     this.orderlyRedeliveryMs = this.embedded ? 2_000 : 60_000;
     // The window must outlast one redelivery of a failed charge, or the retry finds the order
-    // cancelled; on the cloud that means more than 5 minutes.
-    this.paymentWindowMs = this.redeliveryMs * 2;
-    // The slowest step is the transaction check (the cloud's minimum immunity is 10 s), or on the
-    // cloud the 5-minute redelivery; leave room for both.
-    this.demoTimeoutMs = this.embedded ? 45_000 : 10 * 60_000;
+    // cancelled: on the cloud more than 5 minutes.
+    this.paymentWindowMs = this.redeliveryMs + Math.max(3_000, this.redeliveryMs / 5);
+    // The slowest steps: the payment window, and the transaction check (10 s, the minimum).
+    this.demoTimeoutMs = Math.max(45_000, this.paymentWindowMs + 60_000);
     this.port = demo ? 0 : parsePort(env.PORT);
   }
 }
@@ -38,4 +40,15 @@ function parsePort(value: string | undefined): number {
     throw new Error(`PORT must be an integer between 0 and 65535, got "${value}"`);
   }
   return port;
+}
+
+function optionalMs(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 1_000 || ms > 3_600_000) {
+    throw new Error(
+      `${name} must be an integer number of ms between 1000 and 3600000, got "${value}"`,
+    );
+  }
+  return ms;
 }

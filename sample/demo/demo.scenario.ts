@@ -66,6 +66,7 @@ export async function sendDemoBurst(
     crashed,
     legacyMessageId: legacy.messageId,
     publishedStatuses: app.get(OrderEventsPublisher).publishedStatusCounts(),
+    statusSource: app.get(OrderEventsPublisher).source,
   };
 
   // The transfer for lateTransfer arrives after its payment window: wait for the cancellation.

@@ -16,6 +16,7 @@ export type ActivityKind =
   | 'cancelled'
   | 'timeout-ignored'
   | 'timeline'
+  | 'unknown-order'
   | 'gave-up';
 
 export interface Activity {
@@ -74,5 +75,5 @@ export class ActivityLog {
 export function formatActivity(entry: Activity): string {
   const time = `+${(entry.at / 1000).toFixed(2)}s`.padStart(8);
   const attempt = entry.attempt === undefined ? '' : ` (attempt ${entry.attempt})`;
-  return `${time}  ${entry.actor.padEnd(13)} ${entry.orderId.padEnd(9)} ${entry.text}${attempt}`;
+  return `${time}  ${entry.actor.padEnd(13)} ${entry.orderId.padEnd(11)} ${entry.text}${attempt}`;
 }

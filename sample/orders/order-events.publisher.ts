@@ -13,6 +13,8 @@ export class OrderEventsPublisher {
   /** Per customer: the tail of its status publishes, so they reach the broker one after another. */
   private readonly statusChains = new Map<string, Promise<unknown>>();
   private readonly statusSeq = new Map<string, number>();
+  /** Names this process's status sequence (see `OrderStatusEvent.source`). */
+  readonly source = `${process.pid}-${Date.now().toString(36)}`;
 
   constructor(
     private readonly producer: MQProducer,
@@ -58,7 +60,13 @@ export class OrderEventsPublisher {
       .then(() => {
         const seq = (this.statusSeq.get(customer) ?? 0) + 1;
         this.statusSeq.set(customer, seq);
-        const body: OrderStatusEvent = { orderId: order.id, customerId: customer, status, seq };
+        const body: OrderStatusEvent = {
+          orderId: order.id,
+          customerId: customer,
+          status,
+          source: this.source,
+          seq,
+        };
         return this.producer.publish(TOPIC.orderly, body, {
           shardingKey: customer,
           key: order.id,

@@ -9,7 +9,7 @@ import { PAYMENT_METHODS, type OrderStatus, type PaymentMethod } from './order.m
 /** `orders` / tag `created`. */
 export class OrderCreatedEvent {
   @IsString()
-  @Matches(/^ord-\d+$/)
+  @Matches(/^ord-[0-9a-f]{4}-\d+$/)
   orderId!: string;
 
   @IsString()
@@ -49,6 +49,10 @@ export class OrderStatusEvent {
 
   @IsString()
   status!: OrderStatus;
+
+  /** The publishing process (its seq counter): a restarted publisher starts a new timeline. */
+  @IsString()
+  source!: string;
 
   @IsInt()
   @Min(1)

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import {
   OrderNotFoundError,
   OrderNotPayableError,
@@ -14,11 +15,16 @@ import {
 export class OrdersRepository {
   private readonly orders = new Map<string, Order>();
   private sequence = 0;
+  /**
+   * Ids are unique per run: on the cloud, messages of an earlier run may still be in the topics,
+   * and they must not be mistaken for this run's orders (this store starts empty every time).
+   */
+  private readonly idPrefix = `ord-${randomBytes(2).toString('hex')}-`;
 
   create(input: { customerId: string; amount: number; paymentMethod: PaymentMethod }): Order {
     this.sequence += 1;
     const order: Order = {
-      id: `ord-${this.sequence}`,
+      id: this.idPrefix + this.sequence,
       customerId: input.customerId,
       amount: input.amount,
       paymentMethod: input.paymentMethod,

@@ -19,9 +19,10 @@ export class CustomerTimelineConsumer {
 
   @MQConsumer(TOPIC.orderly, GROUP.timeline, { orderly: true, concurrency: 4 })
   append(@MQPayload(eventValidationPipe()) event: OrderStatusEvent, @MQCtx() ctx: MQContext) {
-    const previous = this.lastSeq.get(event.customerId) ?? 0;
+    const timeline = `${event.source}/${event.customerId}`;
+    const previous = this.lastSeq.get(timeline) ?? 0;
     if (event.seq <= previous) return; // a redelivery of what is already on the timeline
-    this.lastSeq.set(event.customerId, event.seq);
+    this.lastSeq.set(timeline, event.seq);
     const inOrder = event.seq === previous + 1;
     this.activity.record(
       'timeline',
@@ -29,7 +30,7 @@ export class CustomerTimelineConsumer {
       event.orderId,
       `${event.customerId} #${event.seq}: ${event.status}${inOrder ? '' : ` (OUT OF ORDER: after #${previous})`}`,
       ctx,
-      { customerId: event.customerId, seq: event.seq, status: event.status },
+      { customerId: event.customerId, source: event.source, seq: event.seq, status: event.status },
     );
   }
 }

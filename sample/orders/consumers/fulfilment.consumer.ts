@@ -6,6 +6,7 @@ import { OrderPaidEvent } from '../order.events.js';
 import { OrderEventsPublisher } from '../order-events.publisher.js';
 import { OrdersRepository } from '../orders.repository.js';
 import { GROUP, TAG, TOPIC } from '../orders.topics.js';
+import { knownOrder } from '../unknown-order.js';
 
 /**
  * Ships paid orders. It consumes the transactional topic, so it only ever sees "paid" events
@@ -21,6 +22,7 @@ export class FulfilmentConsumer {
 
   @MQConsumer(TOPIC.tx, GROUP.fulfilment, { tag: TAG.paid })
   async ship(@MQPayload(eventValidationPipe()) event: OrderPaidEvent, @MQCtx() ctx: MQContext) {
+    if (!knownOrder(this.orders, this.activity, 'fulfilment', event.orderId, ctx)) return;
     const order = this.orders.get(event.orderId);
     if (!this.orders.markShipped(order.id)) {
       this.activity.record(

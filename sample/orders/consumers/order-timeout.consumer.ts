@@ -6,6 +6,7 @@ import { OrderTimeoutEvent } from '../order.events.js';
 import { OrderEventsPublisher } from '../order-events.publisher.js';
 import { OrdersRepository } from '../orders.repository.js';
 import { GROUP, TOPIC } from '../orders.topics.js';
+import { knownOrder } from '../unknown-order.js';
 
 /** Receives the timer message published at creation, when the payment window is over. */
 @Injectable()
@@ -21,6 +22,7 @@ export class OrderTimeoutConsumer {
     @MQPayload(eventValidationPipe()) event: OrderTimeoutEvent,
     @MQCtx() ctx: MQContext,
   ) {
+    if (!knownOrder(this.orders, this.activity, 'timeouts', event.orderId, ctx)) return;
     const order = this.orders.get(event.orderId);
     // How long after the order this came: the timer message must not arrive before its time.
     const sinceOrderMs = Date.now() - order.createdAt;

@@ -11,7 +11,9 @@ import { eventValidationPipe } from '../event-validation.pipe.js';
 import { OrderCreatedEvent } from '../order.events.js';
 import { OrderNotPayableError } from '../order.model.js';
 import { OrderEventsPublisher } from '../order-events.publisher.js';
+import { OrdersRepository } from '../orders.repository.js';
 import { GROUP, TAG, TOPIC } from '../orders.topics.js';
+import { knownOrder } from '../unknown-order.js';
 import { PaymentGateway } from '../payment.gateway.js';
 import { PaymentFailureFilter } from './payment-failure.filter.js';
 
@@ -24,6 +26,7 @@ import { PaymentFailureFilter } from './payment-failure.filter.js';
 export class PaymentsConsumer {
   constructor(
     private readonly gateway: PaymentGateway,
+    private readonly orders: OrdersRepository,
     private readonly events: OrderEventsPublisher,
     private readonly activity: ActivityLog,
   ) {}
@@ -39,6 +42,7 @@ export class PaymentsConsumer {
     @MQPayload(eventValidationPipe()) event: OrderCreatedEvent,
     @MQCtx() ctx: MQContext,
   ) {
+    if (!knownOrder(this.orders, this.activity, 'payments', event.orderId, ctx)) return;
     if (event.paymentMethod !== 'card') {
       this.activity.record(
         'payments',
