@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 let ticksPerSecond: number | undefined;
 
 /** USER_HZ, the unit of utime/stime (100 on practically every Linux). */
-function clockTicks(): number {
+export function clockTicks(): number {
   if (ticksPerSecond !== undefined) return ticksPerSecond;
   try {
     const value = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { presign } from '../clients/presigned.request.js';
 import { names, type BenchContext } from '../harness/bench.context.js';
-import { CpuMeter, processOpenFds, processRssBytes } from '../harness/proc.stats.js';
+import { clockTicks, CpuMeter, processOpenFds, processRssBytes } from '../harness/proc.stats.js';
 import type { ResultRow, TargetCheck } from '../harness/report.types.js';
 import { startEmulatorChild } from '../harness/servers.js';
 
@@ -80,7 +80,10 @@ export async function runIdlePollsScenario(
         label: `emulator CPU with ${polls} idle long polls (sampled ${sampleMs} ms)`,
         value: cpuPct,
         unit: '% CPU',
-        detail: `${restPct.toFixed(1)} % at rest; ${openedFds} sockets held`,
+        // One clock tick over the window is the smallest non-zero figure /proc can show.
+        detail:
+          `${restPct.toFixed(1)} % at rest; ${openedFds} sockets held; ` +
+          `resolution ${(100_000 / clockTicks() / sampleMs).toFixed(2)} %`,
       },
       {
         id: 'idle-polls.rss',
