@@ -56,9 +56,11 @@ describe('sample demo (npm run sample:demo)', () => {
     expect(run.stdout).not.toContain('FAIL');
     // The account a reader sees: the emulator notice, a failed attempt and its redelivery, the checker.
     expect(run.stdout).toContain('embedded emulator at http://127.0.0.1:');
-    expect(run.stdout).toMatch(/payments +ord-\d+ +gateway timed out .*\(attempt 1\)/);
-    expect(run.stdout).toMatch(/payments +ord-\d+ +card charged 899\.00 .*\(attempt 2\)/);
-    expect(run.stdout).toMatch(/tx-checker +ord-\d+ .*-> commit/);
+    expect(run.stdout).toMatch(/payments +ord-[0-9a-f]{4}-\d+ +gateway timed out .*\(attempt 1\)/);
+    expect(run.stdout).toMatch(
+      /payments +ord-[0-9a-f]{4}-\d+ +card charged 899\.00 .*\(attempt 2\)/,
+    );
+    expect(run.stdout).toMatch(/tx-checker +ord-[0-9a-f]{4}-\d+ .*-> commit/);
     expect(run.stdout).toContain('The embedded emulator stopped');
   }, 120_000);
 });
