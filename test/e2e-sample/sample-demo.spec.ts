@@ -23,6 +23,7 @@ function runDemo(limitMs: number): Promise<Run> {
     'MQ_ACCESS_KEY_SECRET',
     'MQ_INSTANCE_ID',
     'PORT',
+    'SAMPLE_REDELIVERY_MS',
   ]) {
     delete env[key];
   }
