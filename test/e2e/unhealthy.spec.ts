@@ -20,7 +20,7 @@ describe('a consumer with bad credentials', () => {
   });
   afterAll(() => emulator.stop());
 
-  it('turns unhealthy (no hot loop), says why without the secret, and the app still shuts down', async () => {
+  it('turns unhealthy, says why without the secret, and the app still shuts down', async () => {
     const { moduleRef, events } = await boot({
       imports: [MQModule.forRoot({ ...connectionTo(emulator), accessKeySecret: WRONG_SECRET })],
       providers: [LockedOut],
