@@ -136,6 +136,20 @@ export function buildChecks(
       },
     },
     {
+      label: `orderly: ${largeCard.id}'s "paid" fails once (receipt not ready); its "shipped" waits for the retry`,
+      problem: () => {
+        const failed = once('timeline-failed', largeCard, 1);
+        if (failed !== undefined) return failed;
+        const entries = activity
+          .of('timeline', largeCard.id)
+          .map((e) => `${e.data?.status}@${e.attempt}`);
+        const expected = ['created@1', 'paid@2', 'shipped@1'];
+        return entries.join() === expected.join()
+          ? undefined
+          : `timeline of ${largeCard.id} was ${entries.join(', ') || 'empty'}, expected ${expected.join(', ')}`;
+      },
+    },
+    {
       label: 'orderly timeline: every customer sees its status changes once, in publish order',
       problem: () => timelineProblem(activity, run.publishedStatuses, run.statusSource),
     },

@@ -16,6 +16,7 @@ export type ActivityKind =
   | 'cancelled'
   | 'timeout-ignored'
   | 'timeline'
+  | 'timeline-failed'
   | 'unknown-order'
   | 'gave-up';
 

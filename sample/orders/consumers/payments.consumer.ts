@@ -15,7 +15,7 @@ import { OrdersRepository } from '../orders.repository.js';
 import { GROUP, TAG, TOPIC } from '../orders.topics.js';
 import { knownOrder } from '../unknown-order.js';
 import { PaymentGateway } from '../payment.gateway.js';
-import { PaymentFailureFilter } from './payment-failure.filter.js';
+import { TransientFailureFilter } from './transient-failure.filter.js';
 
 /**
  * Charges card orders. A gateway timeout fails the delivery (the filter reports it and rethrows),
@@ -37,7 +37,7 @@ export class PaymentsConsumer {
     maxAttempts: 5,
     onExhausted: 'giveUp',
   })
-  @UseFilters(PaymentFailureFilter)
+  @UseFilters(TransientFailureFilter)
   async charge(
     @MQPayload(eventValidationPipe()) event: OrderCreatedEvent,
     @MQCtx() ctx: MQContext,
