@@ -1,0 +1,107 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const MAIN = join(ROOT, 'dist', 'sample', 'main.js');
+
+/** The output of the child so far, and waits for a pattern in it (rejecting after a limit). */
+class Output {
+  text = '';
+  private readonly waiters = new Set<() => void>();
+
+  constructor(child: ChildProcessWithoutNullStreams) {
+    const add = (chunk: string): void => {
+      this.text += chunk;
+      for (const check of this.waiters) check();
+    };
+    child.stdout.setEncoding('utf8').on('data', add);
+    child.stderr.setEncoding('utf8').on('data', add);
+  }
+
+  waitFor(pattern: RegExp, limitMs = 20_000): Promise<RegExpExecArray> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        const match = pattern.exec(this.text);
+        if (match === null) return;
+        this.waiters.delete(check);
+        clearTimeout(timer);
+        resolve(match);
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(
+          new Error(`no ${pattern} in the sample's output within ${limitMs} ms:\n${this.text}`),
+        );
+      }, limitMs);
+      this.waiters.add(check);
+      check();
+    });
+  }
+}
+
+describe('sample app (npm run sample): serves HTTP, then shuts down gracefully on Ctrl-C', () => {
+  let child: ChildProcessWithoutNullStreams | undefined;
+  afterAll(() => {
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('takes an order over HTTP, its consumers handle it, SIGINT drains and stops', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0' };
+    for (const key of [
+      'MQ_ENDPOINT',
+      'MQ_ACCESS_KEY_ID',
+      'MQ_ACCESS_KEY_SECRET',
+      'MQ_INSTANCE_ID',
+    ]) {
+      delete env[key];
+    }
+    const proc = spawn(process.execPath, [MAIN, '--no-demo'], { cwd: ROOT, env, stdio: 'pipe' });
+    child = proc;
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      proc.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    const output = new Output(proc);
+
+    const [, baseUrl] = await output.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    await output.waitFor(/Press Ctrl-C to stop/);
+    expect(output.text).toContain(`curl -s -X POST ${baseUrl}/orders`);
+
+    const created = await fetch(`${baseUrl}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customerId: 'c-9', amount: 42.5, paymentMethod: 'card' }),
+    });
+    expect(created.status).toBe(201);
+    const order = (await created.json()) as { id: string; status: string };
+    expect(order.status).toBe('created');
+    await output.waitFor(new RegExp(`fulfilment +${order.id} +paid 42\\.50 -> shipped`));
+    await output.waitFor(new RegExp(`timeline +${order.id} +c-9 #3: shipped`));
+    const shipped = (await (await fetch(`${baseUrl}/orders/${order.id}`)).json()) as {
+      status: string;
+    };
+    expect(shipped.status).toBe('shipped');
+
+    const invalid = await fetch(`${baseUrl}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customerId: 'C 9', amount: -1 }),
+    });
+    expect(invalid.status).toBe(400);
+
+    const consumers = (await (await fetch(`${baseUrl}/mq/consumers`)).json()) as {
+      name: string;
+      status: string;
+    }[];
+    expect(consumers.map((c) => c.status)).toEqual(Array(6).fill('running'));
+
+    proc.kill('SIGINT');
+    const { code, signal } = await exited;
+    await output.waitFor(/The embedded emulator stopped/, 1_000);
+    expect(output.text).toContain('SIGINT: shutting down gracefully');
+    // Nest re-raises the signal once its shutdown hooks ran.
+    expect({ code, signal }).toEqual({ code: null, signal: 'SIGINT' });
+  }, 60_000);
+});
