@@ -26,8 +26,9 @@ export async function runDemo(
   let checks: DemoCheck[] = [];
   let failure: string | undefined;
   const expectedS = Math.ceil(Math.max(11_000, settings.paymentWindowMs + 1_000) / 1000);
+  const expected = expectedS >= 120 ? `${Math.round(expectedS / 60)} min` : `${expectedS} s`;
   say(
-    `sending the demo burst; about ${expectedS} s (a failed message comes back after ` +
+    `sending the demo burst; about ${expected} (a failed message comes back after ` +
       `${settings.redeliveryMs / 1000} s, an unsettled transaction is checked after 10 s)`,
   );
   try {
@@ -73,7 +74,9 @@ function printSummary(
     '',
     passed
       ? `Summary: all ${checks.length} checks passed in ${seconds} s`
-      : `Summary: ${failed} of ${checks.length} checks FAILED after ${seconds} s${failure ? ` (${failure})` : ''}`,
+      : checks.length === 0
+        ? `Summary: FAILED after ${seconds} s (${failure ?? 'no check ran'})`
+        : `Summary: ${failed} of ${checks.length} checks FAILED after ${seconds} s${failure ? ` (${failure})` : ''}`,
     '',
   );
   process.stdout.write(out.join('\n') + '\n');

@@ -14,8 +14,8 @@ interface Run {
 }
 
 /** Runs the compiled sample (built by `npm test`'s pretest) as a user would: `npm run sample:demo`. */
-function runDemo(limitMs: number): Promise<Run> {
-  const env = { ...process.env };
+function runDemo(limitMs: number, extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
   // The embedded emulator is used only without MQ_ENDPOINT: never let the test reach a real service.
   for (const key of [
     'MQ_ENDPOINT',
@@ -27,6 +27,7 @@ function runDemo(limitMs: number): Promise<Run> {
   ]) {
     delete env[key];
   }
+  Object.assign(env, extraEnv);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN, '--demo'], { cwd: ROOT, env, stdio: 'pipe' });
     let stdout = '';
@@ -64,4 +65,19 @@ describe('sample demo (npm run sample:demo)', () => {
     expect(run.stdout).toMatch(/tx-checker +ord-[0-9a-f]{4}-\d+ .*-> commit/);
     expect(run.stdout).toContain('The embedded emulator stopped');
   }, 120_000);
+
+  it('exits 1 with a clear account when the broker cannot be reached', async () => {
+    // Port 1 on loopback: nothing listens there, every publish fails at once.
+    const run = await runDemo(60_000, {
+      MQ_ENDPOINT: 'http://127.0.0.1:1',
+      MQ_ACCESS_KEY_ID: 'demo-id',
+      MQ_ACCESS_KEY_SECRET: 'demo-secret',
+    });
+    expect({ code: run.code, signal: run.signal }).toEqual({ code: 1, signal: null });
+    expect(run.stdout).toContain('Messages go to: Alibaba Cloud MQ at http://127.0.0.1:1');
+    expect(run.stdout).toMatch(/FAIL {2}the demo failed: POST \/orders answered 500/);
+    expect(run.stdout).toMatch(/Summary: FAILED after \d+\.\d s/);
+    expect(run.stderr).toContain('ECONNREFUSED');
+    expect(`${run.stdout}${run.stderr}`).not.toContain('demo-secret');
+  }, 90_000);
 });
