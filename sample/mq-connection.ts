@@ -71,7 +71,7 @@ export class MQConnectionConfig implements MQOptionsFactory, OnApplicationShutdo
     };
   }
 
-  /** Runs after MQModule drained its consumers (onModuleDestroy) and closed its client. */
+  /** Runs after MQModule drained its consumers (they stop in onModuleDestroy, an earlier hook). */
   async onApplicationShutdown(): Promise<void> {
     if (this.emulator === undefined) return;
     await this.emulator.stop();
