@@ -24,7 +24,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         SettingsModule.register(settings),
-        ConfigModule.forRoot({ isGlobal: true }),
+        // The environment only (no .env file), so that SampleSettings and the connection agree.
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true }),
         // Options from a provider (here: environment, or an embedded emulator), global by default.
         MQModule.forRootAsync({ imports: [MQConnectionModule], useExisting: MQConnectionConfig }),
         OrdersModule,
