@@ -17,6 +17,8 @@ export interface BenchConfig {
     /** Official SDK loop (its README): batch size and long-poll seconds. */
     officialBatch: number;
     officialWaitSeconds: number;
+    /** The SDK loop and the tuned app alternate this many times (the defaults run once). */
+    rounds: number;
     /** The tuned Nest app and the SDK loop again, through a proxy adding this delay each way. */
     rtt: { oneWayDelayMs: number; messages: number };
   };
@@ -40,22 +42,23 @@ export interface BenchConfig {
 
 /** Sized to keep `npm run bench` under ~6 minutes on 2 cores. */
 export const FULL_CONFIG: BenchConfig = {
-  publish: { concurrencies: [1, 32], warmupMs: 500, durationMs: 2_000, rounds: 3 },
+  publish: { concurrencies: [1, 32], warmupMs: 400, durationMs: 1_500, rounds: 5 },
   drain: {
     messages: 20_000,
     tuned: { concurrency: 32, batchSize: 16 },
     officialBatch: 16,
     officialWaitSeconds: 3,
+    rounds: 2,
     rtt: { oneWayDelayMs: 2, messages: 4_000 },
   },
   latency: { messages: 1_000 },
   capacity: {
-    warmupMs: 700,
-    publishMs: 2_000,
+    warmupMs: 400,
+    publishMs: 1_500,
     publishConcurrency: 32,
-    consumeMessages: 10_000,
+    consumeMessages: 8_000,
     consumeLoops: 8,
-    rounds: 3,
+    rounds: 5,
   },
   idlePolls: { polls: 1_000, settleMs: 1_500, sampleMs: 3_000 },
   prefillConcurrency: 64,
@@ -70,6 +73,7 @@ export const SMOKE_CONFIG: BenchConfig = {
     tuned: { concurrency: 4, batchSize: 8 },
     officialBatch: 16,
     officialWaitSeconds: 1,
+    rounds: 1,
     rtt: { oneWayDelayMs: 1, messages: 40 },
   },
   latency: { messages: 10 },
@@ -90,7 +94,7 @@ export function describeConfig(config: BenchConfig): string {
   const p = config.publish;
   return (
     `publish ${p.durationMs} ms windows after ${p.warmupMs} ms warm-up, best window of ${p.rounds} rounds, ratios = median of per-round ratios; ` +
-    `drain ${config.drain.messages} messages (${config.drain.rtt.messages} via the ` +
+    `drain ${config.drain.messages} messages, ${config.drain.rounds} rounds (${config.drain.rtt.messages} via the ` +
     `${config.drain.rtt.oneWayDelayMs} ms-each-way proxy); latency ${config.latency.messages} messages; ` +
     `capacity ${config.capacity.rounds} rounds of ${config.capacity.publishMs} ms publish and ` +
     `${config.capacity.consumeMessages} consume+ack; ` +
