@@ -1,0 +1,260 @@
+/**
+ * Differential tests of the XML fast path (xml.fast-parse.ts) against the authoritative
+ * fast-xml-parser path (xml.slow-parse.ts):
+ * - well-formed documents of every kind and SDK shape: the fast path handles them and returns
+ *   exactly the slow path's value;
+ * - mutated documents (random edits, truncation, injected markup, illegal characters): the fast
+ *   path either declines or agrees, and the public parser behaves exactly like the slow path
+ *   (same value, or same error class, code, message and detail).
+ */
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import {
+  buildAckErrors,
+  buildConsumeResponse,
+  buildError,
+  buildPublishRequest,
+  buildPublishResponse,
+  buildReceiptHandles,
+  parseConsumeResponse,
+  parseErrorResponse,
+  parsePublishRequest,
+  parsePublishResponse,
+  parseReceiptHandles,
+} from '../../../lib/protocol/index.js';
+import {
+  fastParseConsumeResponse,
+  fastParseErrorResponse,
+  fastParsePublishRequest,
+  fastParsePublishResponse,
+  fastParseReceiptHandles,
+} from '../../../lib/protocol/xml.fast-parse.js';
+import {
+  parseSlowConsumeResponse,
+  parseSlowErrorResponse,
+  parseSlowPublishRequest,
+  parseSlowPublishResponse,
+  parseSlowReceiptHandles,
+} from '../../../lib/protocol/xml.slow-parse.js';
+import {
+  CONSUME_RESPONSE,
+  ERROR_RESPONSE,
+  FORMAT,
+  MUTATIONS,
+  NON_EMPTY_TEXT,
+  PUBLISH_REQUEST,
+  PUBLISH_RESPONSE,
+  RECEIPT_HANDLES,
+  TEXT,
+  mutate,
+  renderDocument,
+  type ContainerSpec,
+} from './xml.fast-path.arbitraries.js';
+
+interface Kind {
+  name: string;
+  docs: fc.Arbitrary<ContainerSpec>;
+  fast: (xml: string) => unknown;
+  slow: (xml: string) => unknown;
+  pub: (xml: string) => unknown;
+}
+
+const KINDS: Kind[] = [
+  {
+    name: 'publish request',
+    docs: PUBLISH_REQUEST,
+    fast: fastParsePublishRequest,
+    slow: parseSlowPublishRequest,
+    pub: parsePublishRequest,
+  },
+  {
+    name: 'publish response',
+    docs: PUBLISH_RESPONSE,
+    fast: fastParsePublishResponse,
+    slow: parseSlowPublishResponse,
+    pub: parsePublishResponse,
+  },
+  {
+    name: 'consume response',
+    docs: CONSUME_RESPONSE,
+    fast: fastParseConsumeResponse,
+    slow: parseSlowConsumeResponse,
+    pub: parseConsumeResponse,
+  },
+  {
+    name: 'receipt handles',
+    docs: RECEIPT_HANDLES,
+    fast: fastParseReceiptHandles,
+    slow: parseSlowReceiptHandles,
+    pub: parseReceiptHandles,
+  },
+  {
+    name: 'error response',
+    docs: ERROR_RESPONSE,
+    fast: fastParseErrorResponse,
+    slow: parseSlowErrorResponse,
+    pub: parseErrorResponse,
+  },
+];
+
+type Outcome =
+  | { ok: true; value: unknown }
+  | { ok: false; error: { class: string; code: unknown; message: string; detail: unknown } };
+
+function outcome(fn: () => unknown): Outcome {
+  try {
+    return { ok: true, value: fn() };
+  } catch (err) {
+    const e = err as Error & { code?: unknown; detail?: unknown };
+    return {
+      ok: false,
+      error: { class: e.constructor.name, code: e.code, message: e.message, detail: e.detail },
+    };
+  }
+}
+
+describe.each(KINDS)('fast path vs slow path: $name', (kind) => {
+  it('handles every well-formed SDK-shaped document and returns the slow path value', () => {
+    fc.assert(
+      fc.property(kind.docs, FORMAT, (spec, format) => {
+        const xml = renderDocument(spec, format);
+        const slow = outcome(() => kind.slow(xml));
+        const fast = kind.fast(xml);
+        if (slow.ok) {
+          // Generated documents are well-formed; the only slow-path rejections are schema ones
+          // (e.g. a 16-digit time beyond 2^53), and for those the fast path must decline.
+          expect(fast).not.toBeUndefined();
+          expect(fast).toEqual(slow.value);
+        } else {
+          expect(fast).toBeUndefined();
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('never disagrees on mutated documents; the public parser behaves as the slow path', () => {
+    let fastAccepted = 0;
+    let slowRejected = 0;
+    fc.assert(
+      fc.property(kind.docs, FORMAT, MUTATIONS, (spec, format, mutations) => {
+        const xml = mutate(renderDocument(spec, format), mutations);
+        const slow = outcome(() => kind.slow(xml));
+        const fast = kind.fast(xml);
+        if (fast !== undefined) {
+          fastAccepted++;
+          expect(slow).toEqual({ ok: true, value: fast });
+        }
+        if (!slow.ok) slowRejected++;
+        expect(outcome(() => kind.pub(xml))).toEqual(slow);
+      }),
+      { numRuns: 800 },
+    );
+    // Both branches were exercised: mutations that keep the document fine (in text, whitespace)
+    // and mutations the slow path rejects.
+    expect(fastAccepted).toBeGreaterThan(20);
+    expect(slowRejected).toBeGreaterThan(200);
+  });
+});
+
+describe('fast path on documents built by our own builders', () => {
+  const TIME = fc.nat({ max: 2 ** 45 });
+
+  it('parses every built document itself, to the built value', () => {
+    const message = fc.record(
+      {
+        messageId: NON_EMPTY_TEXT,
+        receiptHandle: NON_EMPTY_TEXT,
+        bodyMd5: TEXT,
+        body: TEXT,
+        publishTime: TIME,
+        firstConsumeTime: TIME,
+        nextConsumeTime: TIME,
+        consumedTimes: TIME,
+        tag: NON_EMPTY_TEXT,
+        properties: NON_EMPTY_TEXT,
+      },
+      { requiredKeys: ['messageId', 'receiptHandle', 'bodyMd5', 'body', 'publishTime'] },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(message, { minLength: 1, maxLength: 4 }),
+        fc.array(TEXT, { maxLength: 4 }),
+        (partial, handles) => {
+          const msgs = partial.map((m) => ({
+            firstConsumeTime: 0,
+            nextConsumeTime: 0,
+            consumedTimes: 1,
+            ...m,
+          }));
+          // Parsing normalises a bare CR (the builders escape it, so it survives).
+          expect(fastParseConsumeResponse(buildConsumeResponse(msgs))).toEqual(msgs);
+          expect(fastParseReceiptHandles(buildReceiptHandles(handles))).toEqual(handles);
+          const first = msgs[0]!;
+          const request = { body: first.body, tag: first.tag, properties: first.properties };
+          expect(fastParsePublishRequest(buildPublishRequest(request))).toEqual(
+            parseSlowPublishRequest(buildPublishRequest(request)),
+          );
+          const response = { messageId: first.messageId, bodyMd5: first.bodyMd5 };
+          expect(fastParsePublishResponse(buildPublishResponse(response))).toEqual(response);
+          const error = { code: first.messageId, message: first.body, requestId: 'r', hostId: '' };
+          expect(fastParseErrorResponse(buildError(error))).toEqual({ kind: 'error', error });
+          const items = [{ code: first.messageId, message: first.body, receiptHandle: '' }];
+          expect(fastParseErrorResponse(buildAckErrors(items))).toEqual({ kind: 'errors', items });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('fast path declines what it must leave to the slow path', () => {
+  const body = '<MessageBody>a</MessageBody>';
+  const CASES: Array<[string, string]> = [
+    ['a comment between elements', `<Message><!-- c -->${body}</Message>`],
+    ['a comment inside a leaf', '<Message><MessageBody>a<!-- c --></MessageBody></Message>'],
+    ['a PI inside', `<Message><?pi x?>${body}</Message>`],
+    ['a DOCTYPE', `<!DOCTYPE Message>${body.replace(/^/, '<Message>')}</Message>`],
+    ['a leaf with an attribute', '<Message><MessageBody a="1">a</MessageBody></Message>'],
+    ['a leaf given twice', `<Message>${body}${body}</Message>`],
+    ['text between elements', `<Message>x${body}</Message>`],
+    ['an unknown element with children', `<Message><X><Y>1</Y></X>${body}</Message>`],
+    ['an unknown element with an entity', `<Message><Extra>&amp;</Extra>${body}</Message>`],
+    ['an unknown lower-case element', `<Message><constructor>a</constructor>${body}</Message>`],
+    ['a mismatched end tag', '<Message><MessageBody>a</MessageTag></Message>'],
+    ['an unterminated root', `<Message>${body}`],
+    ['text after the root', `<Message>${body}</Message>x`],
+    ['two roots', `<Message>${body}</Message><Message>${body}</Message>`],
+    ['a leaf containing <', '<Message><MessageBody>a<b</MessageBody></Message>'],
+    ['an illegal character', '<Message><MessageBody>a\u0001</MessageBody></Message>'],
+    ['"]]>" in text', '<Message><MessageBody>a]]>b</MessageBody></Message>'],
+    ['an undefined entity', '<Message><MessageBody>&nbsp;</MessageBody></Message>'],
+    ['a declaration after whitespace', ` <?xml version="1.0"?><Message>${body}</Message>`],
+    ['a missing required element', '<Message><MessageTag>t</MessageTag></Message>'],
+    ['a wrong root', `<Messages>${body}</Messages>`],
+  ];
+
+  it.each(CASES)('%s', (_label, xml) => {
+    expect(fastParsePublishRequest(xml)).toBeUndefined();
+    expect(outcome(() => parsePublishRequest(xml))).toEqual(
+      outcome(() => parseSlowPublishRequest(xml)),
+    );
+  });
+
+  it('a consume response with a 16-digit time beyond 2^53 goes to the slow path', () => {
+    const xml = buildConsumeResponse([
+      {
+        messageId: 'm',
+        receiptHandle: 'h',
+        bodyMd5: '',
+        body: '',
+        publishTime: 1,
+        firstConsumeTime: 1,
+        nextConsumeTime: 1,
+        consumedTimes: 1,
+      },
+    ]).replace('<PublishTime>1<', '<PublishTime>9999999999999999<');
+    expect(fastParseConsumeResponse(xml)).toBeUndefined();
+    expect(() => parseConsumeResponse(xml)).toThrow(/cause by PublishTime/);
+  });
+});
