@@ -12,12 +12,13 @@ import type {
   PublishRequestDoc,
   PublishResponseDoc,
 } from './protocol.types.js';
-import { FlatXmlScanner } from './xml.fast-scan.js';
+import { END_OF_PARENT, FlatXmlScanner, NOT_HANDLED, UNKNOWN_CHILD } from './xml.fast-scan.js';
 
 const MESSAGE_ROOT = ['Message'];
 const MESSAGES_ROOT = ['Messages'];
 const HANDLES_ROOT = ['ReceiptHandles'];
 const ERROR_ROOTS = ['Error', 'Errors'];
+const HANDLE = ['ReceiptHandle'];
 
 // Same tolerance as the slow path's `requiredInteger`; used only when the digits-only loop can't say.
 const INTEGER = /^[ \t\n]*(\d{1,16})[ \t\n]*$/;
@@ -60,12 +61,11 @@ function readLeaves(
   known: readonly string[],
   slots: Slots,
 ): boolean {
-  for (;;) {
-    const name = s.nextChild(parentRaw);
-    if (name === null) return true;
-    if (name === undefined) return false;
-    const slot = known.indexOf(name);
-    if (slot === -1) {
+  for (let hint = 0; ;) {
+    const slot = s.nextChild(parentRaw, known, hint);
+    if (slot === END_OF_PARENT) return true;
+    if (slot === NOT_HANDLED) return false;
+    if (slot === UNKNOWN_CHILD) {
       if (!s.skipUnknown()) return false;
       continue;
     }
@@ -73,6 +73,7 @@ function readLeaves(
     const text = s.leafText();
     if (text === undefined) return false;
     slots[slot] = text;
+    hint = slot + 1;
   }
 }
 
@@ -137,11 +138,12 @@ function readItems(
   onItem: (slots: Slots) => boolean,
 ): boolean {
   if (s.rootEmpty) return s.finish();
+  const items = [item];
   for (;;) {
-    const name = s.nextChild(s.rootRaw);
-    if (name === null) return s.finish();
-    if (name === undefined) return false;
-    if (name !== item) {
+    const slot = s.nextChild(s.rootRaw, items, 0);
+    if (slot === END_OF_PARENT) return s.finish();
+    if (slot === NOT_HANDLED) return false;
+    if (slot === UNKNOWN_CHILD) {
       if (!s.skipUnknown()) return false;
       continue;
     }
@@ -196,16 +198,16 @@ export function fastParseReceiptHandles(xml: string): string[] | undefined {
   const handles: string[] = [];
   if (s.rootEmpty) return s.finish() ? handles : undefined;
   for (;;) {
-    const name = s.nextChild(s.rootRaw);
-    if (name === null) return s.finish() ? handles : undefined;
-    if (name === undefined) return undefined;
-    if (name === 'ReceiptHandle') {
-      const handle = s.leafText();
-      if (handle === undefined) return undefined;
-      handles.push(handle);
-    } else if (!s.skipUnknown()) {
-      return undefined;
+    const slot = s.nextChild(s.rootRaw, HANDLE, 0);
+    if (slot === END_OF_PARENT) return s.finish() ? handles : undefined;
+    if (slot === NOT_HANDLED) return undefined;
+    if (slot === UNKNOWN_CHILD) {
+      if (!s.skipUnknown()) return undefined;
+      continue;
     }
+    const handle = s.leafText();
+    if (handle === undefined) return undefined;
+    handles.push(handle);
   }
 }
 

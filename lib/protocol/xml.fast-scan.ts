@@ -63,12 +63,28 @@ function isPlainUnknownName(name: string): boolean {
   return true;
 }
 
+/** Below this length one loop beats three native `indexOf` scans. */
+const SHORT_TEXT = 64;
+
+/** No CR, `&` or `]` (so no `]]>`): the text is its own value. */
+function isPlainText(raw: string): boolean {
+  if (raw.length >= SHORT_TEXT) {
+    return raw.indexOf('&') === -1 && raw.indexOf('\r') === -1 && raw.indexOf(']]>') === -1;
+  }
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 0x26 || c === 0x0d || c === 0x5d) return false;
+  }
+  return true;
+}
+
 /**
  * Decodes a leaf's raw content exactly as the slow path does (line endings normalised first, as
  * fast-xml-parser does for the whole document, then `decodeLeafContent`); undefined when the slow
  * path would reject it.
  */
 function decodeLeaf(raw: string, hasCdata: boolean, element: string): string | undefined {
+  if (!hasCdata && isPlainText(raw)) return raw;
   if (raw.indexOf('\r') !== -1) raw = raw.replace(CR_LF, '\n');
   if (!hasCdata && raw.indexOf('&') === -1) return raw.indexOf(']]>') === -1 ? raw : undefined;
   try {
@@ -78,6 +94,13 @@ function decodeLeaf(raw: string, hasCdata: boolean, element: string): string | u
     throw err;
   }
 }
+
+/** {@link FlatXmlScanner.nextChild}: a child whose name is not among the known ones. */
+export const UNKNOWN_CHILD = -1;
+/** {@link FlatXmlScanner.nextChild}: the parent's end tag was read. */
+export const END_OF_PARENT = -2;
+/** {@link FlatXmlScanner.nextChild}: anything the fast path leaves to the slow path. */
+export const NOT_HANDLED = -3;
 
 export class FlatXmlScanner {
   private pos = 0;
@@ -115,30 +138,55 @@ export class FlatXmlScanner {
   }
 
   /**
-   * Next child of the element whose name as written is `parentRaw`: its local name; `null` once
-   * the parent's end tag was consumed; undefined for anything else (text, markup, bad tags).
-   * The child's start tag may have no attributes.
+   * Next child of the element whose name as written is `parentRaw`: its index in `known` (≥ 0),
+   * {@link UNKNOWN_CHILD} (name in {@link childName}), {@link END_OF_PARENT} once the parent's end tag
+   * was consumed, or {@link NOT_HANDLED} for anything else (text, markup, bad tags). The child's
+   * start tag may have no attributes. `hint` is the index expected next: documents list their
+   * children in a fixed order, so one `startsWith` usually names the child without any slice.
    */
-  nextChild(parentRaw: string): string | null | undefined {
+  nextChild(parentRaw: string, known: readonly string[], hint: number): number {
     const src = this.src;
     const lt = skipWhitespace(src, this.pos);
-    if (src.charCodeAt(lt) !== LT) return undefined;
+    if (src.charCodeAt(lt) !== LT) return NOT_HANDLED;
     if (src.charCodeAt(lt + 1) === SLASH) {
       const after = this.endTagEnd(lt, parentRaw);
-      if (after === -1) return undefined;
+      if (after === -1) return NOT_HANDLED;
       this.pos = after;
-      return null;
+      return END_OF_PARENT;
     }
-    const nameEnd = this.qualifiedNameEnd(lt + 1);
-    if (nameEnd === -1) return undefined;
+    let slot = -1;
+    let nameEnd = -1;
+    for (let k = 0, n = known.length; k < n; k++) {
+      const candidate = (hint + k) % n;
+      const name = known[candidate] as string;
+      const end = lt + 1 + name.length;
+      if (
+        src.startsWith(name, lt + 1) &&
+        !isNameChar(src.charCodeAt(end)) &&
+        src.charCodeAt(end) !== COLON
+      ) {
+        slot = candidate;
+        nameEnd = end;
+        this.childName = name;
+        this.childRaw = name;
+        break;
+      }
+    }
+    if (slot === -1) {
+      nameEnd = this.qualifiedNameEnd(lt + 1);
+      if (nameEnd === -1) return NOT_HANDLED;
+      this.childRaw =
+        nameEnd - (lt + 1) === this.childName.length ? this.childName : src.slice(lt + 1, nameEnd);
+      slot = known.indexOf(this.childName);
+      if (slot === -1) slot = UNKNOWN_CHILD;
+    }
     let i = skipWhitespace(src, nameEnd);
     const empty = src.charCodeAt(i) === SLASH;
     if (empty) i++;
-    if (src.charCodeAt(i) !== GT) return undefined;
-    this.childRaw = src.slice(lt + 1, nameEnd);
+    if (src.charCodeAt(i) !== GT) return NOT_HANDLED;
     this.childEmpty = empty;
     this.pos = i + 1;
-    return this.childName;
+    return slot;
   }
 
   /**
