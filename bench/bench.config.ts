@@ -4,6 +4,9 @@ export interface BenchConfig {
   /** Publish throughput windows. */
   publish: {
     concurrencies: number[];
+    /** Once per client, before its first window (connections, JIT). */
+    initialWarmupMs: number;
+    /** Before every window (refills the pipeline). */
     warmupMs: number;
     durationMs: number;
     /** Each client is measured this many times, interleaved; the best window is reported. */
@@ -42,7 +45,13 @@ export interface BenchConfig {
 
 /** Sized to keep `npm run bench` under ~6 minutes on 2 cores. */
 export const FULL_CONFIG: BenchConfig = {
-  publish: { concurrencies: [1, 32], warmupMs: 400, durationMs: 1_500, rounds: 5 },
+  publish: {
+    concurrencies: [1, 32],
+    initialWarmupMs: 1_000,
+    warmupMs: 100,
+    durationMs: 500,
+    rounds: 10,
+  },
   drain: {
     messages: 20_000,
     tuned: { concurrency: 32, batchSize: 16 },
@@ -67,7 +76,7 @@ export const FULL_CONFIG: BenchConfig = {
 
 /** A few dozen messages per scenario: proves every scenario still runs, in seconds. */
 export const SMOKE_CONFIG: BenchConfig = {
-  publish: { concurrencies: [1, 4], warmupMs: 50, durationMs: 150, rounds: 1 },
+  publish: { concurrencies: [1, 4], initialWarmupMs: 50, warmupMs: 20, durationMs: 100, rounds: 2 },
   drain: {
     messages: 40,
     tuned: { concurrency: 4, batchSize: 8 },
@@ -93,7 +102,8 @@ export const SMOKE_CONFIG: BenchConfig = {
 export function describeConfig(config: BenchConfig): string {
   const p = config.publish;
   return (
-    `publish ${p.durationMs} ms windows after ${p.warmupMs} ms warm-up, best window of ${p.rounds} rounds, ratios = median of per-round ratios; ` +
+    `publish ${p.rounds} rounds of ${p.durationMs} ms windows per client (after ${p.initialWarmupMs} ms warm-up), ` +
+    `medians reported, ratios = median of per-round ratios; ` +
     `drain ${config.drain.messages} messages, ${config.drain.rounds} rounds (${config.drain.rtt.messages} via the ` +
     `${config.drain.rtt.oneWayDelayMs} ms-each-way proxy); latency ${config.latency.messages} messages; ` +
     `capacity ${config.capacity.rounds} rounds of ${config.capacity.publishMs} ms publish and ` +
