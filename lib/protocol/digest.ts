@@ -1,9 +1,12 @@
 /** Checksums and identifiers (PROTOCOL.md §2.2, §4.9). */
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
+
+// `crypto.hash` (Node ≥ 20.12; engines say ≥ 20.19) is the one-shot form: no Hash object, ≈2.5× cheaper
+// than `createHash().update().digest()` for the small bodies that make up most traffic.
 
 /** `MessageBodyMD5`: upper-case hex MD5 of the UTF-8 bytes of the body text. */
 export function bodyMd5(body: string): string {
-  return createHash('md5').update(body, 'utf8').digest('hex').toUpperCase();
+  return hash('md5', body, 'hex').toUpperCase();
 }
 
 /**
@@ -11,10 +14,7 @@ export function bodyMd5(body: string): string {
  * (not of the 16 raw bytes, §2.2).
  */
 export function contentMd5(body: string | Uint8Array): string {
-  const hash = createHash('md5');
-  if (typeof body === 'string') hash.update(body, 'utf8');
-  else hash.update(body);
-  return Buffer.from(hash.digest('hex'), 'latin1').toString('base64');
+  return Buffer.from(hash('md5', body, 'hex'), 'latin1').toString('base64');
 }
 
 /**
@@ -23,7 +23,7 @@ export function contentMd5(body: string | Uint8Array): string {
  */
 export function contentMd5Matches(header: string, body: Uint8Array): boolean {
   const value = header.trim();
-  const raw = createHash('md5').update(body).digest();
+  const raw = hash('md5', body, 'buffer');
   if (value.length === 24) return raw.toString('base64') === value;
   if (value.length !== 44) return false;
   const hex = raw.toString('hex');

@@ -50,6 +50,22 @@ function namePartEnd(src: string, i: number): number {
   return i;
 }
 
+/** `src.startsWith(name, at)` as a plain loop: names are short and V8 inlines this. */
+function matchesAt(src: string, at: number, name: string): boolean {
+  const n = name.length;
+  if (at + n > src.length) return false;
+  for (let k = 0; k < n; k++) {
+    if (src.charCodeAt(at + k) !== name.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/** True when `name` is written at `at` and is not just the start of a longer or prefixed name. */
+function nameAt(src: string, at: number, name: string): boolean {
+  const after = src.charCodeAt(at + name.length);
+  return matchesAt(src, at, name) && !isNameChar(after) && after !== COLON;
+}
+
 /** `PascalCase` ASCII: the only unknown element names skipped here (never `__proto__` & co.). */
 function isPlainUnknownName(name: string): boolean {
   const first = name.charCodeAt(0);
@@ -156,21 +172,17 @@ export class FlatXmlScanner {
     }
     let slot = -1;
     let nameEnd = -1;
-    for (let k = 0, n = known.length; k < n; k++) {
-      const candidate = (hint + k) % n;
+    const n = known.length;
+    for (let k = 0, candidate = hint < n ? hint : 0; k < n; k++) {
       const name = known[candidate] as string;
-      const end = lt + 1 + name.length;
-      if (
-        src.startsWith(name, lt + 1) &&
-        !isNameChar(src.charCodeAt(end)) &&
-        src.charCodeAt(end) !== COLON
-      ) {
+      if (nameAt(src, lt + 1, name)) {
         slot = candidate;
-        nameEnd = end;
+        nameEnd = lt + 1 + name.length;
         this.childName = name;
         this.childRaw = name;
         break;
       }
+      if (++candidate === n) candidate = 0;
     }
     if (slot === -1) {
       nameEnd = this.qualifiedNameEnd(lt + 1);
@@ -197,7 +209,9 @@ export class FlatXmlScanner {
     if (this.childEmpty) return '';
     const src = this.src;
     const start = this.pos;
-    let hasCdata = false;
+    let sections = 0;
+    let firstCdata = -1;
+    let lastCdataEnd = -1;
     for (let i = start; ;) {
       const lt = src.indexOf('<', i);
       if (lt === -1) return undefined;
@@ -206,12 +220,18 @@ export class FlatXmlScanner {
         const after = this.endTagEnd(lt, this.childRaw);
         if (after === -1) return undefined;
         this.pos = after;
-        return decodeLeaf(src.slice(start, lt), hasCdata, this.childName);
+        if (sections === 1 && firstCdata === start && lastCdataEnd + 3 === lt) {
+          // Exactly one CDATA section and nothing else (the Node SDK's shape): its content, literally.
+          const text = src.slice(start + 9, lastCdataEnd);
+          return text.indexOf('\r') === -1 ? text : text.replace(CR_LF, '\n');
+        }
+        return decodeLeaf(src.slice(start, lt), sections > 0, this.childName);
       }
       if (next !== BANG || !src.startsWith('[CDATA[', lt + 2)) return undefined;
       const cdataEnd = src.indexOf(']]>', lt + 9);
       if (cdataEnd === -1) return undefined;
-      hasCdata = true;
+      if (sections++ === 0) firstCdata = lt;
+      lastCdataEnd = cdataEnd;
       i = cdataEnd + 3;
     }
   }
@@ -261,7 +281,7 @@ export class FlatXmlScanner {
   /** After `</` at `lt`: `raw` then optional whitespace then `>`; index after it, or -1. */
   private endTagEnd(lt: number, raw: string): number {
     const src = this.src;
-    if (!src.startsWith(raw, lt + 2)) return -1;
+    if (!matchesAt(src, lt + 2, raw)) return -1;
     const i = skipWhitespace(src, lt + 2 + raw.length);
     return src.charCodeAt(i) === GT ? i + 1 : -1;
   }
