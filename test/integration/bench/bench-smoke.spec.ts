@@ -13,7 +13,8 @@ function expectedRowIds(): string[] {
   const ids: string[] = [];
   for (const client of ['raw', 'ours', 'official']) {
     for (const server of ['emulator', 'canned']) {
-      for (const c of SMOKE_CONFIG.publish.concurrencies) ids.push(`publish.${client}.${server}.c${c}`);
+      for (const c of SMOKE_CONFIG.publish.concurrencies)
+        ids.push(`publish.${client}.${server}.c${c}`);
     }
   }
   ids.push('drain.official', 'drain.nest.defaults', 'drain.nest.tuned');
@@ -53,7 +54,13 @@ describe('npm run bench (smoke sizes)', () => {
       ]),
     );
     const document = renderBenchmarksDocument(report, []);
-    for (const id of ['Publish throughput', 'End-to-end drain', 'Latency', 'Emulator capacity', 'idle long polls']) {
+    for (const id of [
+      'Publish throughput',
+      'End-to-end drain',
+      'Latency',
+      'Emulator capacity',
+      'idle long polls',
+    ]) {
       expect(document).toContain(id);
     }
     expect(document).toContain(report.machine.commit);
