@@ -29,10 +29,28 @@ export interface RunningChild {
 /** Keeps only the tail of the child's output for error messages; the rest is read and dropped. */
 const OUTPUT_TAIL_CHARS = 4000;
 
+/**
+ * Children still running. If this process dies without stopping them (an uncaught error), they
+ * are killed on the way out instead of living on as orphans holding ports and CPU.
+ */
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function track(child: ChildProcess): void {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const orphan of live) orphan.kill('SIGKILL');
+  });
+}
+
 export function startChild(options: ChildOptions): Promise<RunningChild> {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...options.args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  track(child);
   let output = '';
   let endpoint: string | undefined;
   const exited = new Promise<number | null>((resolve) =>
