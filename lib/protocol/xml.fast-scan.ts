@@ -7,92 +7,30 @@
  *
  * It is a FAST PATH only. Whenever the input is anything but such a common, well-formed document
  * (comments, PIs or DOCTYPE anywhere, attributes on children, deeper nesting, a malformed tag,
- * a doubtful declaration…), a method answers `undefined` ("not handled") and the caller falls back
+ * a doubtful declaration…), a method answers `undefined` or `NOT_HANDLED` and the caller falls back
  * to the fast-xml-parser path, which stays authoritative and produces the exact errors. The rule
  * is: never accept what the slow path rejects, and return exactly its value when accepting (this is
  * what test/unit/protocol/xml.fast-path.spec.ts checks differentially).
  */
 import { findIllegalXmlChar } from './text.js';
+import {
+  BANG,
+  COLON,
+  CR_LF,
+  GT,
+  LT,
+  SLASH,
+  isPlainText,
+  isPlainUnknownName,
+  matchesAt,
+  nameAt,
+  namePartEnd,
+  skipDeclaration,
+  skipRootAttributes,
+  skipWhitespace,
+} from './xml.fast-lexer.js';
 import { XmlDocumentError } from './xml.errors.js';
 import { decodeLeafContent } from './xml.leaf.js';
-
-const LT = 0x3c;
-const GT = 0x3e;
-const SLASH = 0x2f;
-const BANG = 0x21;
-const COLON = 0x3a;
-const CR_LF = /\r\n?/g;
-
-function isWhitespace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
-}
-
-function skipWhitespace(src: string, i: number): number {
-  while (isWhitespace(src.charCodeAt(i))) i++;
-  return i;
-}
-
-/** `[A-Za-z_]`: ASCII only; other name characters go to the slow path. */
-function isNameStart(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
-}
-
-/** `[A-Za-z0-9_.-]` */
-function isNameChar(c: number): boolean {
-  return isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
-}
-
-/** End of the ASCII name part starting at `i`, or -1 when none starts there. */
-function namePartEnd(src: string, i: number): number {
-  if (!isNameStart(src.charCodeAt(i))) return -1;
-  i++;
-  while (isNameChar(src.charCodeAt(i))) i++;
-  return i;
-}
-
-/** `src.startsWith(name, at)` as a plain loop: names are short and V8 inlines this. */
-function matchesAt(src: string, at: number, name: string): boolean {
-  const n = name.length;
-  if (at + n > src.length) return false;
-  for (let k = 0; k < n; k++) {
-    if (src.charCodeAt(at + k) !== name.charCodeAt(k)) return false;
-  }
-  return true;
-}
-
-/** True when `name` is written at `at` and is not just the start of a longer or prefixed name. */
-function nameAt(src: string, at: number, name: string): boolean {
-  const after = src.charCodeAt(at + name.length);
-  return matchesAt(src, at, name) && !isNameChar(after) && after !== COLON;
-}
-
-/** `PascalCase` ASCII: the only unknown element names skipped here (never `__proto__` & co.). */
-function isPlainUnknownName(name: string): boolean {
-  const first = name.charCodeAt(0);
-  if (first < 0x41 || first > 0x5a) return false;
-  for (let i = 1; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-/** Below this length one loop beats three native `indexOf` scans. */
-const SHORT_TEXT = 64;
-
-/** No CR, `&` or `]` (so no `]]>`): the text is its own value. */
-function isPlainText(raw: string): boolean {
-  if (raw.length >= SHORT_TEXT) {
-    return raw.indexOf('&') === -1 && raw.indexOf('\r') === -1 && raw.indexOf(']]>') === -1;
-  }
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (c === 0x26 || c === 0x0d || c === 0x5d) return false;
-  }
-  return true;
-}
 
 /**
  * Decodes a leaf's raw content exactly as the slow path does (line endings normalised first, as
@@ -139,7 +77,10 @@ export class FlatXmlScanner {
     if (typeof xml !== 'string' || findIllegalXmlChar(xml) !== -1) return undefined;
     const s = new FlatXmlScanner(xml);
     if (xml.charCodeAt(0) === 0xfeff) s.pos = 1;
-    if (xml.startsWith('<?xml ', s.pos) && !s.skipDeclaration()) return undefined;
+    if (xml.startsWith('<?xml ', s.pos)) {
+      s.pos = skipDeclaration(xml, s.pos);
+      if (s.pos === -1) return undefined;
+    }
     s.pos = skipWhitespace(xml, s.pos);
     if (xml.charCodeAt(s.pos) !== LT) return undefined;
     const nameStart = s.pos + 1;
@@ -148,8 +89,10 @@ export class FlatXmlScanner {
     s.rootRaw = xml.slice(nameStart, nameEnd);
     s.rootName = s.childName;
     if (!rootNames.includes(s.rootName)) return undefined;
-    s.pos = nameEnd;
-    if (!s.skipRootAttributes()) return undefined;
+    const tagEnd = skipRootAttributes(xml, nameEnd);
+    if (tagEnd === -1) return undefined;
+    s.rootEmpty = xml.charCodeAt(tagEnd) === SLASH;
+    s.pos = tagEnd + (s.rootEmpty ? 2 : 1);
     return s;
   }
 
@@ -284,72 +227,5 @@ export class FlatXmlScanner {
     if (!matchesAt(src, lt + 2, raw)) return -1;
     const i = skipWhitespace(src, lt + 2 + raw.length);
     return src.charCodeAt(i) === GT ? i + 1 : -1;
-  }
-
-  /**
-   * `<?xml version="1.0" encoding="UTF-8" standalone="no"?>` and the like: pseudo-attributes made
-   * of ASCII name characters, `=`, whitespace and properly quoted values without markup.
-   */
-  private skipDeclaration(): boolean {
-    const src = this.src;
-    const end = src.indexOf('?>', this.pos + 6);
-    if (end === -1) return false;
-    for (let i = this.pos + 6; i < end; i++) {
-      const c = src.charCodeAt(i);
-      if (c === 0x22 || c === 0x27) {
-        const close = src.indexOf(c === 0x22 ? '"' : "'", i + 1);
-        if (close === -1 || close >= end) return false;
-        for (let k = i + 1; k < close; k++) {
-          if (!isNameChar(src.charCodeAt(k)) && src.charCodeAt(k) !== 0x20) return false;
-        }
-        i = close;
-      } else if (!isNameChar(c) && !isWhitespace(c) && c !== 0x3d /* = */) {
-        return false;
-      }
-    }
-    this.pos = end + 2;
-    return true;
-  }
-
-  /**
-   * Root attributes (`xmlns="…"`, `xmlns:ns='…'`, anything `name="value"`), ignored like the slow
-   * path does: each preceded by whitespace, `=` without spaces, a quoted value without `<` or `&`,
-   * no name twice. Ends after `>` or `/>` (then {@link rootEmpty}).
-   */
-  private skipRootAttributes(): boolean {
-    const src = this.src;
-    let seen: string[] | undefined;
-    let i = this.pos;
-    for (;;) {
-      const afterSpace = skipWhitespace(src, i);
-      const c = src.charCodeAt(afterSpace);
-      if (c === GT || (c === SLASH && src.charCodeAt(afterSpace + 1) === GT)) {
-        this.rootEmpty = c === SLASH;
-        this.pos = afterSpace + (c === SLASH ? 2 : 1);
-        return true;
-      }
-      if (afterSpace === i) return false;
-      const nameEnd = this.attributeNameEnd(afterSpace);
-      if (nameEnd === -1 || src.charCodeAt(nameEnd) !== 0x3d /* = */) return false;
-      const quote = src.charCodeAt(nameEnd + 1);
-      if (quote !== 0x22 && quote !== 0x27) return false;
-      const close = src.indexOf(quote === 0x22 ? '"' : "'", nameEnd + 2);
-      if (close === -1) return false;
-      const value = src.slice(nameEnd + 2, close);
-      if (value.indexOf('<') !== -1 || value.indexOf('&') !== -1) return false;
-      const name = src.slice(afterSpace, nameEnd);
-      if (seen === undefined) seen = [name];
-      else if (seen.includes(name)) return false;
-      else seen.push(name);
-      i = close + 1;
-    }
-  }
-
-  private attributeNameEnd(i: number): number {
-    const src = this.src;
-    const first = namePartEnd(src, i);
-    if (first === -1 || src.charCodeAt(first) !== COLON) return first;
-    const second = namePartEnd(src, first + 1);
-    return second === -1 || src.charCodeAt(second) === COLON ? -1 : second;
   }
 }

@@ -208,6 +208,55 @@ describe('fast path on documents built by our own builders', () => {
   });
 });
 
+describe('hand-picked edge documents: fast and slow paths agree for every parser', () => {
+  const B = '<MessageBody>x</MessageBody>';
+  const M = '<MessageId>m</MessageId><ReceiptHandle>h</ReceiptHandle><MessageBody/>';
+  const times = (p: string, c: string): string =>
+    `<PublishTime>${p}</PublishTime><FirstConsumeTime>1</FirstConsumeTime>` +
+    `<NextConsumeTime>2</NextConsumeTime><ConsumedTimes>${c}</ConsumedTimes>`;
+  const EDGE = [
+    `<?xml ?><Message>${B}</Message>`,
+    `<Message xmlns="a" xmlns="b">${B}</Message>`,
+    `<Message\txmlns="a"\n>${B}</Message>`,
+    `<Message xmlns="a"b="c">${B}</Message>`,
+    `<Message xmlns:xmlns="a">${B}</Message>`,
+    `<xmlns:Message>${B}</xmlns:Message>`,
+    '<Messages xmlns="a"/>',
+    '<ReceiptHandles></ReceiptHandles>',
+    '<Errors/>',
+    '<Message><MessageBody >x</MessageBody ></Message >',
+    '<Message><MessageBody>x</mq:MessageBody></Message>',
+    '<Message><MessageBody><![CDATA[</MessageBody>]]></MessageBody></Message>',
+    '<Message><MessageBody><![CDATA[a\r\nb\r]]><![CDATA[c]]>d\re</MessageBody></Message>',
+    `<Message><Extra>a]]>b > c</Extra>${B}</Message>`,
+    `<Message><Message>t</Message>${B}</Message>`,
+    `<Message><constructor>x</constructor>${B}</Message>`,
+    `<Message><ToString>x</ToString>${B}</Message>`,
+    '<Message><MessageBody/ ></Message>',
+    `<Message>${B}<MessageTag>&#X41;</MessageTag></Message>`,
+    `\uFEFF\uFEFF<Message>${B}</Message>`,
+    `<?xml version="1.0"?><?xml version="1.0"?><Message>${B}</Message>`,
+    `<?xml version="1.0?>"?><Message>${B}</Message>`,
+    `<Messages><Message>${M}${times(' 1 ', '123456789012345')}</Message></Messages>`,
+    `<Messages><Message>${M}${times('1234567890123456', '1')}</Message></Messages>`,
+    `<Messages><Message>${M}${times('&#49;', '\r1')}</Message></Messages>`,
+    `<Messages><Message>${M}${times('1', '-1')}</Message></Messages>`,
+    '<Messages><Message>t</Message></Messages>',
+    '<Errors><Error><ErrorCode>c</ErrorCode><ReceiptHandle/><Message>m</Message></Error></Errors>',
+    '<Error><Code>c</Code><Method>GET</Method><Message>a&amp;b</Message></Error>',
+    '<ReceiptHandles><ReceiptHandle>a</ReceiptHandle><ReceiptHandle/></ReceiptHandles>',
+  ];
+
+  it.each(EDGE)('%j', (xml) => {
+    for (const kind of KINDS) {
+      const slow = outcome(() => kind.slow(xml));
+      const fast = kind.fast(xml);
+      if (fast !== undefined) expect(slow).toEqual({ ok: true, value: fast });
+      expect(outcome(() => kind.pub(xml))).toEqual(slow);
+    }
+  });
+});
+
 describe('fast path declines what it must leave to the slow path', () => {
   const body = '<MessageBody>a</MessageBody>';
   const CASES: Array<[string, string]> = [
