@@ -44,6 +44,48 @@ describe('findIllegalXmlChar', () => {
       }),
     );
   });
+
+  it('agrees with the XML 1.0 Char production read code unit by code unit', () => {
+    // Reference: a plain loop over the definition, independent of the regex-based implementation.
+    const reference = (s: string): number => {
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0xd800 && c <= 0xdbff) {
+          const next = s.charCodeAt(i + 1);
+          if (next >= 0xdc00 && next <= 0xdfff) {
+            i++;
+            continue;
+          }
+          return i;
+        }
+        const legal =
+          c === 9 ||
+          c === 10 ||
+          c === 13 ||
+          (c >= 0x20 && c <= 0xd7ff) ||
+          (c >= 0xe000 && c <= 0xfffd);
+        if (!legal) return i;
+      }
+      return -1;
+    };
+    const unit = fc.constantFrom(
+      'a',
+      '\u0001',
+      '\t',
+      '\uD800',
+      '\uDC00',
+      '😀',
+      '\uFFFE',
+      '\uFFFD',
+      '你',
+    );
+    fc.assert(
+      fc.property(fc.string({ unit }), (s) => {
+        expect(findIllegalXmlChar(s)).toBe(reference(s));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
 
 describe('escapeXmlText', () => {
