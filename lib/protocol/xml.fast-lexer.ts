@@ -107,6 +107,8 @@ export function skipDeclaration(src: string, i: number): number {
   return end + 2;
 }
 
+const MAX_ROOT_ATTRIBUTES = 8;
+
 /**
  * Skips the root's attributes (`xmlns="…"`, `xmlns:ns='…'`, anything `name="value"`), ignored as
  * the slow path does: each preceded by whitespace, `=` without spaces, a quoted value without `<`
@@ -130,7 +132,8 @@ export function skipRootAttributes(src: string, i: number): number {
     if (value.indexOf('<') !== -1 || value.indexOf('&') !== -1) return -1;
     const name = src.slice(afterSpace, nameEnd);
     if (seen === undefined) seen = [name];
-    else if (seen.includes(name)) return -1;
+    // A handful at most in real documents; more goes to the slow path (keeps this loop linear).
+    else if (seen.length >= MAX_ROOT_ATTRIBUTES || seen.includes(name)) return -1;
     else seen.push(name);
     i = close + 1;
   }
