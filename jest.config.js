@@ -17,5 +17,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }],
   },
   testTimeout: 30000,
+  // A failed assertion can leave an app's poll loops open; never let that hang CI after the report.
+  forceExit: true,
   maxWorkers: 2,
 };

@@ -32,8 +32,12 @@ export enum MQParamType {
 export const CONSUMER_DEFAULTS = {
   batchSize: 16,
   waitSeconds: 30,
-  /** One handler at a time per consumer, as `@nestjs/bullmq` workers: raise it for throughput. */
-  concurrency: 1,
+  /**
+   * A full batch at once. Every poll is an HTTP round trip, so one handler at a time would pay a
+   * round trip per message (measured ~8x slower than the official SDK loop in `npm run bench`);
+   * set 1 for strictly sequential handling (or use `orderly` when order matters).
+   */
+  concurrency: 16,
   orderly: false,
   autoStart: true,
   /** Under the 300 s invisibility window of a normal consume. */

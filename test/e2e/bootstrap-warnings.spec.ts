@@ -81,10 +81,10 @@ describe('bootstrap log lines and warnings', () => {
     expect(warnings).toHaveLength(5);
     const started = logger.lines.filter((l) => l.level === 'log' && l.context === 'MQModule');
     expect(started.map((l) => l.message)).toContain(
-      'RiskyConsumers.tagA → bw-tags[a] @ GID_bw (concurrency 1, batch 16, wait 30s)',
+      'RiskyConsumers.tagA → bw-tags[a] @ GID_bw (concurrency 16, batch 16, wait 30s)',
     );
     expect(started.map((l) => l.message)).toContain(
-      'RiskyConsumers.orderly → bw-orderly @ GID_bw (concurrency 1, batch 16, wait 30s, orderly)',
+      'RiskyConsumers.orderly → bw-orderly @ GID_bw (concurrency 16, batch 16, wait 30s, orderly)',
     );
     await moduleRef.close();
   });

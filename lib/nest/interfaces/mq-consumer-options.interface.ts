@@ -24,7 +24,7 @@ export interface MQConsumerOptions {
   /** Long-poll wait in seconds, 0-30 (default 30). */
   waitSeconds?: number;
   /**
-   * Handlers of this consumer running at once (default 1, as `@nestjs/bullmq` workers).
+   * Handlers of this consumer running at once (default 16, one full batch; 1 = sequential).
    * For an orderly consumer: sharding keys processed in parallel (each key stays sequential).
    */
   concurrency?: number;
