@@ -10,6 +10,14 @@ import { OrderlyScheduler } from './orderly-scheduler.js';
 import { PollLoop } from './poll-loop.js';
 import type { RunnerClient, RunnerDeps } from './runner-status.js';
 
+/**
+ * Most polls a plain consumer keeps outstanding (each for a whole batch of free slots). Overlapping
+ * polls hide the poll round trip; past a few, the handlers, not the polls, are the limit, and every
+ * extra one holds a socket of the client's poll pool (shared by the connection's consumers) while
+ * the queue is empty.
+ */
+const MAX_PLAIN_POLLS = 4;
+
 export class ConsumerRunner extends PollLoop {
   readonly options: ResolvedConsumerOptions;
   private readonly client: RunnerClient;
@@ -28,6 +36,13 @@ export class ConsumerRunner extends PollLoop {
         batchSize: options.batchSize,
         waitSeconds: options.waitSeconds,
         concurrency: options.concurrency,
+        // Orderly: ONE poll at a time. The scheduler keeps a sharding key sequential only within
+        // one batch; two overlapping batches holding the same key would run their sequences in
+        // parallel, and a failure in one could not hold back the other's later messages (acked out
+        // of order). Only the broker's partition lock (no new messages of a partition until all its
+        // delivered ones are acked, PROTOCOL.md "ordered") would prevent that, and its exact
+        // redelivery scope is an open question there; one poll keeps per-key order our guarantee.
+        maxPolls: options.orderly ? 1 : MAX_PLAIN_POLLS,
       },
       deps,
     );

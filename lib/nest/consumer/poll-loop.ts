@@ -3,9 +3,14 @@
  * stop with drain), slot-bounded polling, poll-error backoff and health. Subclasses say how to poll
  * and what to do with a batch.
  *
- * Loop: wait for a free slot → poll for min(batchSize, free slots) → take one slot per message and
- * hand the batch over without awaiting it → poll again. Never asking for more than free slots means
- * no receipt handle waits in a local buffer while its invisibility window runs out.
+ * Loop: while free slots allow, send polls without awaiting them (each reserves the slots it asks
+ * for: min(batchSize, free) for the first, a full batch for every further one, at most `maxPolls`
+ * outstanding), then wait until a slot is freed, a poll returns, a hold ends, or stop/resume. A
+ * returned poll takes one slot per message, gives the rest of its reservation back and hands the
+ * batch over without awaiting it. With one poll only, throughput is bounded by batchSize per poll
+ * round trip; overlapping polls hide the round trip when there are slots for more than one batch.
+ * Never asking for more than free slots means no receipt handle waits in a local buffer while its
+ * invisibility window runs out.
  */
 import type { LoggerService } from '@nestjs/common';
 import type { MQReceivedMessage } from '../../client/client.types.js';
@@ -27,6 +32,11 @@ export interface PollLoopSettings {
   batchSize: number;
   waitSeconds: number;
   concurrency: number;
+  /**
+   * Most polls outstanding at once (default 1). Above 1, a further poll is only sent when the free
+   * slots fill a whole batch. Orderly consumers keep 1 (see ConsumerRunner).
+   */
+  maxPolls?: number;
 }
 
 type Lifecycle = 'idle' | 'running' | 'stopping' | 'stopped';
@@ -47,6 +57,17 @@ export abstract class PollLoop {
   /** Resolver of the loop's wait for a free slot / resume / stop. */
   private wakeLoop: (() => void) | undefined;
   private wakeScheduled = false;
+  private readonly maxPolls: number;
+  /** Polls sent and not yet settled (their slots are reserved). */
+  private outstandingPolls = 0;
+  /** Resolver of the stopping loop's wait for its outstanding polls. */
+  private pollsSettled: (() => void) | undefined;
+  /**
+   * While set, no new poll is sent: a poll-error backoff or the pause after an empty short poll.
+   * One timer for the whole loop (not one per poll), so overlapping polls that fail together do not
+   * stack delays, events or logs.
+   */
+  private holdTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly backoff: PollBackoff;
   private readonly unhealthyBackoffMs: number;
   private readonly emptyPollDelayMs: number;
@@ -66,6 +87,7 @@ export abstract class PollLoop {
       deps.logger,
     );
     this.slots = new HandlerSlots(settings.concurrency, this.notify);
+    this.maxPolls = settings.maxPolls ?? 1;
     this.backoff = new PollBackoff(
       deps.backoff?.initialMs ?? 500,
       deps.backoff?.maxMs ?? 30_000,
@@ -130,7 +152,7 @@ export abstract class PollLoop {
   }
 
   /**
-   * Aborts the long poll and any backoff sleep at once, lets running handlers finish until
+   * Aborts every outstanding long poll and any backoff at once, lets running handlers finish until
    * `drainTimeoutMs` (then aborts their signals and stops waiting: those messages stay unacked and
    * come back later), flushes pending acks, emits consumer.stopped. Idempotent; never rejects.
    * A non-finite drainTimeoutMs waits for the handlers without a deadline.
@@ -187,47 +209,121 @@ export abstract class PollLoop {
   private async loop(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       try {
-        await this.pollOnce(signal);
+        this.sendPolls(signal);
+        await this.waitForWake();
       } catch (error) {
         // Only a defect (ours, or a throwing logger) gets here. A consumer that keeps polling
         // after a pause is better than one that is silently dead while its status says running.
-        this.logger.error(
-          `MQ consumer ${this.settings.name}: internal error in the poll loop: ${String(error)}`,
-          error instanceof Error ? error.stack : undefined,
-          LOG_CONTEXT,
-        );
+        this.logInternalError(error);
         await sleep(this.backoff.next(), signal);
       }
     }
+    // Stop aborted every outstanding poll through `signal`; wait until each gave its slots back.
+    if (this.outstandingPolls > 0) {
+      await new Promise<void>((resolve) => {
+        this.pollsSettled = resolve;
+      });
+    }
   }
 
-  /** One turn of the loop: wait for a slot (or resume), or poll and hand the batch over. */
-  private async pollOnce(signal: AbortSignal): Promise<void> {
-    const free = this.slots.free;
-    if (this.paused || free === 0) {
-      await this.waitForWake();
-      return;
-    }
+  /**
+   * Sends as many polls as the free slots allow: the first one asks for min(batchSize, free), a
+   * further one only when a whole batch of slots is free (a small extra poll would cost a round
+   * trip for little), never more than `maxPolls` outstanding.
+   */
+  private sendPolls(signal: AbortSignal): void {
     const batchSize = this.settings.batchSize;
-    let messages: MQReceivedMessage[];
-    try {
-      messages = await this.poll(free < batchSize ? free : batchSize, signal);
-    } catch (error) {
-      // Our own abort (stop) is how a poll ends, not an error.
-      if (!signal.aborted) await this.onPollError(error, signal);
-      return;
+    while (
+      !this.paused &&
+      this.holdTimer === undefined &&
+      !signal.aborted &&
+      this.outstandingPolls < this.maxPolls
+    ) {
+      const free = this.slots.free;
+      if (free === 0 || (this.outstandingPolls > 0 && free < batchSize)) return;
+      const max = free < batchSize ? free : batchSize;
+      this.slots.reserve(max);
+      this.outstandingPolls++;
+      void this.runPoll(max, signal);
     }
-    if (this.backingOff || this.unhealthy) this.onPollRecovered();
-    const count = messages.length;
-    if (count === 0) {
-      if (this.settings.waitSeconds === 0) await sleep(this.emptyPollDelayMs, signal);
-      return;
-    }
-    this.slots.acquire(count);
-    this.handle(messages);
   }
 
-  private async onPollError(error: unknown, signal: AbortSignal): Promise<void> {
+  /** One poll: settles its reservation, hands the batch over, or reports the error. */
+  private async runPoll(max: number, signal: AbortSignal): Promise<void> {
+    let messages: MQReceivedMessage[] | undefined;
+    let failure: unknown;
+    try {
+      messages = await this.poll(max, signal);
+    } catch (error) {
+      failure = error;
+    }
+    const count = messages === undefined ? 0 : messages.length;
+    this.slots.settleReservation(max, count);
+    try {
+      if (messages === undefined) {
+        // Our own abort (stop) is how a poll ends, not an error.
+        if (!signal.aborted) this.onPollError(failure);
+      } else {
+        if (this.backingOff || this.unhealthy) this.onPollRecovered();
+        if (count === 0) {
+          // Short polling: an empty answer pauses the loop instead of spinning.
+          if (this.settings.waitSeconds === 0) this.hold(this.emptyPollDelayMs);
+        } else {
+          this.handle(messages);
+        }
+      }
+    } catch (error) {
+      this.logInternalError(error);
+    } finally {
+      this.outstandingPolls--;
+      if (this.outstandingPolls === 0 && this.pollsSettled !== undefined) {
+        const settled = this.pollsSettled;
+        this.pollsSettled = undefined;
+        settled();
+      }
+    }
+    // Poll again at once, as a single loop would after its poll returned (a wake waits a turn).
+    try {
+      this.sendPolls(signal);
+    } catch (error) {
+      this.logInternalError(error);
+    }
+    this.notify();
+  }
+
+  /** Sends no new poll for `ms` (a poll-error backoff or the empty short-poll delay). */
+  private hold(ms: number): void {
+    if (this.holdTimer !== undefined) return;
+    this.holdTimer = setTimeout(this.endHold, ms);
+  }
+
+  private readonly endHold = (): void => {
+    this.holdTimer = undefined;
+    this.notify();
+  };
+
+  private clearHold(): void {
+    if (this.holdTimer !== undefined) {
+      clearTimeout(this.holdTimer);
+      this.holdTimer = undefined;
+    }
+  }
+
+  private logInternalError(error: unknown): void {
+    this.logger.error(
+      `MQ consumer ${this.settings.name}: internal error in the poll loop: ${String(error)}`,
+      error instanceof Error ? error.stack : undefined,
+      LOG_CONTEXT,
+    );
+  }
+
+  /**
+   * A poll failed. The loop backs off once: a failure of another poll that was sent before the
+   * backoff began (overlapping polls fail together when the server goes away) is the same episode
+   * and is not reported again, so events, logs and delays do not multiply with the poll count.
+   */
+  private onPollError(error: unknown): void {
+    if (this.holdTimer !== undefined && (this.backingOff || this.unhealthy)) return;
     const err = asError(error);
     const { name, topic, group } = this.settings;
     let delay: number;
@@ -264,12 +360,16 @@ export abstract class PollLoop {
       }
     }
     this.events.pollError(err, delay);
-    await sleep(delay, signal);
+    // An empty-poll delay under way gives way to the backoff.
+    this.clearHold();
+    this.hold(delay);
   }
 
   private onPollRecovered(): void {
     this.backingOff = false;
     this.backoff.reset();
+    // Another outstanding poll succeeded during a backoff: the server answers again, poll now.
+    this.clearHold();
     if (this.unhealthy) {
       this.unhealthy = false;
       this.lastUnhealthyLogAt = -Infinity;
@@ -283,7 +383,9 @@ export abstract class PollLoop {
 
   private async shutdown(drainTimeoutMs: number): Promise<void> {
     this.lifecycle = 'stopping';
+    // One signal for every outstanding poll: they are all aborted at once.
     this.runController?.abort();
+    this.clearHold();
     this.notify();
     try {
       await this.loopDone;
@@ -303,6 +405,7 @@ export abstract class PollLoop {
       this.paused = false;
       this.backingOff = false;
       this.unhealthy = false;
+      this.clearHold();
       this.events.lifecycle('consumer.stopped');
     }
   }
@@ -336,6 +439,14 @@ function validateSettings(settings: PollLoopSettings): void {
   if (!Number.isInteger(waitSeconds) || waitSeconds < 0 || waitSeconds > 30) {
     throw new RangeError(
       `MQ consumer ${name}: waitSeconds must be an integer in 0..30, got ${waitSeconds}`,
+    );
+  }
+  if (
+    settings.maxPolls !== undefined &&
+    (!Number.isInteger(settings.maxPolls) || settings.maxPolls < 1)
+  ) {
+    throw new RangeError(
+      `MQ consumer ${name}: maxPolls must be an integer >= 1, got ${settings.maxPolls}`,
     );
   }
   if (!Number.isInteger(concurrency) || concurrency < 1) {
