@@ -5,6 +5,7 @@
  * computed once; a request is a handful of string concatenations, one HMAC, one MD5 for bodies and
  * a flat header array handed to undici's dispatcher. No URL parsing, no regexes, no JSON.
  */
+import type { KeyObject } from 'node:crypto';
 import { Pool } from 'undici';
 import {
   MQ_LIMITS,
@@ -13,7 +14,8 @@ import {
   authorizationHeader,
   buildReceiptHandles,
   contentMd5,
-  sign,
+  createSigningKey,
+  signWithKey,
 } from '../protocol/index.js';
 import { MQAbortError, MQInvalidArgumentError } from './client.errors.js';
 import {
@@ -75,6 +77,13 @@ export class MQClient {
   private readonly dates = new HttpDateCache();
   private readonly topicPaths = new TopicPathCache(checkTopic);
   private closing: Promise<void> | undefined;
+  /**
+   * HMAC key of the secret last signed with: importing a string key into OpenSSL on every request
+   * costs more than the HMAC of a short string-to-sign. One per client (never module-global), and
+   * re-created when a credentials provider rotates the secret.
+   */
+  private signingSecret: string | undefined;
+  private signingKey: KeyObject | undefined;
 
   constructor(
     endpoint: string,
@@ -327,6 +336,14 @@ export class MQClient {
     );
   }
 
+  private keyFor(secret: string): KeyObject {
+    if (secret !== this.signingSecret || this.signingKey === undefined) {
+      this.signingKey = createSigningKey(secret);
+      this.signingSecret = secret;
+    }
+    return this.signingKey;
+  }
+
   private signAndSend(
     pool: Pool,
     creds: MQCredentials,
@@ -341,7 +358,7 @@ export class MQClient {
     this.assertOpen();
     const date = this.dates.current();
     const md5 = body === null ? undefined : contentMd5(body);
-    const signature = sign(creds.accessKeySecret, {
+    const signature = signWithKey(this.keyFor(creds.accessKeySecret), {
       method,
       contentMd5: md5,
       contentType: XML_CONTENT_TYPE,

@@ -1,5 +1,6 @@
 /** Request signature (PROTOCOL.md §3.1): HMAC-SHA1 over a canonical string, `Authorization: MQ id:sig`. */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 
 /** What the signature covers. Header values are taken verbatim (the server uses the actual values). */
 export interface SignableRequest {
@@ -76,6 +77,20 @@ function isMqHeaderName(name: string): boolean {
 /** Base64 HMAC-SHA1 of the string-to-sign, keyed with the UTF-8 AccessKeySecret. */
 export function sign(secret: string, req: SignableRequest): string {
   return createHmac('sha1', secret).update(stringToSign(req), 'utf8').digest('base64');
+}
+
+/**
+ * The AccessKeySecret as an HMAC key object. A string key makes `createHmac` import the key into
+ * OpenSSL on every call; a key object is imported once, so a client that signs many requests with
+ * the same secret should create it once (and again when the secret changes) and use `signWithKey`.
+ */
+export function createSigningKey(secret: string): KeyObject {
+  return createSecretKey(Buffer.from(secret, 'utf8'));
+}
+
+/** `sign` with a key from `createSigningKey`; same result for the same secret. */
+export function signWithKey(key: KeyObject, req: SignableRequest): string {
+  return createHmac('sha1', key).update(stringToSign(req), 'utf8').digest('base64');
 }
 
 /** The `Authorization` header value: `MQ {AccessKeyId}:{Signature}`. */

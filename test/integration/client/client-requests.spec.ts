@@ -193,6 +193,28 @@ describe('MQClient request shape', () => {
     });
   });
 
+  it('signs with the current secret when a provider repeats, changes and restores it', async () => {
+    // The client keeps one HMAC key per secret it last saw: a stale key would sign with the old one.
+    const secrets = ['SK-A', 'SK-A', 'SK-B', 'SK-A'];
+    let n = 0;
+    const rotating = new MQClient(server.endpoint, () => ({
+      accessKeyId: 'AK',
+      accessKeySecret: secrets[n++] as string,
+    }));
+    const other = new MQClient(server.endpoint, { accessKeyId: 'AK', accessKeySecret: 'SK-C' });
+    server.next(published('1'), published('2'), published('3'), published('4'), published('5'));
+    for (const body of ['1', '2', '3']) await rotating.publish('T1', { body });
+    await other.publish('T1', { body: '4' });
+    await rotating.publish('T1', { body: '5' });
+    await Promise.all([rotating.close(), other.close()]);
+    const expected = ['SK-A', 'SK-A', 'SK-B', 'SK-C', 'SK-A'];
+    expect(server.requests).toHaveLength(5);
+    server.requests.forEach((r, i) => {
+      expect(signatureVerifies(r, expected[i] as string)).toBe(true);
+      expect(signatureVerifies(r, expected[i] === 'SK-A' ? 'SK-B' : 'SK-A')).toBe(false);
+    });
+  });
+
   it('appends options.userAgent', async () => {
     const ua = new MQClient(server.endpoint, CREDS, { userAgent: 'orders/2.0' });
     server.next(noMessage);

@@ -1,8 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   authorizationHeader,
+  createSigningKey,
   parseAuthorization,
   sign,
+  signWithKey,
   stringToSign,
   verifySignature,
   type SignableRequest,
@@ -129,6 +131,7 @@ describe('signature (PROTOCOL.md §3.2 vectors)', () => {
     it(`${v.name}: string-to-sign, signature, verification`, () => {
       expect(stringToSign(v.req)).toBe(v.sts);
       expect(sign(v.secret, v.req)).toBe(v.sig);
+      expect(signWithKey(createSigningKey(v.secret), v.req)).toBe(v.sig);
       expect(verifySignature(v.secret, v.req, v.sig)).toBe(true);
       expect(verifySignature(v.secret + 'x', v.req, v.sig)).toBe(false);
       expect(verifySignature(v.secret, { ...v.req, resource: v.req.resource + '&' }, v.sig)).toBe(
@@ -173,6 +176,8 @@ describe('signature (PROTOCOL.md §3.2 vectors)', () => {
     expect(sig).toMatch(/^[A-Za-z0-9+/]{27}=$/);
     expect(verifySignature('秘密', req, sig)).toBe(true);
     expect(sign('秘密', { ...req, resource: '/topics/话' })).not.toBe(sig);
+    // The key object holds the UTF-8 bytes too, not e.g. latin1 of the UTF-16 code units.
+    expect(signWithKey(createSigningKey('秘密'), req)).toBe(sig);
   });
 });
 
