@@ -68,6 +68,12 @@ export abstract class PollLoop {
    * stack delays, events or logs.
    */
   private holdTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Counts reported poll failures. A poll remembers the count at send time: if another failure was
+   * reported meanwhile, its own outcome says nothing new about the server's health (overlapping
+   * polls fail together when the server goes away) and is neither reported nor taken as recovery.
+   */
+  private failureEpoch = 0;
   private readonly backoff: PollBackoff;
   private readonly unhealthyBackoffMs: number;
   private readonly emptyPollDelayMs: number;
@@ -250,6 +256,7 @@ export abstract class PollLoop {
 
   /** One poll: settles its reservation, hands the batch over, or reports the error. */
   private async runPoll(max: number, signal: AbortSignal): Promise<void> {
+    const epoch = this.failureEpoch;
     let messages: MQReceivedMessage[] | undefined;
     let failure: unknown;
     try {
@@ -262,9 +269,11 @@ export abstract class PollLoop {
     try {
       if (messages === undefined) {
         // Our own abort (stop) is how a poll ends, not an error.
-        if (!signal.aborted) this.onPollError(failure);
+        if (!signal.aborted && epoch === this.failureEpoch) this.onPollError(failure);
       } else {
-        if (this.backingOff || this.unhealthy) this.onPollRecovered();
+        if ((this.backingOff || this.unhealthy) && epoch === this.failureEpoch) {
+          this.onPollRecovered();
+        }
         if (count === 0) {
           // Short polling: an empty answer pauses the loop instead of spinning.
           if (this.settings.waitSeconds === 0) this.hold(this.emptyPollDelayMs);
@@ -318,12 +327,11 @@ export abstract class PollLoop {
   }
 
   /**
-   * A poll failed. The loop backs off once: a failure of another poll that was sent before the
-   * backoff began (overlapping polls fail together when the server goes away) is the same episode
-   * and is not reported again, so events, logs and delays do not multiply with the poll count.
+   * A poll sent after the last reported failure failed: one event, one (rate-limited) log line and
+   * one backoff step for the loop, whatever the number of polls that were outstanding.
    */
   private onPollError(error: unknown): void {
-    if (this.holdTimer !== undefined && (this.backingOff || this.unhealthy)) return;
+    this.failureEpoch++;
     const err = asError(error);
     const { name, topic, group } = this.settings;
     let delay: number;
@@ -368,8 +376,6 @@ export abstract class PollLoop {
   private onPollRecovered(): void {
     this.backingOff = false;
     this.backoff.reset();
-    // Another outstanding poll succeeded during a backoff: the server answers again, poll now.
-    this.clearHold();
     if (this.unhealthy) {
       this.unhealthy = false;
       this.lastUnhealthyLogAt = -Infinity;

@@ -199,25 +199,28 @@ export function gate<T = void>(): Gate<T> {
  */
 export class RecordingClient implements RunnerClient {
   readonly ackSizes: number[] = [];
+  /** numOfMessages of every poll, in the order they were sent. */
+  readonly asked: number[] = [];
   polls = 0;
+  /** Polls sent and not yet settled, and the most there ever were at once. */
+  outstanding = 0;
+  maxOutstanding = 0;
+  /** Messages asked for by the polls still outstanding. */
+  outstandingAsked = 0;
+  /** Called as a poll is sent, before it is counted as outstanding (to check invariants). */
+  onPoll: ((asked: number) => void) | undefined;
 
   constructor(
     private readonly client: MQClient,
     private readonly conditions?: Conditions,
   ) {}
 
-  consume: RunnerClient['consume'] = (topic, group, options) => {
-    this.polled();
-    return this.client.consume(topic, group, options);
-  };
-  consumeOrderly: RunnerClient['consumeOrderly'] = (topic, group, options) => {
-    this.polled();
-    return this.client.consumeOrderly(topic, group, options);
-  };
-  consumeHalf: RunnerClient['consumeHalf'] = (topic, group, options) => {
-    this.polled();
-    return this.client.consumeHalf(topic, group, options);
-  };
+  consume: RunnerClient['consume'] = (topic, group, options) =>
+    this.track(options?.numOfMessages, () => this.client.consume(topic, group, options));
+  consumeOrderly: RunnerClient['consumeOrderly'] = (topic, group, options) =>
+    this.track(options?.numOfMessages, () => this.client.consumeOrderly(topic, group, options));
+  consumeHalf: RunnerClient['consumeHalf'] = (topic, group, options) =>
+    this.track(options?.numOfMessages, () => this.client.consumeHalf(topic, group, options));
   commit: RunnerClient['commit'] = (topic, group, handle, options) =>
     this.client.commit(topic, group, handle, options);
   rollback: RunnerClient['rollback'] = (topic, group, handle, options) =>
@@ -233,9 +236,24 @@ export class RecordingClient implements RunnerClient {
     return this.client.ack(topic, group, handles, options);
   }
 
-  private polled(): void {
+  private track<T>(numOfMessages: number | undefined, send: () => Promise<T>): Promise<T> {
+    const asked = numOfMessages ?? 1;
+    this.onPoll?.(asked);
+    this.asked.push(asked);
     this.polls++;
+    this.outstanding++;
+    this.outstandingAsked += asked;
+    if (this.outstanding > this.maxOutstanding) this.maxOutstanding = this.outstanding;
     this.conditions?.poke();
+    const settled = (): void => {
+      this.outstanding--;
+      this.outstandingAsked -= asked;
+      this.conditions?.poke();
+    };
+    const sent = send();
+    // Settle bookkeeping first (this reaction is registered before the runner's own await).
+    sent.then(settled, settled);
+    return sent;
   }
 }
 
