@@ -80,6 +80,7 @@ export class ConsumerRunner extends PollLoop {
       handlerTimeoutMs,
       maxAttempts,
       dispatch: deps.dispatch,
+      dispatchLazy: deps.dispatchLazy,
       onExhausted: deps.onExhausted,
       slots: this.slots,
       acks: this.acks,

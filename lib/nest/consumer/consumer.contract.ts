@@ -44,3 +44,22 @@ export type MessageDispatcher = (
 
 /** Called for a delivery whose attempt exceeds maxAttempts; resolves → ack, rejects → no ack. */
 export type ExhaustedHandler = (message: MQReceivedMessage) => Promise<void>;
+
+/**
+ * One delivery's abort signal, created on first read. Most handlers never read `ctx.signal`, and an
+ * AbortController costs a few µs per message (several % of a drain). A signal first read after the
+ * delivery was aborted (handler timeout, drain deadline) is already aborted with that reason; one
+ * read before is aborted when that happens.
+ */
+export interface DeliverySignal {
+  readonly signal: AbortSignal;
+}
+
+/**
+ * `MessageDispatcher` with the signal behind `delivery.signal`, read only when needed (e.g. from a
+ * context getter behind `ctx.signal`). Same outcome contract: never rejects.
+ */
+export type LazySignalDispatcher = (
+  message: MQReceivedMessage,
+  delivery: DeliverySignal,
+) => Promise<{ outcome: DispatchOutcome; error?: unknown }>;

@@ -1,9 +1,10 @@
 /**
  * The deliveries whose handlers are running, so that a handler timeout or the drain deadline can
- * abort their signals. A delivery is one object (message, abort controller, timer, state) reused by
+ * abort their signals. A delivery is one object (message, abort signal, timer, state) reused by
  * every step of its handling, instead of closures per step.
  */
 import type { MQReceivedMessage } from '../../client/client.types.js';
+import type { DeliverySignal } from './consumer.contract.js';
 
 /** Handler running; its result still counts. */
 export const DELIVERY_RUNNING = 0;
@@ -24,16 +25,41 @@ export interface DeliveryTimeoutOwner {
   onDeliveryTimeout(delivery: ActiveDelivery): void;
 }
 
-export class ActiveDelivery {
-  readonly controller = new AbortController();
+export class ActiveDelivery implements DeliverySignal {
   readonly startedAt = Date.now();
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
   state: DeliveryState = DELIVERY_RUNNING;
+  /** Created on the first read of `signal` (an AbortController costs a few µs per message). */
+  private controller: AbortController | undefined = undefined;
+  private abortedWith: Error | undefined = undefined;
 
   constructor(
     readonly message: MQReceivedMessage,
     readonly owner: DeliveryTimeoutOwner,
   ) {}
+
+  /** The handler's signal; already aborted (with the same reason) if read after `abort`. */
+  get signal(): AbortSignal {
+    let controller = this.controller;
+    if (controller === undefined) {
+      controller = new AbortController();
+      if (this.abortedWith !== undefined) controller.abort(this.abortedWith);
+      this.controller = controller;
+    }
+    return controller.signal;
+  }
+
+  /** Why the delivery was aborted (timeout, drain deadline); undefined while it was not. */
+  get abortReason(): Error | undefined {
+    return this.abortedWith;
+  }
+
+  /** Aborts the signal now, or records the reason for a signal read later. The first reason wins. */
+  abort(reason: Error): void {
+    if (this.abortedWith !== undefined) return;
+    this.abortedWith = reason;
+    this.controller?.abort(reason);
+  }
 
   /** Arms the handler timeout; a module-level callback with an argument avoids a closure. */
   armTimeout(timeoutMs: number): void {
@@ -81,7 +107,7 @@ export class DeliveryTracker {
       }
       delivery.state = DELIVERY_ABANDONED;
       delivery.disarmTimeout();
-      delivery.controller.abort(reasonFor(delivery));
+      delivery.abort(reasonFor(delivery));
       abandoned.push(delivery);
     }
     return abandoned;

@@ -1,7 +1,9 @@
 /** Consumer runtime of the Nest module: poll loops, slots, acks, orderly scheduling, drain. */
 export type {
+  DeliverySignal,
   DispatchOutcome,
   ExhaustedHandler,
+  LazySignalDispatcher,
   MessageDispatcher,
   ResolvedConsumerOptions,
 } from './consumer.contract.js';

@@ -6,7 +6,11 @@
 import type { LoggerService } from '@nestjs/common';
 import type { MQReceivedMessage } from '../../client/client.types.js';
 import type { AckBatcher } from './ack-batcher.js';
-import type { ExhaustedHandler, MessageDispatcher } from './consumer.contract.js';
+import type {
+  ExhaustedHandler,
+  LazySignalDispatcher,
+  MessageDispatcher,
+} from './consumer.contract.js';
 import {
   ActiveDelivery,
   DELIVERY_ABANDONED,
@@ -30,6 +34,8 @@ export interface MessageDeliveryOptions {
   handlerTimeoutMs: number;
   maxAttempts?: number;
   dispatch: MessageDispatcher;
+  /** Preferred over `dispatch` when given: the signal is created only if read. */
+  dispatchLazy?: LazySignalDispatcher;
   onExhausted?: ExhaustedHandler;
   slots: HandlerSlots;
   acks: AckBatcher;
@@ -88,11 +94,7 @@ export class MessageDelivery implements DeliveryTimeoutOwner {
         `MQ consumer ${this.options.consumer}: drain deadline passed, message ${message.messageId} (attempt ${message.consumedTimes}) on ${this.options.topic} @ ${this.options.group} left unacked; it will be delivered again`,
         LOG_CONTEXT,
       );
-      this.options.events.failed(
-        message,
-        delivery.controller.signal.reason,
-        Date.now() - delivery.startedAt,
-      );
+      this.options.events.failed(message, delivery.abortReason, Date.now() - delivery.startedAt);
     }
     return abandoned.length;
   }
@@ -102,7 +104,7 @@ export class MessageDelivery implements DeliveryTimeoutOwner {
     const error = new MQHandlerTimeoutError(message.messageId, this.timeoutMs);
     // From now on the handler's result is ignored; the slot stays taken until it settles.
     delivery.state = DELIVERY_TIMED_OUT;
-    delivery.controller.abort(error);
+    delivery.abort(error);
     this.options.logger.error(
       `MQ consumer ${this.options.consumer}: message ${message.messageId} (attempt ${message.consumedTimes}) on ${this.options.topic} @ ${this.options.group} timed out after ${this.timeoutMs} ms; not acked, it will be delivered again`,
       undefined,
@@ -117,7 +119,11 @@ export class MessageDelivery implements DeliveryTimeoutOwner {
     let outcome: string | undefined;
     let error: unknown;
     try {
-      const result = await this.options.dispatch(message, delivery.controller.signal);
+      const lazy = this.options.dispatchLazy;
+      const result =
+        lazy !== undefined
+          ? await lazy(message, delivery)
+          : await this.options.dispatch(message, delivery.signal);
       outcome = result?.outcome;
       error = result?.error;
     } catch (thrown) {

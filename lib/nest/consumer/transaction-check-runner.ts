@@ -97,11 +97,7 @@ export class TransactionCheckRunner extends PollLoop implements DeliveryTimeoutO
       (delivery) => new MQDrainTimeoutError(delivery.message.messageId, drainTimeoutMs),
     );
     for (const delivery of abandoned) {
-      this.events.failed(
-        delivery.message,
-        delivery.controller.signal.reason,
-        Date.now() - delivery.startedAt,
-      );
+      this.events.failed(delivery.message, delivery.abortReason, Date.now() - delivery.startedAt);
     }
   }
 
@@ -114,7 +110,7 @@ export class TransactionCheckRunner extends PollLoop implements DeliveryTimeoutO
     const message = delivery.message;
     const error = new MQHandlerTimeoutError(message.messageId, this.timeoutMs);
     delivery.state = DELIVERY_TIMED_OUT;
-    delivery.controller.abort(error);
+    delivery.abort(error);
     this.logger.warn(
       `MQ transaction checker ${this.options.name}: check of half message ${message.messageId} on ${this.options.topic} timed out after ${this.timeoutMs} ms; left for the next check`,
       LOG_CONTEXT,
@@ -130,7 +126,7 @@ export class TransactionCheckRunner extends PollLoop implements DeliveryTimeoutO
       if (this.timeoutMs > 0) delivery.armTimeout(this.timeoutMs);
       let decision: TransactionCheckDecision;
       try {
-        decision = await this.check(message, delivery.controller.signal);
+        decision = await this.check(message, delivery.signal);
       } catch (error) {
         delivery.disarmTimeout();
         if (delivery.state !== DELIVERY_RUNNING) return;
