@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import type { ExternalContextCreator } from '@nestjs/core';
 import { isObservable, tap } from 'rxjs';
 
 /** How far one delivery got through the Nest pipeline (guards → interceptors → pipes → handler). */
@@ -11,20 +11,64 @@ export class DispatchState {
   completed = false;
 }
 
+type PipesFn = NonNullable<ReturnType<ExternalContextCreator['createPipesFn']>>;
+
 /**
- * Finds the per-message `DispatchState` from inside the pipeline, where only Nest calls our code.
- * One `AsyncLocalStorage` per application (no process-global state). The handler is wrapped once;
- * the wrapper only flags completion and returns the original value, so interceptors see it as is.
+ * Finds the per-message `DispatchState` from inside the pipeline, where only Nest calls our code,
+ * without async context: an `AsyncLocalStorage` would make every promise of the whole process pay
+ * Node's promise hooks.
+ *
+ * Nest calls our code with two argument lists. The params factory and the pipes step get the
+ * proxy's own arguments `[payload, message, ctx]`, so the per-delivery `ctx` is the key there. The
+ * handler itself gets only the resolved parameters (a handler with `@MQPayload() dto` never sees
+ * ctx), through `callback.apply(instance, resolvedArgs)`. So the pipes step links that
+ * `resolvedArgs` array (it fills it) to the delivery, and the tracked callback's own `apply`
+ * receives the very same array. All links are weak: they go with the delivery's objects.
+ * One tracker per application (no process-global state).
  */
 export class DispatchTracker {
-  private readonly storage = new AsyncLocalStorage<DispatchState>();
+  /** Keys: a delivery's ctx, and the resolved-arguments array Nest built for it. */
+  private readonly states = new WeakMap<object, DispatchState>();
+  private derived: { from: ExternalContextCreator; to: ExternalContextCreator } | undefined;
 
-  run<T>(state: DispatchState, fn: () => T): T {
-    return this.storage.run(state, fn);
+  /** Registers the state of the delivery whose pipeline proxy is about to run with `ctx`. */
+  attach(ctx: object, state: DispatchState): void {
+    this.states.set(ctx, state);
   }
 
-  current(): DispatchState | undefined {
-    return this.storage.getStore();
+  /** The state of a delivery, from the proxy's arguments `[payload, message, ctx]`. */
+  stateOf(args: readonly unknown[]): DispatchState | undefined {
+    const ctx = args[2];
+    return typeof ctx === 'object' && ctx !== null ? this.states.get(ctx) : undefined;
+  }
+
+  /**
+   * Nest's `ExternalContextCreator` with one step observed: the pipes step, which receives both the
+   * array the handler will be applied with and the proxy's arguments. Everything else (guards,
+   * interceptors, filters, metadata caches) is Nest's own instance, reached through the prototype.
+   */
+  contextCreator(nest: ExternalContextCreator): ExternalContextCreator {
+    if (this.derived?.from === nest) return this.derived.to;
+    if (typeof nest.createPipesFn !== 'function') {
+      // Fail at bootstrap rather than misclassify every delivery at run time.
+      throw new Error(
+        'nestjs-aliyun-mq: this @nestjs/core has no ExternalContextCreator.createPipesFn; unsupported version',
+      );
+    }
+    const states = this.states;
+    const stateOf = (args: readonly unknown[]) => this.stateOf(args);
+    const derived = Object.create(nest) as ExternalContextCreator;
+    derived.createPipesFn = function (this: ExternalContextCreator, pipes, paramsOptions) {
+      const applyPipes: PipesFn | null = nest.createPipesFn.call(this, pipes, paramsOptions);
+      if (applyPipes === null) return null;
+      return (resolvedArgs: unknown[], ...args: unknown[]): Promise<void> => {
+        const state = stateOf(args);
+        if (state !== undefined) states.set(resolvedArgs, state);
+        return applyPipes(resolvedArgs, ...args);
+      };
+    };
+    this.derived = { from: nest, to: derived };
+    return derived;
   }
 
   /**
@@ -34,30 +78,52 @@ export class DispatchTracker {
    * filter that swallows an error is never mistaken for success.
    */
   track(method: Function): (...args: unknown[]) => unknown {
-    const storage = this.storage;
+    const states = this.states;
+    const lookup = (args: unknown[]): DispatchState | undefined =>
+      // Resolved parameters (linked by the pipes step), or, for a handler without parameter
+      // metadata, the proxy's own arguments, whose third is the ctx.
+      states.get(args) ?? this.stateOf(args);
     const tracked = function (this: unknown, ...args: unknown[]): unknown {
-      const state = storage.getStore();
-      if (state === undefined) return method.apply(this, args);
-      state.handlerStarted = true;
-      const result = method.apply(this, args);
-      if (isPromiseLike(result)) {
-        return Promise.resolve(result).then((value) => {
-          state.completed = true;
-          return value;
-        });
-      }
-      if (isObservable(result)) {
-        return result.pipe(tap({ complete: () => (state.completed = true) }));
-      }
-      state.completed = true;
-      return result;
+      return invoke(lookup(args), method, this, args);
     };
+    // Nest calls `callback.apply(instance, resolvedArgs)`: this own `apply` gets that array itself.
+    Object.defineProperty(tracked, 'apply', {
+      value: function apply(thisArg: unknown, args?: ArrayLike<unknown>): unknown {
+        const list = Array.isArray(args) ? args : Array.from(args ?? []);
+        return invoke(lookup(list), method, thisArg, list);
+      },
+      configurable: true,
+      writable: true,
+    });
     for (const key of Reflect.getMetadataKeys(method)) {
       Reflect.defineMetadata(key, Reflect.getMetadata(key, method), tracked);
     }
     Object.defineProperty(tracked, 'name', { value: method.name });
     return tracked;
   }
+}
+
+/** Calls the original method, flagging start and (only on success) completion. */
+function invoke(
+  state: DispatchState | undefined,
+  method: Function,
+  thisArg: unknown,
+  args: unknown[],
+): unknown {
+  if (state === undefined) return method.apply(thisArg, args);
+  state.handlerStarted = true;
+  const result = method.apply(thisArg, args);
+  if (isPromiseLike(result)) {
+    return Promise.resolve(result).then((value) => {
+      state.completed = true;
+      return value;
+    });
+  }
+  if (isObservable(result)) {
+    return result.pipe(tap({ complete: () => (state.completed = true) }));
+  }
+  state.completed = true;
+  return result;
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

@@ -31,6 +31,7 @@ const CONTEXT_OPTIONS = { guards: true, interceptors: true, filters: true };
  */
 export class HandlerPipeline {
   private readonly tracked: (...args: unknown[]) => unknown;
+  private readonly contextCreator: ExternalContextCreator;
   private staticCall: PreparedCall | undefined;
   private transientCall: Promise<PreparedCall> | undefined;
 
@@ -40,6 +41,7 @@ export class HandlerPipeline {
   ) {
     const method = (target.hostClass.prototype as Record<string, Function>)[target.methodName]!;
     this.tracked = deps.tracker.track(method);
+    this.contextCreator = deps.tracker.contextCreator(deps.contextCreator);
     ensureParamMetadata(target.hostClass, target.methodName);
     if (target.scope === 'static') {
       const instance = target.wrapper.instance as object;
@@ -89,7 +91,7 @@ export class HandlerPipeline {
     instance: object,
     contextId?: Parameters<ExternalContextCreator['create']>[5],
   ): PipelineProxy {
-    return this.deps.contextCreator.create(
+    return this.contextCreator.create(
       instance,
       this.tracked,
       this.target.methodName,
@@ -118,7 +120,8 @@ export class PreparedCall {
     message: MQReceivedMessage,
     ctx: MQContext,
   ): Promise<unknown> {
-    return this.tracker.run(state, () => this.proxy(payload, message, ctx));
+    this.tracker.attach(ctx, state);
+    return this.proxy(payload, message, ctx);
   }
 }
 

@@ -12,7 +12,7 @@ export class MQParamsFactory implements ParamsFactory {
   constructor(private readonly tracker: DispatchTracker) {}
 
   exchangeKeyForValue(type: number, data: ParamData, args: unknown[]): unknown {
-    const state = this.tracker.current();
+    const state = this.tracker.stateOf(args);
     if (state !== undefined) state.paramsResolved = true;
     switch (type) {
       case MQParamType.PAYLOAD: {
