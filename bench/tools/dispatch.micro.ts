@@ -59,10 +59,10 @@ function message(i: number): MQReceivedMessage {
 
 async function perDispatchUs(dispatch: MessageDispatcher, total: number): Promise<number> {
   const messages = Array.from({ length: CONCURRENCY }, (_, i) => message(i));
-  const signal = new AbortController().signal;
+  const delivery = { signal: new AbortController().signal };
   const start = process.hrtime.bigint();
   for (let done = 0; done < total; done += CONCURRENCY) {
-    const results = await Promise.all(messages.map((m) => dispatch(m, signal)));
+    const results = await Promise.all(messages.map((m) => dispatch(m, delivery)));
     if (results[0]?.outcome !== 'ack') throw new Error(`unexpected outcome ${results[0]?.outcome}`);
   }
   return Number(process.hrtime.bigint() - start) / 1000 / total;

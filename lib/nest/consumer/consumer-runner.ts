@@ -80,7 +80,6 @@ export class ConsumerRunner extends PollLoop {
       handlerTimeoutMs,
       maxAttempts,
       dispatch: deps.dispatch,
-      dispatchLazy: deps.dispatchLazy,
       onExhausted: deps.onExhausted,
       slots: this.slots,
       acks: this.acks,

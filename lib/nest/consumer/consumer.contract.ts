@@ -37,14 +37,6 @@ export type DispatchOutcome = 'ack' | 'retry';
  * Runs one message through the Nest pipeline and says whether to ack. Must never reject:
  * failures are reported through the returned `error` and mapped to 'retry' or 'ack' per policy.
  */
-export type MessageDispatcher = (
-  message: MQReceivedMessage,
-  signal: AbortSignal,
-) => Promise<{ outcome: DispatchOutcome; error?: unknown }>;
-
-/** Called for a delivery whose attempt exceeds maxAttempts; resolves → ack, rejects → no ack. */
-export type ExhaustedHandler = (message: MQReceivedMessage) => Promise<void>;
-
 /**
  * One delivery's abort signal, created on first read. Most handlers never read `ctx.signal`, and an
  * AbortController costs a few µs per message (several % of a drain). A signal first read after the
@@ -55,11 +47,10 @@ export interface DeliverySignal {
   readonly signal: AbortSignal;
 }
 
-/**
- * `MessageDispatcher` with the signal behind `delivery.signal`, read only when needed (e.g. from a
- * context getter behind `ctx.signal`). Same outcome contract: never rejects.
- */
-export type LazySignalDispatcher = (
+export type MessageDispatcher = (
   message: MQReceivedMessage,
   delivery: DeliverySignal,
 ) => Promise<{ outcome: DispatchOutcome; error?: unknown }>;
+
+/** Called for a delivery whose attempt exceeds maxAttempts; resolves → ack, rejects → no ack. */
+export type ExhaustedHandler = (message: MQReceivedMessage) => Promise<void>;

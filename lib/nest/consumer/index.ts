@@ -3,7 +3,6 @@ export type {
   DeliverySignal,
   DispatchOutcome,
   ExhaustedHandler,
-  LazySignalDispatcher,
   MessageDispatcher,
   ResolvedConsumerOptions,
 } from './consumer.contract.js';

@@ -6,11 +6,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { MQReceivedMessage } from '../../client/client.types.js';
 import type { AckBatcher } from './ack-batcher.js';
-import type {
-  ExhaustedHandler,
-  LazySignalDispatcher,
-  MessageDispatcher,
-} from './consumer.contract.js';
+import type { ExhaustedHandler, MessageDispatcher } from './consumer.contract.js';
 import {
   ActiveDelivery,
   DELIVERY_ABANDONED,
@@ -34,8 +30,6 @@ export interface MessageDeliveryOptions {
   handlerTimeoutMs: number;
   maxAttempts?: number;
   dispatch: MessageDispatcher;
-  /** Preferred over `dispatch` when given: the signal is created only if read. */
-  dispatchLazy?: LazySignalDispatcher;
   onExhausted?: ExhaustedHandler;
   slots: HandlerSlots;
   acks: AckBatcher;
@@ -119,11 +113,7 @@ export class MessageDelivery implements DeliveryTimeoutOwner {
     let outcome: string | undefined;
     let error: unknown;
     try {
-      const lazy = this.options.dispatchLazy;
-      const result =
-        lazy !== undefined
-          ? await lazy(message, delivery)
-          : await this.options.dispatch(message, delivery.signal);
+      const result = await this.options.dispatch(message, delivery);
       outcome = result?.outcome;
       error = result?.error;
     } catch (thrown) {

@@ -10,11 +10,7 @@ import type {
   MQReceivedMessage,
 } from '../../client/client.types.js';
 import type { MQEvent } from '../interfaces/mq-events.interface.js';
-import type {
-  ExhaustedHandler,
-  LazySignalDispatcher,
-  MessageDispatcher,
-} from './consumer.contract.js';
+import type { ExhaustedHandler, MessageDispatcher } from './consumer.contract.js';
 
 /**
  * - `idle`: built, never started. `running`: polling. `paused`: no new polls (handlers may still run).
@@ -89,11 +85,6 @@ export interface PollLoopDeps {
 /** Dependencies of a `ConsumerRunner`. */
 export interface RunnerDeps extends PollLoopDeps {
   dispatch: MessageDispatcher;
-  /**
-   * When given, used instead of `dispatch`: the delivery's AbortController is then created only if
-   * the pipeline reads the signal.
-   */
-  dispatchLazy?: LazySignalDispatcher;
   /** Called for deliveries beyond `maxAttempts`; without it such messages are acked with a warning. */
   onExhausted?: ExhaustedHandler;
 }

@@ -1,4 +1,5 @@
 import type { MQReceivedMessage } from '../../client/client.types.js';
+import type { DeliverySignal } from '../consumer/consumer.contract.js';
 
 /**
  * What a handler knows about the delivery it runs for (`@MQCtx()`, or the third argument of an
@@ -39,7 +40,7 @@ class MessageContext implements MQContext {
     readonly topic: string,
     readonly group: string,
     readonly message: MQReceivedMessage,
-    readonly signal: AbortSignal,
+    private readonly delivery: DeliverySignal,
   ) {
     this.messageId = message.messageId;
     this.attempt = message.consumedTimes;
@@ -48,6 +49,11 @@ class MessageContext implements MQContext {
     this.properties = message.properties;
     this.publishTime = message.publishTime;
   }
+
+  /** Read through the delivery: its AbortController exists only once someone asks for it. */
+  get signal(): AbortSignal {
+    return this.delivery.signal;
+  }
 }
 
 export function createMQContext(
@@ -55,7 +61,7 @@ export function createMQContext(
   topic: string,
   group: string,
   message: MQReceivedMessage,
-  signal: AbortSignal,
+  delivery: DeliverySignal,
 ): MQContext {
-  return new MessageContext(consumer, topic, group, message, signal);
+  return new MessageContext(consumer, topic, group, message, delivery);
 }

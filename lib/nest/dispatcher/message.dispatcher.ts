@@ -28,8 +28,8 @@ export function createMessageDispatcher(
 ): MessageDispatcher {
   const { name, topic, group } = definition.options;
   const decode = definition.decode;
-  return async (message, signal): Promise<DispatchResult> => {
-    const ctx = createMQContext(name, topic, group, message, signal);
+  return async (message, delivery): Promise<DispatchResult> => {
+    const ctx = createMQContext(name, topic, group, message, delivery);
     let payload: unknown;
     try {
       payload = decode(message);
@@ -74,7 +74,9 @@ export function createExhaustedHandler(
   if (hook === undefined) return undefined;
   const { name, topic, group, maxAttempts } = definition.options;
   return async (message: MQReceivedMessage): Promise<void> => {
-    const ctx = createMQContext(name, topic, group, message, new AbortController().signal);
+    const ctx = createMQContext(name, topic, group, message, {
+      signal: new AbortController().signal,
+    });
     const call = await pipeline.prepare(message, ctx);
     const fn = typeof hook === 'string' ? (call.instance as Record<string, Function>)[hook]! : hook;
     logger.warn(

@@ -21,7 +21,7 @@ export function createTransactionChecker(
 ): TransactionChecker {
   const { name, topic, group } = definition.options;
   return async (message: MQReceivedMessage, signal: AbortSignal): Promise<Decision> => {
-    const ctx = createMQContext(name, topic, group, message, signal);
+    const ctx = createMQContext(name, topic, group, message, { signal });
     const state = new DispatchState();
     // A throw propagates: the runner logs it and leaves the message for the next check.
     const payload = definition.decode(message);

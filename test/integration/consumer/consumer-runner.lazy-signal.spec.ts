@@ -1,5 +1,5 @@
 /**
- * `dispatchLazy`: the delivery's signal is created only when read, and still carries every abort —
+ * The dispatcher's `DeliverySignal`: the delivery's signal is created only when read, and still carries every abort —
  * a handler timeout or the drain deadline aborts a signal already read, and a signal first read
  * afterwards is already aborted with the same reason. Outcomes are those of `dispatch`.
  */
@@ -21,11 +21,6 @@ import {
   startHarness,
   type Harness,
 } from './consumer.harness.js';
-
-/** `dispatch` must never run when `dispatchLazy` is given. */
-const eagerDispatch = async (): Promise<never> => {
-  throw new Error('dispatch called although dispatchLazy was given');
-};
 
 describe('ConsumerRunner — lazily created delivery signal', () => {
   let h: Harness;
@@ -56,8 +51,7 @@ describe('ConsumerRunner — lazily created delivery signal', () => {
       client: h.client,
       events,
       logger,
-      dispatch: eagerDispatch,
-      dispatchLazy: async (message) => {
+      dispatch: async (message) => {
         bodies.push(message.body);
         return { outcome: bodies.length % 5 === 0 ? 'retry' : 'ack' };
       },
@@ -83,8 +77,7 @@ describe('ConsumerRunner — lazily created delivery signal', () => {
         client: h.client,
         events,
         logger,
-        dispatch: eagerDispatch,
-        dispatchLazy: async (message, delivery) => {
+        dispatch: async (message, delivery) => {
           if (message.body === 'early') {
             const signal = delivery.signal;
             early.signal = signal;
@@ -141,8 +134,7 @@ describe('ConsumerRunner — lazily created delivery signal', () => {
       client: h.client,
       events,
       logger,
-      dispatch: eagerDispatch,
-      dispatchLazy: async (_message, delivery) => {
+      dispatch: async (_message, delivery) => {
         const signal = delivery.signal;
         signals.push(signal);
         conditions.poke();

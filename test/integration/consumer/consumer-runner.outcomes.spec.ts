@@ -196,8 +196,8 @@ describe('ConsumerRunner — outcomes', () => {
         client: h.client,
         events,
         logger,
-        dispatch: async (_message, signal) => {
-          signalSeen = signal;
+        dispatch: async (_message, delivery) => {
+          signalSeen = delivery.signal;
           // Ignores the abort for a while, then claims success: must still not be acked.
           await lateResult.promise;
           settled = true;

@@ -145,7 +145,8 @@ describe('ConsumerRunner — stop', () => {
       client: h.client,
       events,
       logger,
-      dispatch: async (_message, signal) => {
+      dispatch: async (_message, delivery) => {
+        const signal = delivery.signal;
         running++;
         conditions.poke();
         // A handler that only stops when told to, and then claims success anyway.
