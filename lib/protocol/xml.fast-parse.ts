@@ -13,6 +13,13 @@ import type {
   PublishResponseDoc,
 } from './protocol.types.js';
 import { END_OF_PARENT, FlatXmlScanner, NOT_HANDLED, UNKNOWN_CHILD } from './xml.fast-scan.js';
+import {
+  ACK_ERROR_LEAVES,
+  CONSUMED_MESSAGE_LEAVES,
+  ERROR_LEAVES,
+  PUBLISH_REQUEST_LEAVES,
+  PUBLISH_RESPONSE_LEAVES,
+} from './xml.elements.js';
 
 const MESSAGE_ROOT = ['Message'];
 const MESSAGES_ROOT = ['Messages'];
@@ -90,8 +97,6 @@ function readRootLeaves(
   return s.finish() ? slots : undefined;
 }
 
-const PUBLISH_REQUEST_LEAVES = ['MessageBody', 'MessageTag', 'Properties'];
-
 export function fastParsePublishRequest(xml: string): PublishRequestDoc | undefined {
   const v = readRootLeaves(xml, MESSAGE_ROOT, PUBLISH_REQUEST_LEAVES);
   const body = v?.[0];
@@ -102,8 +107,6 @@ export function fastParsePublishRequest(xml: string): PublishRequestDoc | undefi
   return doc;
 }
 
-const PUBLISH_RESPONSE_LEAVES = ['MessageId', 'MessageBodyMD5', 'ReceiptHandle'];
-
 export function fastParsePublishResponse(xml: string): PublishResponseDoc | undefined {
   const v = readRootLeaves(xml, MESSAGE_ROOT, PUBLISH_RESPONSE_LEAVES);
   const messageId = v?.[0];
@@ -113,19 +116,6 @@ export function fastParsePublishResponse(xml: string): PublishResponseDoc | unde
   if (present(v[2])) doc.receiptHandle = v[2];
   return doc;
 }
-
-const CONSUMED_MESSAGE_LEAVES = [
-  'MessageId',
-  'ReceiptHandle',
-  'MessageBodyMD5',
-  'MessageBody',
-  'PublishTime',
-  'FirstConsumeTime',
-  'NextConsumeTime',
-  'ConsumedTimes',
-  'MessageTag',
-  'Properties',
-];
 
 /**
  * Reads the children of a root that lists containers named `item` (`<Message>`, `<Error>`):
@@ -210,9 +200,6 @@ export function fastParseReceiptHandles(xml: string): string[] | undefined {
     handles.push(handle);
   }
 }
-
-const ERROR_LEAVES = ['Code', 'Message', 'RequestId', 'HostId'];
-const ACK_ERROR_LEAVES = ['ErrorCode', 'ErrorMessage', 'ReceiptHandle'];
 
 export function fastParseErrorResponse(xml: string): ErrorResponseDoc | undefined {
   const s = FlatXmlScanner.open(xml, ERROR_ROOTS);

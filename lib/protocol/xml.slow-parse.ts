@@ -21,8 +21,13 @@ import {
   requiredInteger,
   leafText,
 } from './xml.reader.js';
-
-const PUBLISH_REQUEST_LEAVES = ['MessageBody', 'MessageTag', 'Properties'];
+import {
+  ACK_ERROR_LEAVES,
+  CONSUMED_MESSAGE_LEAVES,
+  ERROR_LEAVES,
+  PUBLISH_REQUEST_LEAVES,
+  PUBLISH_RESPONSE_LEAVES,
+} from './xml.elements.js';
 
 /**
  * Parses a publish request from any SDK. `MessageBody` must be present (it may be empty: the
@@ -38,8 +43,6 @@ export function parseSlowPublishRequest(xml: string): PublishRequestDoc {
   return doc;
 }
 
-const PUBLISH_RESPONSE_LEAVES = ['MessageId', 'MessageBodyMD5', 'ReceiptHandle'];
-
 export function parseSlowPublishResponse(xml: string): PublishResponseDoc {
   const values = readLeaves(readRoot(xml, 'Message'), PUBLISH_RESPONSE_LEAVES);
   const doc: PublishResponseDoc = {
@@ -50,19 +53,6 @@ export function parseSlowPublishResponse(xml: string): PublishResponseDoc {
   if (handle !== undefined) doc.receiptHandle = handle;
   return doc;
 }
-
-const CONSUMED_MESSAGE_LEAVES = [
-  'MessageId',
-  'ReceiptHandle',
-  'MessageBodyMD5',
-  'MessageBody',
-  'PublishTime',
-  'FirstConsumeTime',
-  'NextConsumeTime',
-  'ConsumedTimes',
-  'MessageTag',
-  'Properties',
-];
 
 /**
  * Parses a consume response. Required in every `<Message>`: non-empty MessageId and ReceiptHandle,
@@ -104,9 +94,6 @@ export function parseSlowReceiptHandles(xml: string): string[] {
   }
   return handles;
 }
-
-const ERROR_LEAVES = ['Code', 'Message', 'RequestId', 'HostId'];
-const ACK_ERROR_LEAVES = ['ErrorCode', 'ErrorMessage', 'ReceiptHandle'];
 
 /**
  * Parses a 4xx/5xx body: a single `<Error>` or an ack `<Errors>` list. `Code` (resp. `ErrorCode` and
