@@ -1,61 +1,41 @@
 /**
  * Slot-bounded polling and batched acks of ConsumerRunner against the real emulator and client.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { MQReceivedMessage } from '../../../lib/client/index.js';
-import { ConsumerRunner } from '../../../lib/nest/consumer/index.js';
 import type { DispatchOutcome } from '../../../lib/nest/consumer/index.js';
 import {
   RecordingClient,
-  Conditions,
-  EventLog,
-  RecordingLogger,
   consumerOptions,
   gate,
   groupStats,
   publishMany,
-  startHarness,
+  recordBodiesAndAck,
+  useRunnerHarness,
   type Gate,
-  type Harness,
 } from './consumer.harness.js';
 
 describe('ConsumerRunner — concurrency and acks', () => {
-  let h: Harness;
-  let runner: ConsumerRunner | undefined;
-
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-
-  afterEach(async () => {
-    await runner?.stop(1_000);
-    runner = undefined;
-    await h.close();
-  });
+  const t = useRunnerHarness();
 
   it('never has more handlers running, nor more deliveries in flight at the broker, than concurrency', async () => {
+    const { h, conditions, events, logger } = t;
     const topic = 'T_conc';
     const group = 'GID_conc';
     const concurrency = 4;
     const total = 20;
     await publishMany(h.client, topic, total);
 
-    const conditions = new Conditions();
-    const events = new EventLog(conditions);
-    const logger = new RecordingLogger();
     const blocked: Gate<DispatchOutcome>[] = [];
     const handled: string[] = [];
     let running = 0;
     let maxRunning = 0;
     const brokerInflightViolations: string[] = [];
 
-    runner = new ConsumerRunner(
+    const runner = t.createRunner(
       // batchSize above concurrency: the runner must still ask only for free slots.
       consumerOptions({ topic, group, concurrency, batchSize: 16 }),
       {
-        client: h.client,
-        events,
-        logger,
         dispatch: async (message: MQReceivedMessage) => {
           running++;
           maxRunning = Math.max(maxRunning, running);
@@ -107,24 +87,24 @@ describe('ConsumerRunner — concurrency and acks', () => {
   });
 
   it('acks many messages with a handful of ack requests of at most 16 handles', async () => {
+    const { h, events } = t;
     const topic = 'T_acks';
     const group = 'GID_acks';
     const total = 64;
     await publishMany(h.client, topic, total);
 
-    const conditions = new Conditions();
-    const events = new EventLog(conditions);
     const client = new RecordingClient(h.client);
     let dispatched = 0;
-    runner = new ConsumerRunner(consumerOptions({ topic, group, concurrency: 16, batchSize: 16 }), {
-      client,
-      events,
-      logger: new RecordingLogger(),
-      dispatch: async () => {
-        dispatched++;
-        return { outcome: 'ack' };
+    const runner = t.createRunner(
+      consumerOptions({ topic, group, concurrency: 16, batchSize: 16 }),
+      {
+        client,
+        dispatch: async () => {
+          dispatched++;
+          return { outcome: 'ack' };
+        },
       },
-    });
+    );
     runner.start();
     await events.waitFor('message.acked', total);
 
@@ -140,21 +120,14 @@ describe('ConsumerRunner — concurrency and acks', () => {
   });
 
   it('reports the status and emits lifecycle events for start, pause, resume and stop', async () => {
+    const { h, conditions, events } = t;
     const topic = 'T_life';
     const group = 'GID_life';
-    const conditions = new Conditions();
-    const events = new EventLog(conditions);
     const bodies: string[] = [];
     const client = new RecordingClient(h.client, conditions);
-    runner = new ConsumerRunner(consumerOptions({ topic, group }), {
+    const runner = t.createRunner(consumerOptions({ topic, group }), {
       client,
-      events,
-      logger: new RecordingLogger(),
-      dispatch: async (message) => {
-        bodies.push(message.body);
-        conditions.poke();
-        return { outcome: 'ack' };
-      },
+      dispatch: recordBodiesAndAck(bodies, conditions),
     });
     expect(runner.status).toBe('idle');
     runner.start();
@@ -189,16 +162,12 @@ describe('ConsumerRunner — concurrency and acks', () => {
     ]);
   });
   it('polls and acks in the instance (ns) given by deps.instanceId, with a tag filter', async () => {
+    const { h, events } = t;
     const topic = 'T_ns';
     const group = 'GID_ns';
     const instanceId = 'MQ_INST_other';
-    const conditions = new Conditions();
-    const events = new EventLog(conditions);
     const bodies: string[] = [];
-    runner = new ConsumerRunner(consumerOptions({ topic, group, tags: ['TagA', 'TagB'] }), {
-      client: h.client,
-      events,
-      logger: new RecordingLogger(),
+    const runner = t.createRunner(consumerOptions({ topic, group, tags: ['TagA', 'TagB'] }), {
       instanceId,
       dispatch: async (message) => {
         bodies.push(message.body);

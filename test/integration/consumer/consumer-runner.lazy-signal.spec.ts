@@ -3,54 +3,27 @@
  * a handler timeout or the drain deadline aborts a signal already read, and a signal first read
  * afterwards is already aborted with the same reason. Outcomes are those of `dispatch`.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import {
-  ConsumerRunner,
-  MQDrainTimeoutError,
-  MQHandlerTimeoutError,
-} from '../../../lib/nest/consumer/index.js';
+import { describe, expect, it } from '@jest/globals';
+import { MQDrainTimeoutError, MQHandlerTimeoutError } from '../../../lib/nest/consumer/index.js';
 import type { DeliverySignal } from '../../../lib/nest/consumer/index.js';
 import {
-  Conditions,
-  EventLog,
-  RecordingLogger,
   consumerOptions,
   gate,
   groupStats,
   publishMany,
-  startHarness,
-  type Harness,
+  useRunnerHarness,
 } from './consumer.harness.js';
 
 describe('ConsumerRunner — lazily created delivery signal', () => {
-  let h: Harness;
-  let conditions: Conditions;
-  let events: EventLog;
-  let logger: RecordingLogger;
-  let runner: ConsumerRunner | undefined;
-
-  beforeEach(async () => {
-    h = await startHarness();
-    conditions = new Conditions();
-    events = new EventLog(conditions);
-    logger = new RecordingLogger();
-  });
-
-  afterEach(async () => {
-    await runner?.stop(1_000);
-    runner = undefined;
-    await h.close();
-  });
+  const t = useRunnerHarness();
 
   it('handlers that never read the signal are dispatched and acked as with dispatch', async () => {
+    const { h, events, logger } = t;
     const topic = 'T_lazy_ack';
     const group = 'GID_lazy_ack';
     await publishMany(h.client, topic, 20);
     const bodies: string[] = [];
-    runner = new ConsumerRunner(consumerOptions({ topic, group, concurrency: 8 }), {
-      client: h.client,
-      events,
-      logger,
+    const runner = t.createRunner(consumerOptions({ topic, group, concurrency: 8 }), {
       dispatch: async (message) => {
         bodies.push(message.body);
         return { outcome: bodies.length % 5 === 0 ? 'retry' : 'ack' };
@@ -65,18 +38,16 @@ describe('ConsumerRunner — lazily created delivery signal', () => {
   });
 
   it('handler timeout aborts a signal read before it, and a signal first read after it is already aborted', async () => {
+    const { h, conditions, events } = t;
     const topic = 'T_lazy_timeout';
     const group = 'GID_lazy_timeout';
     const readEarly = gate<void>();
     const early: { signal?: AbortSignal; abortedWhileRunning?: boolean } = {};
     const lateSources: DeliverySignal[] = [];
     const released = gate<void>();
-    runner = new ConsumerRunner(
+    const runner = t.createRunner(
       consumerOptions({ topic, group, concurrency: 2, handlerTimeoutMs: 20 }),
       {
-        client: h.client,
-        events,
-        logger,
         dispatch: async (message, delivery) => {
           if (message.body === 'early') {
             const signal = delivery.signal;
@@ -126,14 +97,12 @@ describe('ConsumerRunner — lazily created delivery signal', () => {
   });
 
   it('the drain deadline aborts a signal the handler read, and reports it with that reason', async () => {
+    const { h, conditions, events } = t;
     const topic = 'T_lazy_drain';
     const group = 'GID_lazy_drain';
     await publishMany(h.client, topic, 2);
     const signals: AbortSignal[] = [];
-    runner = new ConsumerRunner(consumerOptions({ topic, group, concurrency: 2 }), {
-      client: h.client,
-      events,
-      logger,
+    const runner = t.createRunner(consumerOptions({ topic, group, concurrency: 2 }), {
       dispatch: async (_message, delivery) => {
         const signal = delivery.signal;
         signals.push(signal);

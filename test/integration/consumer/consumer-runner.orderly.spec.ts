@@ -2,38 +2,18 @@
  * Orderly consumption (trans=order): per sharding key in order and one at a time, keys in
  * parallel, the first failure stops its key and only the successful prefix is acked.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { ConsumerRunner } from '../../../lib/nest/consumer/index.js';
-import {
-  Conditions,
-  EventLog,
-  RecordingLogger,
-  consumerOptions,
-  gate,
-  groupStats,
-  startHarness,
-  type Harness,
-} from './consumer.harness.js';
+import { describe, expect, it } from '@jest/globals';
+import { consumerOptions, gate, groupStats, useRunnerHarness } from './consumer.harness.js';
 
 /** Invisibility of an orderly delivery (PROTOCOL.md §7.4). */
 const ORDERLY_INVISIBILITY_MS = 60_000;
 const topic = 'T_order';
 
 describe('ConsumerRunner — orderly', () => {
-  let h: Harness;
-  let runner: ConsumerRunner | undefined;
-
-  beforeEach(async () => {
-    h = await startHarness({ topics: [{ name: topic, type: 'orderly' }] });
-  });
-
-  afterEach(async () => {
-    await runner?.stop(1_000);
-    runner = undefined;
-    await h.close();
-  });
+  const t = useRunnerHarness({ topics: [{ name: topic, type: 'orderly' }] });
 
   it('keeps per-key order, runs keys in parallel, stops a key at its first failure and acks only the prefix', async () => {
+    const { h, conditions, events } = t;
     const group = 'GID_order';
     // Interleaved publish of two keys.
     const plan: [string, string][] = [
@@ -49,8 +29,6 @@ describe('ConsumerRunner — orderly', () => {
       await h.client.publish(topic, { body, shardingKey: key });
     }
 
-    const conditions = new Conditions();
-    const events = new EventLog(conditions);
     const seen: string[] = [];
     const runningPerKey = new Map<string, number>();
     const overlaps: string[] = [];
@@ -58,12 +36,9 @@ describe('ConsumerRunner — orderly', () => {
     const bDone = gate<void>();
     let a2Failures = 0;
 
-    runner = new ConsumerRunner(
+    const runner = t.createRunner(
       consumerOptions({ topic, group, orderly: true, concurrency: 8, batchSize: 16 }),
       {
-        client: h.client,
-        events,
-        logger: new RecordingLogger(),
         dispatch: async (message) => {
           const key = message.shardingKey!;
           const now = (runningPerKey.get(key) ?? 0) + 1;
@@ -109,19 +84,15 @@ describe('ConsumerRunner — orderly', () => {
   });
 
   it('never holds more fetched orderly messages than concurrency', async () => {
+    const { h, conditions, events } = t;
     const group = 'GID_order_slots';
     for (let i = 0; i < 6; i++) {
       await h.client.publish(topic, { body: `k${i % 3}-${i}`, shardingKey: `k${i % 3}` });
     }
-    const conditions = new Conditions();
-    const events = new EventLog(conditions);
     const blocked: ReturnType<typeof gate<void>>[] = [];
-    runner = new ConsumerRunner(
+    const runner = t.createRunner(
       consumerOptions({ topic, group, orderly: true, concurrency: 2, batchSize: 16 }),
       {
-        client: h.client,
-        events,
-        logger: new RecordingLogger(),
         dispatch: async () => {
           const g = gate<void>();
           blocked.push(g);
@@ -150,25 +121,24 @@ describe('ConsumerRunner — orderly', () => {
     expect(groupStats(h.emulator, topic, group)).toMatchObject({ ready: 0, inflight: 0 });
   });
   it('on stop finishes the running message of a key and starts none of the rest', async () => {
+    const { h, conditions, events } = t;
     const group = 'GID_order_stop';
     for (const body of ['s1', 's2', 's3']) {
       await h.client.publish(topic, { body, shardingKey: 'S' });
     }
-    const conditions = new Conditions();
-    const events = new EventLog(conditions);
     const first = gate<void>();
     const dispatched: string[] = [];
-    runner = new ConsumerRunner(consumerOptions({ topic, group, orderly: true, concurrency: 4 }), {
-      client: h.client,
-      events,
-      logger: new RecordingLogger(),
-      dispatch: async (message) => {
-        dispatched.push(message.body);
-        conditions.poke();
-        if (message.body === 's1') await first.promise;
-        return { outcome: 'ack' };
+    const runner = t.createRunner(
+      consumerOptions({ topic, group, orderly: true, concurrency: 4 }),
+      {
+        dispatch: async (message) => {
+          dispatched.push(message.body);
+          conditions.poke();
+          if (message.body === 's1') await first.promise;
+          return { outcome: 'ack' };
+        },
       },
-    });
+    );
     runner.start();
     await conditions.until(() => dispatched.length === 1, 's1 running');
     const stopping = runner.stop(60_000);

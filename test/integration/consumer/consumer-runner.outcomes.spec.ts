@@ -2,52 +2,29 @@
  * Delivery outcomes of ConsumerRunner: failure → no ack → redelivery with the next attempt,
  * maxAttempts → exhausted hook, handler timeout → never acked.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { MQReceivedMessage } from '../../../lib/client/index.js';
-import { ConsumerRunner, MQHandlerTimeoutError } from '../../../lib/nest/consumer/index.js';
+import { MQHandlerTimeoutError } from '../../../lib/nest/consumer/index.js';
 import {
-  Conditions,
-  EventLog,
-  RecordingLogger,
   consumerOptions,
   RecordingClient,
   gate,
   groupStats,
-  startHarness,
-  type Harness,
+  useRunnerHarness,
 } from './consumer.harness.js';
 
 /** The emulator's (and the cloud's) invisibility window of a normal delivery. */
 const INVISIBILITY_MS = 300_000;
 
 describe('ConsumerRunner — outcomes', () => {
-  let h: Harness;
-  let runner: ConsumerRunner | undefined;
-  let conditions: Conditions;
-  let events: EventLog;
-  let logger: RecordingLogger;
-
-  beforeEach(async () => {
-    h = await startHarness();
-    conditions = new Conditions();
-    events = new EventLog(conditions);
-    logger = new RecordingLogger();
-  });
-
-  afterEach(async () => {
-    await runner?.stop(1_000);
-    runner = undefined;
-    await h.close();
-  });
+  const t = useRunnerHarness();
 
   it('does not ack a failed delivery; it comes back after the invisibility window as attempt 2', async () => {
+    const { h, events, logger } = t;
     const topic = 'T_fail';
     const group = 'GID_fail';
     const attempts: number[] = [];
-    runner = new ConsumerRunner(consumerOptions({ topic, group }), {
-      client: h.client,
-      events,
-      logger,
+    const runner = t.createRunner(consumerOptions({ topic, group }), {
       dispatch: async (message) => {
         attempts.push(message.consumedTimes);
         return message.consumedTimes === 1
@@ -85,12 +62,10 @@ describe('ConsumerRunner — outcomes', () => {
   });
 
   it('logs a policy retry (no error) at warn level and does not ack it', async () => {
+    const { h, events, logger } = t;
     const topic = 'T_policy';
     const group = 'GID_policy';
-    runner = new ConsumerRunner(consumerOptions({ topic, group }), {
-      client: h.client,
-      events,
-      logger,
+    const runner = t.createRunner(consumerOptions({ topic, group }), {
       dispatch: async () => ({ outcome: 'retry' }),
     });
     runner.start();
@@ -104,14 +79,12 @@ describe('ConsumerRunner — outcomes', () => {
   });
 
   it('beyond maxAttempts calls the exhausted hook instead of the handler, then acks', async () => {
+    const { h, events } = t;
     const topic = 'T_exhaust';
     const group = 'GID_exhaust';
     const handled: number[] = [];
     const parked: MQReceivedMessage[] = [];
-    runner = new ConsumerRunner(consumerOptions({ topic, group, maxAttempts: 2 }), {
-      client: h.client,
-      events,
-      logger,
+    const runner = t.createRunner(consumerOptions({ topic, group, maxAttempts: 2 }), {
       dispatch: async (message) => {
         handled.push(message.consumedTimes);
         return { outcome: 'retry', error: new Error('poison') };
@@ -141,14 +114,12 @@ describe('ConsumerRunner — outcomes', () => {
   });
 
   it('does not ack an exhausted message when the hook rejects; the next delivery asks the hook again', async () => {
+    const { h, conditions, events, logger } = t;
     const topic = 'T_exhaust_reject';
     const group = 'GID_exhaust_reject';
     let hookCalls = 0;
     let dispatched = 0;
-    runner = new ConsumerRunner(consumerOptions({ topic, group, maxAttempts: 1 }), {
-      client: h.client,
-      events,
-      logger,
+    const runner = t.createRunner(consumerOptions({ topic, group, maxAttempts: 1 }), {
       dispatch: async () => {
         dispatched++;
         return { outcome: 'retry', error: new Error('fails') };
@@ -185,17 +156,15 @@ describe('ConsumerRunner — outcomes', () => {
   });
 
   it('after handlerTimeoutMs aborts the signal, reports failure, keeps the slot until the handler settles and never acks', async () => {
+    const { h, conditions, events } = t;
     const topic = 'T_timeout';
     const group = 'GID_timeout';
     const lateResult = gate<void>();
     let signalSeen: AbortSignal | undefined;
     let settled = false;
-    runner = new ConsumerRunner(
+    const runner = t.createRunner(
       consumerOptions({ topic, group, concurrency: 1, handlerTimeoutMs: 20 }),
       {
-        client: h.client,
-        events,
-        logger,
         dispatch: async (_message, delivery) => {
           signalSeen = delivery.signal;
           // Ignores the abort for a while, then claims success: must still not be acked.
@@ -232,14 +201,12 @@ describe('ConsumerRunner — outcomes', () => {
     expect(again.map((m) => [m.messageId, m.consumedTimes])).toEqual([[messageId, 2]]);
   });
   it('reports an ack of an expired handle as ack-failed and warns that a duplicate will come', async () => {
+    const { h, conditions, events, logger } = t;
     const topic = 'T_expired';
     const group = 'GID_expired';
     const release = gate<void>();
     let started = false;
-    runner = new ConsumerRunner(consumerOptions({ topic, group, concurrency: 1 }), {
-      client: h.client,
-      events,
-      logger,
+    const runner = t.createRunner(consumerOptions({ topic, group, concurrency: 1 }), {
       dispatch: async () => {
         started = true;
         conditions.poke();
@@ -265,15 +232,14 @@ describe('ConsumerRunner — outcomes', () => {
   });
 
   it('retries an ack through transport errors, then reports ack-failed without breaking the loop', async () => {
+    const { h, conditions, events } = t;
     const topic = 'T_ack_down';
     const group = 'GID_ack_down';
     const release = gate<void>();
     let started = false;
     const client = new RecordingClient(h.client);
-    runner = new ConsumerRunner(consumerOptions({ topic, group, concurrency: 1 }), {
+    const runner = t.createRunner(consumerOptions({ topic, group, concurrency: 1 }), {
       client,
-      events,
-      logger,
       dispatch: async () => {
         started = true;
         conditions.poke();

@@ -12,6 +12,7 @@ import {
   EventLog,
   RecordingLogger,
   consumerOptions,
+  recordBodiesAndAck,
   startHarness,
   type Harness,
 } from './consumer.harness.js';
@@ -105,11 +106,7 @@ describe('ConsumerRunner — poll errors', () => {
       client,
       events,
       logger,
-      dispatch: async (message) => {
-        bodies.push(message.body);
-        conditions.poke();
-        return { outcome: 'ack' };
-      },
+      dispatch: recordBodiesAndAck(bodies, conditions),
       unhealthyBackoffMs: 5,
     });
     cleanups.push(

@@ -4,7 +4,7 @@
  * failures count as one; orderly consumers keep one poll.
  */
 import { createServer } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { MQClient } from '../../../lib/client/index.js';
 import { ConsumerRunner } from '../../../lib/nest/consumer/index.js';
 import type { DispatchOutcome } from '../../../lib/nest/consumer/index.js';
@@ -18,7 +18,8 @@ import {
   gate,
   groupStats,
   publishMany,
-  startHarness,
+  recordBodiesAndAck,
+  useRunnerHarness,
   type Gate,
   type Harness,
 } from './consumer.harness.js';
@@ -42,26 +43,10 @@ async function untilParked(h: Harness, check: (parked: number) => boolean, label
 }
 
 describe('ConsumerRunner — polls in flight', () => {
-  let h: Harness;
-  let conditions: Conditions;
-  let events: EventLog;
-  let logger: RecordingLogger;
-  let runner: ConsumerRunner | undefined;
-
-  beforeEach(async () => {
-    h = await startHarness();
-    conditions = new Conditions();
-    events = new EventLog(conditions);
-    logger = new RecordingLogger();
-  });
-
-  afterEach(async () => {
-    await runner?.stop(1_000);
-    runner = undefined;
-    await h.close();
-  });
+  const t = useRunnerHarness();
 
   it('concurrency 32 / batch 16: two full-batch polls at once, never more fetched than free slots under a burst', async () => {
+    const { h, conditions, events, logger } = t;
     const topic = 'T_polls';
     const group = 'GID_polls';
     const concurrency = 32;
@@ -71,12 +56,10 @@ describe('ConsumerRunner — polls in flight', () => {
     const blocked: Gate<DispatchOutcome>[] = [];
     let running = 0;
     let maxRunning = 0;
-    runner = new ConsumerRunner(
+    const runner = t.createRunner(
       consumerOptions({ topic, group, concurrency, batchSize: 16, waitSeconds: 30 }),
       {
         client,
-        events,
-        logger,
         dispatch: async () => {
           running++;
           if (running > maxRunning) maxRunning = running;
@@ -140,10 +123,11 @@ describe('ConsumerRunner — polls in flight', () => {
   });
 
   it('stop() aborts every outstanding long poll at once: the virtual clock never moves, nothing is taken', async () => {
+    const { h, conditions, events, logger } = t;
     const topic = 'T_polls_stop';
     const group = 'GID_polls_stop';
     const client = new RecordingClient(h.client, conditions);
-    runner = new ConsumerRunner(
+    const runner = t.createRunner(
       consumerOptions({ topic, group, concurrency: 64, batchSize: 16, waitSeconds: 30 }),
       { client, events, logger, dispatch: async () => ({ outcome: 'ack' }) },
     );
@@ -167,21 +151,16 @@ describe('ConsumerRunner — polls in flight', () => {
   });
 
   it('pause sends no new poll while the outstanding ones still deliver what they return', async () => {
+    const { h, conditions, events } = t;
     const topic = 'T_polls_pause';
     const group = 'GID_polls_pause';
     const client = new RecordingClient(h.client, conditions);
     const bodies: string[] = [];
-    runner = new ConsumerRunner(
+    const runner = t.createRunner(
       consumerOptions({ topic, group, concurrency: 32, batchSize: 16, waitSeconds: 30 }),
       {
         client,
-        events,
-        logger,
-        dispatch: async (message) => {
-          bodies.push(message.body);
-          conditions.poke();
-          return { outcome: 'ack' };
-        },
+        dispatch: recordBodiesAndAck(bodies, conditions),
       },
     );
     runner.start();
@@ -198,11 +177,12 @@ describe('ConsumerRunner — polls in flight', () => {
   });
 
   it('orderly keeps one poll in flight even with slots for several batches', async () => {
+    const { h, conditions, events } = t;
     const topic = 'T_polls_order';
     const group = 'GID_polls_order';
     const client = new RecordingClient(h.client, conditions);
     const order = new Map<string, string[]>();
-    runner = new ConsumerRunner(
+    const runner = t.createRunner(
       consumerOptions({
         topic,
         group,
@@ -213,8 +193,6 @@ describe('ConsumerRunner — polls in flight', () => {
       }),
       {
         client,
-        events,
-        logger,
         dispatch: async (message) => {
           const key = message.shardingKey!;
           order.set(key, [...(order.get(key) ?? []), message.body]);

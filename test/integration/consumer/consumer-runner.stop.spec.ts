@@ -2,55 +2,36 @@
  * Graceful stop: the long poll is aborted at once, running handlers finish and are acked, nothing
  * new starts, nothing is lost; past the drain deadline handlers are aborted and left unacked.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { DispatchOutcome } from '../../../lib/nest/consumer/index.js';
-import { ConsumerRunner, MQDrainTimeoutError } from '../../../lib/nest/consumer/index.js';
+import { MQDrainTimeoutError } from '../../../lib/nest/consumer/index.js';
 import {
-  Conditions,
-  EventLog,
   RecordingClient,
-  RecordingLogger,
   consumerOptions,
   gate,
   groupStats,
   publishMany,
-  startHarness,
+  recordBodiesAndAck,
+  useRunnerHarness,
   type Gate,
-  type Harness,
 } from './consumer.harness.js';
 
 const INVISIBILITY_MS = 300_000;
 
 describe('ConsumerRunner — stop', () => {
-  let h: Harness;
-  let conditions: Conditions;
-  let events: EventLog;
-  let logger: RecordingLogger;
-
-  beforeEach(async () => {
-    h = await startHarness();
-    conditions = new Conditions();
-    events = new EventLog(conditions);
-    logger = new RecordingLogger();
-  });
-
-  afterEach(async () => {
-    await h.close();
-  });
+  const t = useRunnerHarness();
 
   it('under load: lets running handlers finish and acks them, starts nothing new, loses nothing', async () => {
+    const { h, conditions, events } = t;
     const topic = 'T_drain';
     const group = 'GID_drain';
     const total = 20;
     await publishMany(h.client, topic, total);
     const dispatched: string[] = [];
     const blocked: Gate<DispatchOutcome>[] = [];
-    const runner = new ConsumerRunner(
+    const runner = t.createRunner(
       consumerOptions({ topic, group, concurrency: 4, batchSize: 4, waitSeconds: 30 }),
       {
-        client: h.client,
-        events,
-        logger,
         dispatch: async (message) => {
           dispatched.push(message.messageId);
           const g = gate<DispatchOutcome>();
@@ -92,19 +73,14 @@ describe('ConsumerRunner — stop', () => {
   });
 
   it('aborts an idle 30 s long poll at once (the virtual clock never moves), and can start again', async () => {
+    const { h, conditions, events, logger } = t;
     const topic = 'T_idle';
     const group = 'GID_idle';
     const client = new RecordingClient(h.client, conditions);
     const bodies: string[] = [];
-    const runner = new ConsumerRunner(consumerOptions({ topic, group, waitSeconds: 30 }), {
+    const runner = t.createRunner(consumerOptions({ topic, group, waitSeconds: 30 }), {
       client,
-      events,
-      logger,
-      dispatch: async (message) => {
-        bodies.push(message.body);
-        conditions.poke();
-        return { outcome: 'ack' };
-      },
+      dispatch: recordBodiesAndAck(bodies, conditions),
     });
     runner.start();
     await conditions.until(() => client.polls === 1, 'long poll sent');
@@ -136,15 +112,13 @@ describe('ConsumerRunner — stop', () => {
   }, 20_000);
 
   it('at the drain deadline aborts the handlers still running and leaves their messages unacked', async () => {
+    const { h, conditions, events, logger } = t;
     const topic = 'T_deadline';
     const group = 'GID_deadline';
     await publishMany(h.client, topic, 3);
     const reasons: unknown[] = [];
     let running = 0;
-    const runner = new ConsumerRunner(consumerOptions({ topic, group, concurrency: 3 }), {
-      client: h.client,
-      events,
-      logger,
+    const runner = t.createRunner(consumerOptions({ topic, group, concurrency: 3 }), {
       dispatch: async (_message, delivery) => {
         const signal = delivery.signal;
         running++;
@@ -182,10 +156,8 @@ describe('ConsumerRunner — stop', () => {
   });
 
   it('stop() before start() resolves at once and emits nothing', async () => {
-    const runner = new ConsumerRunner(consumerOptions({ topic: 'T_never', group: 'GID_never' }), {
-      client: h.client,
-      events,
-      logger,
+    const { events } = t;
+    const runner = t.createRunner(consumerOptions({ topic: 'T_never', group: 'GID_never' }), {
       dispatch: async () => ({ outcome: 'ack' }),
     });
     await runner.stop(1_000);

@@ -3,11 +3,14 @@
  * real MQClient, an event sink that tests can wait on, a recording logger, and a condition waiter
  * that re-checks its predicates whenever something happens (events, dispatcher calls).
  */
+import { afterEach, beforeEach } from '@jest/globals';
 import type { LoggerService } from '@nestjs/common';
 import { MQClient } from '../../../lib/client/index.js';
 import type { MQAckResult, MQCallOptions } from '../../../lib/client/index.js';
 import { startEmulator } from '../../../lib/emulator/index.js';
 import type { EmulatorOptions, RunningEmulator } from '../../../lib/emulator/index.js';
+import { ConsumerRunner } from '../../../lib/nest/consumer/index.js';
+import type { RunnerDeps } from '../../../lib/nest/consumer/index.js';
 import type { ResolvedConsumerOptions } from '../../../lib/nest/consumer/consumer.contract.js';
 import type { RunnerClient } from '../../../lib/nest/consumer/runner-status.js';
 import type { MQEvent, MQEventType } from '../../../lib/nest/interfaces/mq-events.interface.js';
@@ -279,4 +282,72 @@ export function groupStats(
 ): { ready: number; inflight: number; delayed: number; deadLetter: number } {
   const stats = emulator.admin.groups().find((g) => g.topic === topic && g.group === group);
   return stats ?? { ready: 0, inflight: 0, delayed: 0, deadLetter: 0 };
+}
+
+/** Deps of a runner under test; client, events and logger default to the test context's. */
+export type RunnerTestDeps = Omit<RunnerDeps, 'client' | 'events' | 'logger'> &
+  Partial<Pick<RunnerDeps, 'client' | 'events' | 'logger'>>;
+
+/** What each runner test gets fresh: an emulator and client, an event log, a recording logger. */
+export interface RunnerTestContext {
+  readonly h: Harness;
+  readonly conditions: Conditions;
+  readonly events: EventLog;
+  readonly logger: RecordingLogger;
+  /** Builds the test's runner (not started); it is stopped after the test, whatever happened. */
+  createRunner(options: ResolvedConsumerOptions, deps: RunnerTestDeps): ConsumerRunner;
+}
+
+/**
+ * Registers the per-test setup and teardown of a runner spec (call it inside `describe`): a fresh
+ * harness before each test; after it, the runner stopped (1 s drain, idempotent) and the harness closed.
+ */
+export function useRunnerHarness(options: EmulatorOptions = {}): RunnerTestContext {
+  let current: { h: Harness; conditions: Conditions; events: EventLog; logger: RecordingLogger };
+  let runner: ConsumerRunner | undefined;
+  beforeEach(async () => {
+    const h = await startHarness(options);
+    const conditions = new Conditions();
+    current = { h, conditions, events: new EventLog(conditions), logger: new RecordingLogger() };
+  });
+  afterEach(async () => {
+    await runner?.stop(1_000);
+    runner = undefined;
+    await current.h.close();
+  });
+  return {
+    get h() {
+      return current.h;
+    },
+    get conditions() {
+      return current.conditions;
+    },
+    get events() {
+      return current.events;
+    },
+    get logger() {
+      return current.logger;
+    },
+    createRunner(consumer, deps) {
+      runner = new ConsumerRunner(consumer, {
+        client: current.h.client,
+        events: current.events,
+        logger: current.logger,
+        ...deps,
+      });
+      return runner;
+    },
+  };
+}
+
+/** A dispatcher that records each body, pokes the conditions and acks. */
+export function recordBodiesAndAck(
+  bodies: string[],
+  conditions: Conditions,
+): RunnerDeps['dispatch'] {
+  return async (message) => {
+    bodies.push(message.body);
+    conditions.poke();
+    return { outcome: 'ack' };
+  };
 }
