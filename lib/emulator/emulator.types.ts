@@ -27,13 +27,14 @@ export interface EmulatorCredential {
 
 export interface EmulatorTopicDeclaration {
   name: string;
-  /** Instance id (`ns`); '' or omitted = default instance. */
+  /** Instance id (`ns`); omitted = the emulator's `instanceId`, '' = the default (no-ns) instance. */
   instanceId?: string;
   type?: 'normal' | 'orderly' | 'transactional' | 'delay';
 }
 
 export interface EmulatorGroupDeclaration {
   id: string;
+  /** Omitted = the emulator's `instanceId`, '' = the default (no-ns) instance. */
   instanceId?: string;
 }
 

@@ -96,8 +96,8 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     credentials: resolveCredentials(o.credentials),
     instanceId,
     autoCreate: optionalBoolean(o.autoCreate, 'autoCreate') ?? true,
-    topics: resolveTopics(o.topics),
-    groups: resolveGroups(o.groups),
+    topics: resolveTopics(o.topics, instanceId),
+    groups: resolveGroups(o.groups, instanceId),
     ...(dataDir !== undefined ? { dataDir } : {}),
     timings: resolveTimings(o.timings),
     ...(logger !== undefined ? { logger: logger as (line: string) => void } : {}),
@@ -132,7 +132,11 @@ function resolveCredentials(value: unknown): EmulatorCredential[] {
   });
 }
 
-function resolveTopics(value: unknown): EmulatorTopicDeclaration[] {
+/**
+ * Declarations without `instanceId` belong to the emulator's advertised instance (the one clients
+ * are given); `''` names the default, namespace-less instance.
+ */
+function resolveTopics(value: unknown, defaultInstance: string): EmulatorTopicDeclaration[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new EmulatorOptionsError('topics', 'expected an array');
   const seen = new Set<string>();
@@ -146,23 +150,24 @@ function resolveTopics(value: unknown): EmulatorTopicDeclaration[] {
         `at most ${MAX_TOPIC_NAME_LENGTH} characters, no "/"`,
       );
     }
-    const instanceId = declarationInstance(record.instanceId, `${path}.instanceId`);
+    const instanceId =
+      declarationInstance(record.instanceId, `${path}.instanceId`) ?? defaultInstance;
     const type = oneOf(record.type, `${path}.type`, [
       ...TOPIC_TYPES,
     ] as EmulatorTopicDeclaration['type'][]);
-    const key = `${instanceId ?? ''}\n${name}`;
+    const key = `${instanceId}\n${name}`;
     if (seen.has(key))
       throw new EmulatorOptionsError(`${path}.name`, `topic "${name}" is declared twice`);
     seen.add(key);
     return {
       name,
-      ...(instanceId !== undefined ? { instanceId } : {}),
+      instanceId,
       ...(type !== undefined ? { type } : {}),
     };
   });
 }
 
-function resolveGroups(value: unknown): EmulatorGroupDeclaration[] {
+function resolveGroups(value: unknown, defaultInstance: string): EmulatorGroupDeclaration[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new EmulatorOptionsError('groups', 'expected an array');
   const seen = new Set<string>();
@@ -173,12 +178,13 @@ function resolveGroups(value: unknown): EmulatorGroupDeclaration[] {
     if (!ID_CHARS.test(id)) {
       throw new EmulatorOptionsError(`${path}.id`, 'may contain only letters, digits, "_" and "-"');
     }
-    const instanceId = declarationInstance(record.instanceId, `${path}.instanceId`);
-    const key = `${instanceId ?? ''}\n${id}`;
+    const instanceId =
+      declarationInstance(record.instanceId, `${path}.instanceId`) ?? defaultInstance;
+    const key = `${instanceId}\n${id}`;
     if (seen.has(key))
       throw new EmulatorOptionsError(`${path}.id`, `group "${id}" is declared twice`);
     seen.add(key);
-    return { id, ...(instanceId !== undefined ? { instanceId } : {}) };
+    return { id, instanceId };
   });
 }
 
