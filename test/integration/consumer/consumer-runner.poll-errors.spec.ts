@@ -97,7 +97,9 @@ describe('ConsumerRunner — poll errors', () => {
       accessKeySecret: 'wrong-secret',
     };
     // A credentials provider, as for rotating STS tokens: fixing it must heal the consumer.
-    const client = new MQClient(h.emulator.endpoint, () => credentials);
+    const client = new MQClient(h.emulator.endpoint, () => credentials, {
+      instanceId: h.emulator.instanceId,
+    });
     const conditions = new Conditions();
     const events = new EventLog(conditions);
     const logger = new RecordingLogger();

@@ -26,7 +26,9 @@ export interface Harness {
 
 export async function startHarness(options: EmulatorOptions = {}): Promise<Harness> {
   const emulator = await startEmulator({ clock: 'virtual', ...options });
-  const client = new MQClient(emulator.endpoint, emulator.credentials);
+  const client = new MQClient(emulator.endpoint, emulator.credentials, {
+    instanceId: emulator.instanceId,
+  });
   return {
     emulator,
     client,
