@@ -4,25 +4,5 @@
  * `nestjs-aliyun-mq/emulator` and the test helpers as `nestjs-aliyun-mq/testing`.
  */
 export * from './nest/index.js';
-export {
-  MQClient,
-  MQError,
-  MQServiceError,
-  MQNetworkError,
-  MQTimeoutError,
-  MQAbortError,
-  MQProtocolError,
-  MQInvalidArgumentError,
-} from './client/index.js';
-export type {
-  MQCredentials,
-  MQCredentialsProvider,
-  MQClientOptions,
-  MQCallOptions,
-  MQPublishInput,
-  MQPublishResult,
-  MQConsumeOptions,
-  MQReceivedMessage,
-  MQAckFailure,
-  MQAckResult,
-} from './client/index.js';
+// The client's whole public surface (its barrel is the one list of what is public).
+export * from './client/index.js';
