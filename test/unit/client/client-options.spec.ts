@@ -6,17 +6,7 @@ import {
   resolveEndpoint,
 } from '../../../lib/client/client.options.js';
 import { CLIENT_VERSION } from '../../../lib/client/client.version.js';
-import { MQInvalidArgumentError } from '../../../lib/client/client.errors.js';
-
-function argumentOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof MQInvalidArgumentError) return err.argument;
-    throw err;
-  }
-  return undefined;
-}
+import { argumentOf } from './argument-of.js';
 
 describe('resolveEndpoint', () => {
   it('normalises to the origin and strips trailing slashes', () => {

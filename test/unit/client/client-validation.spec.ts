@@ -5,17 +5,7 @@ import {
   checkTopic,
   consumeTagExpression,
 } from '../../../lib/client/client.validation.js';
-import { MQInvalidArgumentError } from '../../../lib/client/client.errors.js';
-
-function argumentOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof MQInvalidArgumentError) return err.argument;
-    throw err;
-  }
-  return undefined;
-}
+import { argumentOf } from './argument-of.js';
 
 describe('client argument checks', () => {
   it('topic: non-empty, ≤ 64, no / ? # whitespace', () => {
