@@ -85,7 +85,7 @@ async function consume(
     ...(op.tags !== undefined ? { tags: op.tags } : {}),
   };
   // A client already gone takes nothing (its 'close' may have fired before we could listen).
-  if (res.destroyed || res.socket === null || res.socket.destroyed) return { status: 0 };
+  if (clientGone(res)) return { status: 0 };
   if (op.waitSeconds === 0) return delivered(await broker.consume(request, 0));
   // A parked long poll ends early when its client disconnects, so it never holds broker state.
   const controller = new AbortController();
@@ -96,7 +96,13 @@ async function consume(
   gauge.parked++;
   try {
     const messages = await broker.consume(request, op.waitSeconds * 1000, controller.signal);
-    if (controller.signal.aborted) {
+    if (messages.length > 0 && !controller.signal.aborted) {
+      // Served by another request's event (a publish, an ack...): this poll's client may have left
+      // just before, its FIN or reset not read yet. Look again once the event loop has polled for
+      // I/O (an immediate set from the check phase runs after the next poll phase).
+      await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+    }
+    if (controller.signal.aborted || clientGone(res)) {
       // Messages handed to this poll just before its client left: nobody will see them, so they
       // are ready again at once (no attempt counted) instead of waiting out the invisibility time.
       if (messages.length > 0) broker.release(messages.map((m) => m.receiptHandle));
@@ -107,6 +113,19 @@ async function consume(
     gauge.parked--;
     res.off('close', onClose);
   }
+}
+
+/** The client closed its side or the connection is dead: an answer would never be read. */
+function clientGone(res: ServerResponse): boolean {
+  const socket = res.socket;
+  return (
+    res.destroyed ||
+    socket === null ||
+    socket.destroyed ||
+    !socket.writable ||
+    socket.readableEnded ||
+    res.req.destroyed
+  );
 }
 
 function delivered(messages: ConsumedMessageDoc[]): OperationOutcome {
