@@ -30,6 +30,7 @@ import {
   checkGroup,
   checkHandle,
   checkIntRange,
+  checkKnownKeys,
   checkReceiptHandles,
   checkTopic,
   consumeTagExpression,
@@ -60,6 +61,19 @@ import type {
 } from './client.types.js';
 
 type Method = 'GET' | 'POST' | 'DELETE';
+
+/** Keys of each call's options object; anything else is a typo and is refused. */
+const CALL_OPTION_KEYS: ReadonlySet<string> = new Set(['signal', 'instanceId']);
+const CONSUME_OPTION_KEYS: ReadonlySet<string> = new Set([
+  ...CALL_OPTION_KEYS,
+  'numOfMessages',
+  'waitSeconds',
+  'tag',
+]);
+
+function checkCallOptions(options: MQCallOptions | undefined, known: ReadonlySet<string>): void {
+  if (options != null) checkKnownKeys(options, known, 'options.', 'an option of this call');
+}
 
 /** The only `x-mq-*` header we send; handed to the signer as is. */
 const SIGNED_MQ_HEADERS: Record<string, string> = { 'x-mq-version': MQ_VERSION };
@@ -116,9 +130,10 @@ export class MQClient {
     options?: MQCallOptions,
   ): Promise<MQPublishResult> {
     this.assertOpen();
+    checkCallOptions(options, CALL_OPTION_KEYS);
     const path = this.topicPath(topic);
     const ns = this.instanceId(options);
-    const encoded = encodePublish(input, Date.now());
+    const encoded = encodePublish(input, this.options.clock);
     const target = publishTarget(path, ns);
     checkRequestLine('POST', target);
     const operation = 'publish to topic ' + topic;
@@ -165,6 +180,7 @@ export class MQClient {
     options?: MQCallOptions,
   ): Promise<MQAckResult> {
     this.assertOpen();
+    checkCallOptions(options, CALL_OPTION_KEYS);
     const handles = checkReceiptHandles(receiptHandles, MQ_LIMITS.maxHandlesPerAck);
     return this.deleteHandles('ack', topic, group, handles, options);
   }
@@ -177,6 +193,7 @@ export class MQClient {
     options?: MQCallOptions,
   ): Promise<MQAckResult> {
     this.assertOpen();
+    checkCallOptions(options, CALL_OPTION_KEYS);
     const handle = checkHandle(receiptHandle, 'receiptHandle');
     return this.deleteHandles('commit', topic, group, [handle], options);
   }
@@ -189,6 +206,7 @@ export class MQClient {
     options?: MQCallOptions,
   ): Promise<MQAckResult> {
     this.assertOpen();
+    checkCallOptions(options, CALL_OPTION_KEYS);
     const handle = checkHandle(receiptHandle, 'receiptHandle');
     return this.deleteHandles('rollback', topic, group, [handle], options);
   }
@@ -213,6 +231,7 @@ export class MQClient {
     options: MQConsumeOptions | undefined,
   ): Promise<MQReceivedMessage[]> {
     this.assertOpen();
+    checkCallOptions(options, CONSUME_OPTION_KEYS);
     const path = this.topicPath(topic);
     checkGroup(group);
     const ns = this.instanceId(options);

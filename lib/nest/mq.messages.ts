@@ -1,7 +1,8 @@
 /** Texts of bootstrap errors and warnings (kept apart so that the wording stays consistent). */
 
+/** Every module-option error names its connection: with several, "default" is one of them. */
 function where(connection: string): string {
-  return connection === 'default' ? '' : ` (connection "${connection}")`;
+  return ` (connection "${connection}")`;
 }
 
 export function invalidModuleOption(connection: string, option: string, problem: string): string {

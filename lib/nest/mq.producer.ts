@@ -2,6 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { MQClient } from '../client/mq.client.js';
 import { MQInvalidArgumentError } from '../client/client.errors.js';
 import type { MQPublishInput, MQPublishResult } from '../client/client.types.js';
+import { checkKnownKeys } from '../client/client.validation.js';
 import { MODULE_DEFAULTS } from './mq.constants.js';
 import type {
   MQLocalTransaction,
@@ -9,6 +10,21 @@ import type {
   MQPublishOptions,
   MQTransactionalPublishOptions,
 } from './interfaces/mq-publish-options.interface.js';
+
+const PUBLISH_OPTION_KEYS: ReadonlySet<string> = new Set([
+  'tag',
+  'key',
+  'properties',
+  'deliverAt',
+  'delayMs',
+  'shardingKey',
+  'signal',
+]);
+const TRANSACTIONAL_OPTION_KEYS: ReadonlySet<string> = new Set([
+  ...PUBLISH_OPTION_KEYS,
+  'group',
+  'transCheckImmunitySeconds',
+]);
 
 /**
  * Publishes messages on one connection. Inject it by class for the default connection, or with
@@ -32,10 +48,12 @@ export class MQProducer {
     body: MQMessageBody,
     options: MQPublishOptions = {},
   ): Promise<MQPublishResult> {
-    const { signal, ...rest } = options;
     let input: MQPublishInput;
+    let signal: AbortSignal | undefined;
     try {
-      input = toInput(body, rest);
+      checkKnownKeys(options, PUBLISH_OPTION_KEYS, 'options.', 'a publish option');
+      signal = options.signal;
+      input = toInput(body, options);
     } catch (error) {
       return Promise.reject(error); // a bad argument rejects, like the client's own checks
     }
@@ -57,6 +75,7 @@ export class MQProducer {
     options: MQTransactionalPublishOptions,
     localWork: MQLocalTransaction<T>,
   ): Promise<T> {
+    checkKnownKeys(options ?? {}, TRANSACTIONAL_OPTION_KEYS, 'options.', 'a publish option');
     const { group, transCheckImmunitySeconds, signal, ...rest } = options ?? ({} as never);
     if (typeof group !== 'string' || group.length === 0) {
       throw new MQInvalidArgumentError('options.group', 'the transaction group is required');

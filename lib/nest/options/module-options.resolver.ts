@@ -4,6 +4,8 @@ import type {
   MQCredentials,
   MQCredentialsProvider,
 } from '../../client/client.types.js';
+import { parseEndpoint, resolveClientOptions } from '../../client/client.options.js';
+import { MQInvalidArgumentError } from '../../client/client.errors.js';
 import { checkIdChars } from '../../client/client.validation.js';
 import { MODULE_DEFAULTS } from '../mq.constants.js';
 import { invalidModuleOption } from '../mq.messages.js';
@@ -15,7 +17,7 @@ import type {
   MQFailurePolicy,
   MQModuleOptions,
 } from '../interfaces/mq-module-options.interface.js';
-import { isHttpUrl, isInt, isNonEmptyString, isPolicy } from './option.checks.js';
+import { isInt, isNonEmptyString, isPolicy } from './option.checks.js';
 
 /** Module options after validation, with every default applied. */
 export interface ResolvedModuleOptions {
@@ -68,7 +70,8 @@ export function resolveModuleOptions(
   for (const key of Object.keys(raw)) {
     if (!KNOWN_OPTIONS.has(key)) fail(key, 'is not a known option');
   }
-  if (!isHttpUrl(raw.endpoint)) fail('endpoint', 'must be an http(s) URL');
+  const endpoint = parseEndpoint(raw.endpoint);
+  if ('problem' in endpoint) fail('endpoint', endpoint.problem);
 
   const credentials = resolveCredentials(raw, fail);
   if (raw.instanceId !== undefined && typeof raw.instanceId !== 'string') {
@@ -110,6 +113,7 @@ export function resolveModuleOptions(
   if (raw.client !== undefined && (raw.client === null || typeof raw.client !== 'object')) {
     fail('client', 'must be an object');
   }
+  checkClientOptions(raw.client, fail);
   const logger = raw.logger;
   if (logger !== undefined && logger !== false && typeof logger?.log !== 'function') {
     fail('logger', 'must be a LoggerService or false');
@@ -129,6 +133,21 @@ export function resolveModuleOptions(
     onInvalidMessage: raw.onInvalidMessage ?? 'retry',
     logger,
   };
+}
+
+/** The client's own checks, reported as module options (`client.connections`, …). */
+function checkClientOptions(
+  client: MQModuleOptions['client'],
+  fail: (option: string, problem: string) => never,
+): void {
+  if (client === undefined) return;
+  try {
+    resolveClientOptions(client);
+  } catch (error) {
+    if (!(error instanceof MQInvalidArgumentError)) throw error;
+    const option = 'client.' + error.argument.replace(/^options\./, '');
+    fail(option, error.message.slice(error.argument.length + 2));
+  }
 }
 
 function resolveCredentials(
