@@ -6,6 +6,7 @@ import type {
   EmulatorTopicDeclaration,
 } from '../emulator.types.js';
 import { MQ_LIMITS } from '../../protocol/index.js';
+import { isTopicName } from '../http/request.route.js';
 import {
   DEFAULT_HOST,
   DEFAULT_INSTANCE_ID,
@@ -144,10 +145,11 @@ function resolveTopics(value: unknown, defaultInstance: string): EmulatorTopicDe
     const path = `topics[${i}]`;
     const record = asRecord(entry, path, ['name', 'instanceId', 'type']);
     const name = requiredString(record.name, `${path}.name`);
-    if (name.length > MAX_TOPIC_NAME_LENGTH || name.includes('/')) {
+    if (!isTopicName(name)) {
+      // Requests could never reach it: the HTTP front answers TopicNotExist for such a name.
       throw new EmulatorOptionsError(
         `${path}.name`,
-        `at most ${MAX_TOPIC_NAME_LENGTH} characters, no "/"`,
+        `topic ${JSON.stringify(name)} can never be used: a topic name has 1-${MAX_TOPIC_NAME_LENGTH} letters, digits, "_", "-", "%" or "|"`,
       );
     }
     const instanceId =
@@ -176,7 +178,10 @@ function resolveGroups(value: unknown, defaultInstance: string): EmulatorGroupDe
     const record = asRecord(entry, path, ['id', 'instanceId']);
     const id = requiredString(record.id, `${path}.id`);
     if (!ID_CHARS.test(id)) {
-      throw new EmulatorOptionsError(`${path}.id`, 'may contain only letters, digits, "_" and "-"');
+      throw new EmulatorOptionsError(
+        `${path}.id`,
+        `group ${JSON.stringify(id)} can never be used: a group id has only letters, digits, "_" and "-"`,
+      );
     }
     const instanceId =
       declarationInstance(record.instanceId, `${path}.instanceId`) ?? defaultInstance;

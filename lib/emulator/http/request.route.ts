@@ -31,7 +31,8 @@ export function matchMessagesPath(path: string): string {
   return topic;
 }
 
-function isTopicName(name: string): boolean {
+/** What the cloud accepts as a topic name; shared with the declarations check at start. */
+export function isTopicName(name: string): boolean {
   if (name.length === 0 || name.length > MAX_TOPIC_LENGTH) return false;
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
