@@ -21,3 +21,4 @@ export type {
   MQAckFailure,
   MQAckResult,
 } from './client.types.js';
+export type { MQConnectionCheck } from './connection.check.js';

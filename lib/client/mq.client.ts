@@ -17,7 +17,7 @@ import {
   createSigningKey,
   signWithKey,
 } from '../protocol/index.js';
-import { MQAbortError, MQInvalidArgumentError } from './client.errors.js';
+import { MQAbortError, MQInvalidArgumentError, MQServiceError } from './client.errors.js';
 import {
   checkCredentials,
   checkCredentialsSource,
@@ -35,6 +35,13 @@ import {
   checkTopic,
   consumeTagExpression,
 } from './client.validation.js';
+import {
+  PROBE_GROUP,
+  PROBE_HANDLE,
+  PROBE_TOPIC,
+  refusesCredentials,
+  type MQConnectionCheck,
+} from './connection.check.js';
 import { HttpDateCache } from './http-date.cache.js';
 import { send } from './http.transport.js';
 import type { RawResponse } from './http.transport.js';
@@ -209,6 +216,36 @@ export class MQClient {
     checkCallOptions(options, CALL_OPTION_KEYS);
     const handle = checkHandle(receiptHandle, 'receiptHandle');
     return this.deleteHandles('rollback', topic, group, [handle], options);
+  }
+
+  /**
+   * Checks, with one request that changes nothing, that the endpoint is the MQ HTTP service and
+   * accepts the credentials (see connection.check.ts). Resolves with the service's answer;
+   * rejects with `MQServiceError` when the service refuses the credentials, signature or Date
+   * (`InvalidAccessKeyId`, `SignatureDoesNotMatch`, `TimeExpired`, …), `MQNetworkError` /
+   * `MQTimeoutError` when it cannot be reached within `requestTimeoutMs`, `MQProtocolError` when
+   * something else answered; a retryable service error (5xx, throttling) proves nothing and is
+   * passed on too.
+   */
+  async checkConnection(options?: MQCallOptions): Promise<MQConnectionCheck> {
+    this.assertOpen();
+    checkCallOptions(options, CALL_OPTION_KEYS);
+    try {
+      const result = await this.deleteHandles(
+        'ack',
+        PROBE_TOPIC,
+        PROBE_GROUP,
+        [PROBE_HANDLE],
+        options,
+      );
+      return { answer: result.failed[0]?.code ?? 'ok', requestId: result.requestId };
+    } catch (error) {
+      // A refusal, or a retryable answer (5xx, throttling) that proves nothing either way.
+      if (error instanceof MQServiceError && !error.retryable && !refusesCredentials(error.code)) {
+        return { answer: error.code, requestId: error.requestId };
+      }
+      throw error;
+    }
   }
 
   /**

@@ -1,4 +1,12 @@
 /** Texts of bootstrap errors and warnings (kept apart so that the wording stays consistent). */
+import {
+  MQAbortError,
+  MQNetworkError,
+  MQProtocolError,
+  MQServiceError,
+  MQTimeoutError,
+} from '../client/client.errors.js';
+import { refusesCredentials } from '../client/connection.check.js';
 
 /** Every module-option error names its connection: with several, "default" is one of them. */
 function where(connection: string): string {
@@ -81,4 +89,38 @@ export function consumerStartLine(
     `${cls} → ${topic}${tag} @ ${group} (concurrency ${concurrency}, batch ${batchSize}, ` +
     `wait ${waitSeconds}s${orderly ? ', orderly' : ''})`
   );
+}
+
+/** Why `verifyConnection` failed, in words that say what to fix. */
+export function connectionCheckFailed(
+  connection: string,
+  endpoint: string,
+  error: unknown,
+  deadlineMs: number,
+): string {
+  const head = `MQModule: connection "${connection}" failed its start-up check (verifyConnection) against ${endpoint}: `;
+  if (error instanceof MQServiceError) {
+    const answer = `${error.code}, HTTP ${error.status}, request id ${error.requestId || 'none'}`;
+    if (error.code === 'TimeExpired') {
+      return `${head}the service refused the request's Date header (${answer}); this machine's clock is more than 15 minutes off`;
+    }
+    if (refusesCredentials(error.code)) {
+      return `${head}the service refused the credentials (${answer}: ${error.message}); check accessKeyId and accessKeySecret (or credentials) of this connection`;
+    }
+    return `${head}the service answered ${answer} (${error.message}), which proves nothing either way; try again`;
+  }
+  if (error instanceof MQTimeoutError || error instanceof MQAbortError) {
+    return `${head}no answer within ${deadlineMs} ms; is the endpoint reachable from here?`;
+  }
+  if (error instanceof MQNetworkError) {
+    return `${head}cannot reach it (${error.message}); is the endpoint right and reachable from here?`;
+  }
+  if (error instanceof MQProtocolError) {
+    return `${head}something answered, but not as the MQ HTTP service (HTTP ${error.status}: ${error.message}); is this the instance's HTTP endpoint?`;
+  }
+  return `${head}${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+}
+
+export function connectionVerified(connection: string, endpoint: string, answer: string): string {
+  return `connection "${connection}": ${endpoint} is the MQ HTTP service and accepts the credentials (probe answered ${answer})`;
 }

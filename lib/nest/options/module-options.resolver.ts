@@ -26,6 +26,7 @@ export interface ResolvedModuleOptions {
   credentials: MQCredentials | MQCredentialsProvider;
   client: MQClientOptions;
   consumersEnabled: boolean;
+  verifyConnection: boolean;
   defaults: MQConsumerDefaults;
   consumers: Record<string, MQConsumerOverrides>;
   drainTimeoutMs: number;
@@ -44,6 +45,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'credentials',
   'instanceId',
   'consumersEnabled',
+  'verifyConnection',
   'defaults',
   'consumers',
   'shutdown',
@@ -84,8 +86,8 @@ export function resolveModuleOptions(
       fail('instanceId', `must hold no whitespace, non-ASCII, '&', '=', '#', '?', '%', '+' or '/'`);
     }
   }
-  if (raw.consumersEnabled !== undefined && typeof raw.consumersEnabled !== 'boolean') {
-    fail('consumersEnabled', 'must be a boolean');
+  for (const key of ['consumersEnabled', 'verifyConnection'] as const) {
+    if (raw[key] !== undefined && typeof raw[key] !== 'boolean') fail(key, 'must be a boolean');
   }
   const drainTimeoutMs = raw.shutdown?.drainTimeoutMs ?? MODULE_DEFAULTS.drainTimeoutMs;
   if (!isInt(drainTimeoutMs, 0, 3_600_000)) {
@@ -124,6 +126,7 @@ export function resolveModuleOptions(
     credentials,
     client: { ...raw.client, ...(raw.instanceId !== undefined && { instanceId: raw.instanceId }) },
     consumersEnabled: raw.consumersEnabled ?? true,
+    verifyConnection: raw.verifyConnection ?? false,
     defaults: raw.defaults ?? {},
     consumers: raw.consumers ?? {},
     drainTimeoutMs,
