@@ -86,9 +86,30 @@ export function consumerStartLine(
 ): string {
   const tag = tags ? `[${tags.join('||')}]` : '';
   return (
-    `${cls} → ${topic}${tag} @ ${group} (concurrency ${concurrency}, batch ${batchSize}, ` +
-    `wait ${waitSeconds}s${orderly ? ', orderly' : ''})`
+    `${cls} → ${topic}${tag} @ ${group} (concurrency ${concurrency}, ` +
+    `${batchText(batchSize, concurrency)}, wait ${waitSeconds}s${orderly ? ', orderly' : ''})`
   );
+}
+
+export function checkerStartLine(
+  cls: string,
+  topic: string,
+  group: string,
+  concurrency: number,
+  batchSize: number,
+  waitSeconds: number,
+): string {
+  return (
+    `${cls} → transaction checks of ${topic} @ ${group} (concurrency ${concurrency}, ` +
+    `${batchText(batchSize, concurrency)}, wait ${waitSeconds}s)`
+  );
+}
+
+/** What a poll asks for: never more messages than handler slots (concurrency). */
+function batchText(batchSize: number, concurrency: number): string {
+  return batchSize <= concurrency
+    ? `batch ${batchSize}`
+    : `batch ${concurrency}: batchSize ${batchSize} capped by concurrency`;
 }
 
 /** Why `verifyConnection` failed, in words that say what to fix. */

@@ -10,7 +10,12 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { MQClient } from '../../lib/client/index.js';
 import { startEmulator, type RunningEmulator } from '../../lib/emulator/index.js';
-import { MQConsumer, MQModule, type MQModuleOptions } from '../../lib/index.js';
+import {
+  MQConsumer,
+  MQModule,
+  type MQModuleExtras,
+  type MQModuleOptions,
+} from '../../lib/index.js';
 import { connectionTo } from './fixtures/harness.js';
 import { silentLogger } from './fixtures/quiet.js';
 
@@ -23,7 +28,9 @@ class Watcher {
 }
 
 /** Bootstraps a module with these options; the error message, or the log lines when it started. */
-async function bootstrap(options: Partial<MQModuleOptions>): Promise<string | string[]> {
+async function bootstrap(
+  options: Partial<MQModuleOptions & MQModuleExtras>,
+): Promise<string | string[]> {
   const lines: string[] = [];
   const logger: LoggerService = { ...silentLogger, log: (m: unknown) => lines.push(String(m)) };
   const builder = Test.createTestingModule({

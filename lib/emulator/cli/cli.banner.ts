@@ -17,22 +17,33 @@ export function formatBanner(
     options.dataDir !== undefined ? `durable log in ${options.dataDir}` : 'memory only';
   const topics =
     options.autoCreate === false ? 'only declared ones (strict)' : 'created on first use';
+  const rows: [string, string][] = [
+    ['Endpoint', endpoint],
+    ['Instance id', instanceId === '' ? '(default instance, no namespace)' : instanceId],
+    ['AccessKeyId', credentials.accessKeyId],
+    [
+      'AccessKeySecret',
+      devSecret
+        ? `${credentials.accessKeySecret}  (public development credential)`
+        : '(configured; not shown)',
+    ],
+    [
+      'Auth',
+      options.auth === 'off' ? 'off (nothing checked)' : 'strict (signature, Date, Content-MD5)',
+    ],
+    ['Clock', options.clock === 'virtual' ? 'virtual (moves via POST /_emulator/clock)' : 'real'],
+    ['Storage', storage],
+    ['Topics/groups', topics],
+    ['Admin API', `${endpoint}/_emulator/health`],
+  ];
+  // One value column, one space past the longest label.
+  const width = Math.max(...rows.map(([label]) => label.length)) + 1;
   const lines = [
     `aliyun-mq-emulator ${version}`,
     'EMULATOR of Alibaba Cloud MQ for RocketMQ (HTTP protocol) for development and tests.',
     'It is NOT the cloud service. Do not use real credentials with it.',
     '',
-    `  Endpoint       ${endpoint}`,
-    `  Instance id    ${instanceId === '' ? '(default instance, no namespace)' : instanceId}`,
-    `  AccessKeyId    ${credentials.accessKeyId}`,
-    devSecret
-      ? `  AccessKeySecret ${credentials.accessKeySecret}  (public development credential)`
-      : '  AccessKeySecret (configured; not shown)',
-    `  Auth           ${options.auth === 'off' ? 'off (nothing checked)' : 'strict (signature, Date, Content-MD5)'}`,
-    `  Clock          ${options.clock === 'virtual' ? 'virtual (moves via POST /_emulator/clock)' : 'real'}`,
-    `  Storage        ${storage}`,
-    `  Topics/groups  ${topics}`,
-    `  Admin API      ${endpoint}/_emulator/health`,
+    ...rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`),
     '',
     `export MQ_ENDPOINT=${endpoint}`,
     `export MQ_ACCESS_KEY_ID=${credentials.accessKeyId}`,

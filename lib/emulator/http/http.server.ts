@@ -247,7 +247,11 @@ export class EmulatorHttpServer {
     if (!log.enabled) return;
     const ms = started === 0 ? '0.0' : (performance.now() - started).toFixed(1);
     const code = errorCode === '' ? '' : ` ${errorCode}`;
-    log.info(`${req.method} ${req.url} ${res.statusCode}${code} ${ms}ms id=${requestId}`);
+    // Nothing was sent: the client went away first (an aborted long poll), so no status to show.
+    const outcome = res.headersSent
+      ? `${res.statusCode}${code}`
+      : 'closed by the client, no answer';
+    log.info(`${req.method} ${req.url} ${outcome} ${ms}ms id=${requestId}`);
   }
 
   private tooBigToDrain(req: IncomingMessage): boolean {
