@@ -4,6 +4,7 @@
  */
 import { MQ_LIMITS, findIllegalXmlChar } from '../protocol/index.js';
 import { MQInvalidArgumentError } from './client.errors.js';
+import type { MQCallOptions } from './client.types.js';
 
 /**
  * Chars no real topic has and that would change the meaning of the path if a server decoded the
@@ -228,4 +229,20 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length]!;
+}
+
+/** Keys of each call's options object; anything else is a typo and is refused. */
+export const CALL_OPTION_KEYS: ReadonlySet<string> = new Set(['signal', 'instanceId']);
+export const CONSUME_OPTION_KEYS: ReadonlySet<string> = new Set([
+  ...CALL_OPTION_KEYS,
+  'numOfMessages',
+  'waitSeconds',
+  'tag',
+]);
+
+export function checkCallOptions(
+  options: MQCallOptions | undefined,
+  known: ReadonlySet<string>,
+): void {
+  if (options != null) checkKnownKeys(options, known, 'options.', 'an option of this call');
 }

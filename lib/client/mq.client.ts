@@ -17,7 +17,7 @@ import {
   createSigningKey,
   signWithKey,
 } from '../protocol/index.js';
-import { MQAbortError, MQInvalidArgumentError, MQServiceError } from './client.errors.js';
+import { MQAbortError, MQInvalidArgumentError } from './client.errors.js';
 import {
   checkCredentials,
   checkCredentialsSource,
@@ -30,7 +30,9 @@ import {
   checkGroup,
   checkHandle,
   checkIntRange,
-  checkKnownKeys,
+  CALL_OPTION_KEYS,
+  CONSUME_OPTION_KEYS,
+  checkCallOptions,
   checkReceiptHandles,
   checkTopic,
   consumeTagExpression,
@@ -39,11 +41,11 @@ import {
   PROBE_GROUP,
   PROBE_HANDLE,
   PROBE_TOPIC,
-  refusesCredentials,
+  runConnectionCheck,
   type MQConnectionCheck,
 } from './connection.check.js';
 import { HttpDateCache } from './http-date.cache.js';
-import { send } from './http.transport.js';
+import { send, untilAborted } from './http.transport.js';
 import type { RawResponse } from './http.transport.js';
 import { encodePublish } from './publish.encoder.js';
 import {
@@ -68,19 +70,6 @@ import type {
 } from './client.types.js';
 
 type Method = 'GET' | 'POST' | 'DELETE';
-
-/** Keys of each call's options object; anything else is a typo and is refused. */
-const CALL_OPTION_KEYS: ReadonlySet<string> = new Set(['signal', 'instanceId']);
-const CONSUME_OPTION_KEYS: ReadonlySet<string> = new Set([
-  ...CALL_OPTION_KEYS,
-  'numOfMessages',
-  'waitSeconds',
-  'tag',
-]);
-
-function checkCallOptions(options: MQCallOptions | undefined, known: ReadonlySet<string>): void {
-  if (options != null) checkKnownKeys(options, known, 'options.', 'an option of this call');
-}
 
 /** The only `x-mq-*` header we send; handed to the signer as is. */
 const SIGNED_MQ_HEADERS: Record<string, string> = { 'x-mq-version': MQ_VERSION };
@@ -227,25 +216,14 @@ export class MQClient {
    * something else answered; a retryable service error (5xx, throttling) proves nothing and is
    * passed on too.
    */
-  async checkConnection(options?: MQCallOptions): Promise<MQConnectionCheck> {
+  checkConnection(options?: MQCallOptions): Promise<MQConnectionCheck> {
     this.assertOpen();
     checkCallOptions(options, CALL_OPTION_KEYS);
-    try {
-      const result = await this.deleteHandles(
-        'ack',
-        PROBE_TOPIC,
-        PROBE_GROUP,
-        [PROBE_HANDLE],
-        options,
-      );
-      return { answer: result.failed[0]?.code ?? 'ok', requestId: result.requestId };
-    } catch (error) {
-      // A refusal, or a retryable answer (5xx, throttling) that proves nothing either way.
-      if (error instanceof MQServiceError && !error.retryable && !refusesCredentials(error.code)) {
-        return { answer: error.code, requestId: error.requestId };
-      }
-      throw error;
-    }
+    return runConnectionCheck(
+      (call) => this.deleteHandles('ack', PROBE_TOPIC, PROBE_GROUP, [PROBE_HANDLE], call),
+      this.options.requestTimeoutMs,
+      options,
+    );
   }
 
   /**
@@ -367,7 +345,10 @@ export class MQClient {
     }
     const provided = (this.provider as MQCredentialsProvider)();
     if (provided != null && typeof (provided as Promise<MQCredentials>).then === 'function') {
-      return (provided as Promise<MQCredentials>).then((c) =>
+      const pending = provided as Promise<MQCredentials>;
+      // The caller's signal also ends the wait for a slow provider, not only the request.
+      const credentials = signal === undefined ? pending : untilAborted(pending, signal, operation);
+      return credentials.then((c) =>
         this.signAndSend(
           pool,
           checkCredentials(c, 'credentials()'),

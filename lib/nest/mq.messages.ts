@@ -1,12 +1,10 @@
 /** Texts of bootstrap errors and warnings (kept apart so that the wording stays consistent). */
 import {
-  MQAbortError,
   MQNetworkError,
   MQProtocolError,
   MQServiceError,
   MQTimeoutError,
-} from '../client/client.errors.js';
-import { refusesCredentials } from '../client/connection.check.js';
+} from '../transport/index.js';
 
 /** Every module-option error names its connection: with several, "default" is one of them. */
 function where(connection: string): string {
@@ -112,36 +110,39 @@ function batchText(batchSize: number, concurrency: number): string {
     : `batch ${concurrency}: batchSize ${batchSize} capped by concurrency`;
 }
 
-/** Why `verifyConnection` failed, in words that say what to fix. */
+/**
+ * Why `verifyConnection` failed, in words that say what to fix. By the transport's contract a
+ * service error from the check is a refusal of the request itself (credentials, signature, Date),
+ * or, when retryable, an answer that proves nothing.
+ */
 export function connectionCheckFailed(
   connection: string,
   endpoint: string,
   error: unknown,
-  deadlineMs: number,
 ): string {
   const head = `MQModule: connection "${connection}" failed its start-up check (verifyConnection) against ${endpoint}: `;
   if (error instanceof MQServiceError) {
     const answer = `${error.code}, HTTP ${error.status}, request id ${error.requestId || 'none'}`;
+    if (error.retryable) {
+      return `${head}the service answered ${answer} (${error.message}), which proves nothing either way; try again`;
+    }
     if (error.code === 'TimeExpired') {
       return `${head}the service refused the request's Date header (${answer}); this machine's clock is more than 15 minutes off`;
     }
-    if (refusesCredentials(error.code)) {
-      return `${head}the service refused the credentials (${answer}: ${error.message}); check accessKeyId and accessKeySecret (or credentials) of this connection`;
-    }
-    return `${head}the service answered ${answer} (${error.message}), which proves nothing either way; try again`;
+    return `${head}the service refused the credentials (${answer}: ${error.message}); check accessKeyId and accessKeySecret (or credentials) of this connection`;
   }
-  if (error instanceof MQTimeoutError || error instanceof MQAbortError) {
-    return `${head}no answer within ${deadlineMs} ms; is the endpoint reachable from here?`;
+  if (error instanceof MQTimeoutError) {
+    return `${head}no answer in time (${error.message}); is the endpoint reachable from here?`;
   }
   if (error instanceof MQNetworkError) {
     return `${head}cannot reach it (${error.message}); is the endpoint right and reachable from here?`;
   }
   if (error instanceof MQProtocolError) {
-    return `${head}something answered, but not as the MQ HTTP service (HTTP ${error.status}: ${error.message}); is this the instance's HTTP endpoint?`;
+    return `${head}something answered, but not as the MQ service (HTTP ${error.status}: ${error.message}); is this the instance's endpoint for this protocol?`;
   }
   return `${head}${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
 }
 
 export function connectionVerified(connection: string, endpoint: string, answer: string): string {
-  return `connection "${connection}": ${endpoint} is the MQ HTTP service and accepts the credentials (probe answered ${answer})`;
+  return `connection "${connection}": ${endpoint} answers and accepts the credentials (the check's probe got ${answer})`;
 }

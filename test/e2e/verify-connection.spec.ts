@@ -75,7 +75,7 @@ describe('verifyConnection', () => {
     const lines = await bootstrap({ ...connectionTo(emulator), verifyConnection: true });
     expect(lines).toContainEqual(
       expect.stringContaining(
-        `connection "default": ${emulator.endpoint} is the MQ HTTP service and accepts the credentials (probe answered ReceiptHandleError)`,
+        `connection "default": ${emulator.endpoint} answers and accepts the credentials (the check's probe got ReceiptHandleError)`,
       ),
     );
     // The probe created no topic and no group.
@@ -93,7 +93,7 @@ describe('verifyConnection', () => {
       verifyConnection: true,
       consumersEnabled: false,
     });
-    expect(lines).toContainEqual(expect.stringContaining('(probe answered TopicNotExist)'));
+    expect(lines).toContainEqual(expect.stringContaining("(the check's probe got TopicNotExist)"));
   });
 
   it('fails bootstrap on a wrong secret, naming the connection and never the secret', async () => {
@@ -148,10 +148,22 @@ describe('verifyConnection', () => {
         verifyConnection: true,
         client: { requestTimeoutMs: 100 },
       });
-      expect(message).toContain(`against ${endpoint}: no answer within 100 ms`);
+      expect(message).toContain(`against ${endpoint}: no answer in time (`);
+      expect(message).toContain('within 100 ms');
     } finally {
       silent.close();
     }
+  });
+
+  it('bounds the whole check, a credentials provider that never answers included', async () => {
+    const { accessKeyId: _id, accessKeySecret: _secret, ...rest } = connectionTo(emulator);
+    const message = await bootstrap({
+      ...rest,
+      credentials: () => new Promise<never>(() => undefined),
+      verifyConnection: true,
+      client: { requestTimeoutMs: 100 },
+    });
+    expect(message).toContain('no answer in time (checkConnection: no answer within 100 ms)');
   });
 
   it('fails bootstrap when something else answers (not the MQ HTTP service)', async () => {
@@ -164,7 +176,7 @@ describe('verifyConnection', () => {
         verifyConnection: true,
       });
       expect(message).toContain(
-        `against ${endpoint}: something answered, but not as the MQ HTTP service (HTTP 200`,
+        `against ${endpoint}: something answered, but not as the MQ service (HTTP 200`,
       );
     } finally {
       web.close();

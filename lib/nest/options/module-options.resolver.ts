@@ -1,12 +1,13 @@
 import type { LoggerService } from '@nestjs/common';
-import type {
-  MQClientOptions,
-  MQCredentials,
-  MQCredentialsProvider,
-} from '../../client/client.types.js';
-import { parseEndpoint, resolveClientOptions } from '../../client/client.options.js';
-import { MQInvalidArgumentError } from '../../client/client.errors.js';
-import { checkIdChars } from '../../client/client.validation.js';
+import {
+  findTransportDriver,
+  TRANSPORT_KINDS,
+  type MQClientOptions,
+  type MQCredentials,
+  type MQCredentialsProvider,
+  type MQTransportDriver,
+  type MQTransportKind,
+} from '../../transport/index.js';
 import { MODULE_DEFAULTS } from '../mq.constants.js';
 import { invalidModuleOption } from '../mq.messages.js';
 import type {
@@ -18,12 +19,19 @@ import type {
   MQModuleOptions,
 } from '../interfaces/mq-module-options.interface.js';
 import { isInt, isNonEmptyString, isPolicy } from './option.checks.js';
+import { viaTransport } from './subscription.checks.js';
 
 /** Module options after validation, with every default applied. */
 export interface ResolvedModuleOptions {
   connection: string;
+  transport: MQTransportKind;
+  /** The protocol's checks and transport factory. */
+  driver: MQTransportDriver;
   endpoint: string;
   credentials: MQCredentials | MQCredentialsProvider;
+  /** HTTP `ns` / RocketMQ 5 namespace; undefined = the default instance. */
+  instanceId: string | undefined;
+  /** Client tuning handed to the transport. */
   client: MQClientOptions;
   consumersEnabled: boolean;
   verifyConnection: boolean;
@@ -38,6 +46,7 @@ export interface ResolvedModuleOptions {
 }
 
 const KNOWN_OPTIONS = new Set<string>([
+  'transport',
   'endpoint',
   'accessKeyId',
   'accessKeySecret',
@@ -72,20 +81,20 @@ export function resolveModuleOptions(
   for (const key of Object.keys(raw)) {
     if (!KNOWN_OPTIONS.has(key)) fail(key, 'is not a known option');
   }
-  const endpoint = parseEndpoint(raw.endpoint);
-  if ('problem' in endpoint) fail('endpoint', endpoint.problem);
+  const transport = raw.transport ?? 'http';
+  const driver = findTransportDriver(transport);
+  if (driver === undefined) {
+    return fail('transport', `must be one of ${TRANSPORT_KINDS.map((k) => `'${k}'`).join(', ')}`);
+  }
+  viaTransport(fail, () => driver.checkEndpoint(raw.endpoint));
 
   const credentials = resolveCredentials(raw, fail);
-  if (raw.instanceId !== undefined && typeof raw.instanceId !== 'string') {
-    fail('instanceId', 'must be a string');
+  if (raw.client !== undefined && (raw.client === null || typeof raw.client !== 'object')) {
+    fail('client', 'must be an object');
   }
-  if (raw.instanceId) {
-    try {
-      checkIdChars(raw.instanceId, 'instanceId');
-    } catch {
-      fail('instanceId', `must hold no whitespace, non-ASCII, '&', '=', '#', '?', '%', '+' or '/'`);
-    }
-  }
+  if (raw.client !== undefined) viaTransport(fail, () => driver.checkClientOptions(raw.client!));
+  const instanceId = raw.instanceId ?? raw.client?.instanceId;
+  viaTransport(fail, () => driver.checkInstanceId(instanceId));
   for (const key of ['consumersEnabled', 'verifyConnection'] as const) {
     if (raw[key] !== undefined && typeof raw[key] !== 'boolean') fail(key, 'must be a boolean');
   }
@@ -112,19 +121,18 @@ export function resolveModuleOptions(
   ) {
     fail('consumers', 'must be an object keyed by consumer name');
   }
-  if (raw.client !== undefined && (raw.client === null || typeof raw.client !== 'object')) {
-    fail('client', 'must be an object');
-  }
-  checkClientOptions(raw.client, fail);
   const logger = raw.logger;
   if (logger !== undefined && logger !== false && typeof logger?.log !== 'function') {
     fail('logger', 'must be a LoggerService or false');
   }
   return {
     connection,
+    transport,
+    driver,
     endpoint: raw.endpoint,
     credentials,
-    client: { ...raw.client, ...(raw.instanceId !== undefined && { instanceId: raw.instanceId }) },
+    instanceId: instanceId || undefined,
+    client: { ...raw.client },
     consumersEnabled: raw.consumersEnabled ?? true,
     verifyConnection: raw.verifyConnection ?? false,
     defaults: raw.defaults ?? {},
@@ -136,21 +144,6 @@ export function resolveModuleOptions(
     onInvalidMessage: raw.onInvalidMessage ?? 'retry',
     logger,
   };
-}
-
-/** The client's own checks, reported as module options (`client.connections`, …). */
-function checkClientOptions(
-  client: MQModuleOptions['client'],
-  fail: (option: string, problem: string) => never,
-): void {
-  if (client === undefined) return;
-  try {
-    resolveClientOptions(client);
-  } catch (error) {
-    if (!(error instanceof MQInvalidArgumentError)) throw error;
-    const option = 'client.' + error.argument.replace(/^options\./, '');
-    fail(option, error.message.slice(error.argument.length + 2));
-  }
 }
 
 function resolveCredentials(
