@@ -11,6 +11,8 @@ import {
   XML_CONTENT_TYPE,
 } from '../../protocol/index.js';
 import { ADMIN_PREFIX, handleAdminRequest } from '../admin/admin.http.js';
+import type { OnsFront } from '../ons/ons.front.js';
+import { matchOnsTarget } from '../ons/ons.route.js';
 import type { AdminHttpContext } from '../admin/admin.http.js';
 import type { Broker } from '../broker/broker.js';
 import type { Clock } from '../clock/clock.js';
@@ -40,6 +42,8 @@ export interface EmulatorHttpServerOptions {
   log: EmulatorLog;
   admin: Omit<AdminHttpContext, 'endpoint' | 'longPolls'>;
   maxBodyBytes?: number;
+  /** The 2017 ONS HTTP API, served on this port under `/message/`. */
+  ons?: OnsFront;
 }
 
 /**
@@ -174,6 +178,12 @@ export class EmulatorHttpServer {
     const rawQuery = q === -1 ? '' : url.slice(q + 1);
     let errorCode = '';
     try {
+      const ons = this.options.ons;
+      const onsQuery = ons === undefined ? undefined : matchOnsTarget(url);
+      if (onsQuery !== undefined) {
+        errorCode = await ons!.serve(req, res, expectContinue, onsQuery);
+        return;
+      }
       if (path.startsWith(ADMIN_PREFIX)) {
         if (expectContinue) res.writeContinue();
         await handleAdminRequest(this.adminContext, req, res, path, rawQuery);
