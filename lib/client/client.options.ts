@@ -40,7 +40,7 @@ const OPTION_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /** Header values cannot carry CR, LF or NUL (header injection); they are the only chars we refuse. */
-function hasHeaderBreakingChar(s: string): boolean {
+export function hasHeaderBreakingChar(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 13 || c === 10 || c === 0) return true;
@@ -48,10 +48,8 @@ function hasHeaderBreakingChar(s: string): boolean {
   return false;
 }
 
-/** What every endpoint message shows as the expected form. */
-export const ENDPOINT_FORM =
-  'an http(s) URL with a host and no path, query or fragment, ' +
-  'e.g. http://1234567890123456.mqrest.cn-hangzhou.aliyuncs.com';
+/** The example every endpoint message of the MQ HTTP client shows. */
+export const MQ_ENDPOINT_EXAMPLE = 'http://1234567890123456.mqrest.cn-hangzhou.aliyuncs.com';
 
 /** The value as an error may show it: user info (a password, perhaps) is masked. */
 function shownEndpoint(value: unknown): string {
@@ -61,14 +59,17 @@ function shownEndpoint(value: unknown): string {
 
 /**
  * The endpoint normalised to `scheme://host[:port]` (trailing slashes stripped), or the problem
- * with it in the one wording every caller uses (client and module options): missing, empty, or
- * not the expected form (with the value shown).
+ * with it in the one wording every caller uses (clients and module options): missing, empty, or
+ * not the expected form (with the value shown and `example`).
  */
-export function parseEndpoint(endpoint: unknown): { origin: string } | { problem: string } {
-  if (endpoint === undefined || endpoint === null)
-    return { problem: `is missing; give ${ENDPOINT_FORM}` };
-  if (endpoint === '') return { problem: `is empty; give ${ENDPOINT_FORM}` };
-  const bad = { problem: `must be ${ENDPOINT_FORM}; got ${shownEndpoint(endpoint)}` };
+export function parseEndpoint(
+  endpoint: unknown,
+  example = MQ_ENDPOINT_EXAMPLE,
+): { origin: string } | { problem: string } {
+  const form = `an http(s) URL with a host and no path, query or fragment, e.g. ${example}`;
+  if (endpoint === undefined || endpoint === null) return { problem: `is missing; give ${form}` };
+  if (endpoint === '') return { problem: `is empty; give ${form}` };
+  const bad = { problem: `must be ${form}; got ${shownEndpoint(endpoint)}` };
   if (typeof endpoint !== 'string') return bad;
   let url: URL;
   try {
@@ -86,8 +87,8 @@ export function parseEndpoint(endpoint: unknown): { origin: string } | { problem
 }
 
 /** Parses and normalises the endpoint to `scheme://host[:port]` (trailing slashes stripped). */
-export function resolveEndpoint(endpoint: unknown): string {
-  const parsed = parseEndpoint(endpoint);
+export function resolveEndpoint(endpoint: unknown, example = MQ_ENDPOINT_EXAMPLE): string {
+  const parsed = parseEndpoint(endpoint, example);
   if ('problem' in parsed) throw new MQInvalidArgumentError('endpoint', parsed.problem);
   return parsed.origin;
 }

@@ -22,3 +22,12 @@ export type {
   MQAckResult,
 } from './client.types.js';
 export type { MQConnectionCheck } from './connection.check.js';
+export { OnsHttpClient } from './ons/ons.client.js';
+export type {
+  OnsHttpClientOptions,
+  OnsCallOptions,
+  OnsPublishInput,
+  OnsPublishResult,
+  OnsConsumeOptions,
+  OnsReceivedMessage,
+} from './ons/ons.types.js';

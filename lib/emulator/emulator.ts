@@ -6,6 +6,7 @@ import { resolveEmulatorOptions } from './config/emulator-options.validate.js';
 import type { EmulatorOptions, RunningEmulator } from './emulator.types.js';
 import { createEmulatorLog } from './http/http.log.js';
 import { EmulatorHttpServer } from './http/http.server.js';
+import { OnsFront } from './ons/ons.front.js';
 import { LogStore } from './store/log.store.js';
 import { MemoryStore } from './store/memory.store.js';
 import type { Store } from './store/store.js';
@@ -50,6 +51,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     maxDateSkewMs: resolved.timings.maxDateSkewMs,
     maxWaitSeconds: resolved.timings.maxWaitSeconds,
     log,
+    ons: new OnsFront({
+      broker,
+      instanceId: resolved.instanceId,
+      auth: resolved.auth,
+      credentials: resolved.credentials,
+      maxTimeSkewMs: resolved.timings.onsMaxTimeSkewMs,
+      log,
+    }),
     admin: {
       admin,
       instanceId: resolved.instanceId,

@@ -18,6 +18,8 @@ export interface EmulatorTimings {
   maxDateSkewMs: number;
   /** Largest accepted waitseconds (default 30). */
   maxWaitSeconds: number;
+  /** Old ONS HTTP API (`/message/`): allowed distance of the signed `time` from real time (default 15 000). */
+  onsMaxTimeSkewMs: number;
 }
 
 export interface EmulatorCredential {

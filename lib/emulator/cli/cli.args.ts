@@ -42,6 +42,7 @@ const TIMING_FLAGS: Record<string, keyof EmulatorTimings> = {
   '--half-max-age-ms': 'halfMaxAgeMs',
   '--max-date-skew-ms': 'maxDateSkewMs',
   '--max-wait-seconds': 'maxWaitSeconds',
+  '--ons-max-time-skew-ms': 'onsMaxTimeSkewMs',
 };
 
 const VALUE_FLAGS: Record<string, ValueFlag> = {
@@ -217,6 +218,8 @@ Time
   --half-max-age-ms <n>        unresolved half messages are rolled back after (default 86400000)
   --max-date-skew-ms <n>       allowed Date header skew (default 900000)
   --max-wait-seconds <n>       largest waitseconds of a long poll (default 30)
+  --ons-max-time-skew-ms <n>   old ONS API (/message/): allowed skew of the signed time
+                               (default 15000)
 
 Output
   --quiet                      print only the endpoint line and warnings

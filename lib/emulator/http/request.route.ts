@@ -31,7 +31,7 @@ export function matchMessagesPath(path: string): string {
   return topic;
 }
 
-/** What the cloud accepts as a topic name; shared with the declarations check at start. */
+/** 1-64 letters, digits, `_`, `-`, `%` or `|`: a topic name the cloud can have. */
 export function isTopicName(name: string): boolean {
   if (name.length === 0 || name.length > MAX_TOPIC_LENGTH) return false;
   for (let i = 0; i < name.length; i++) {

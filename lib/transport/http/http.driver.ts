@@ -6,6 +6,7 @@
 import { MQInvalidArgumentError } from '../../client/client.errors.js';
 import {
   checkInstanceId,
+  MQ_ENDPOINT_EXAMPLE,
   resolveClientOptions,
   resolveEndpoint,
 } from '../../client/client.options.js';
@@ -23,7 +24,7 @@ import { HttpMQTransport } from './http-mq.transport.js';
 
 export const httpDriver: MQTransportDriver = {
   kind: 'http',
-  endpointExample: 'http://<account>.mqrest.<region>.aliyuncs.com',
+  endpointExample: MQ_ENDPOINT_EXAMPLE,
   maxBatchSize: MQ_LIMITS.maxNumOfMessages,
 
   checkEndpoint(endpoint: unknown): void {

@@ -253,6 +253,8 @@ describe('CLI arguments', () => {
       '7',
       '--max-wait-seconds',
       '8',
+      '--ons-max-time-skew-ms',
+      '9',
       '--quiet',
     ]);
     expect(command).toEqual({
@@ -279,6 +281,7 @@ describe('CLI arguments', () => {
           halfMaxAgeMs: 6,
           maxDateSkewMs: 7,
           maxWaitSeconds: 8,
+          onsMaxTimeSkewMs: 9,
         },
       },
     });
