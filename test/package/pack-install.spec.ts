@@ -62,7 +62,7 @@ describe('npm pack from a fresh copy → install in new projects', () => {
     tarball = join(work, info.filename);
     files = info.files.map((f) => f.path).sort();
     exportsMap = JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8')).exports;
-  }, 240_000);
+  }, 360_000);
 
   afterAll(() => {
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
@@ -151,7 +151,7 @@ describe('npm pack from a fresh copy → install in new projects', () => {
     expect(lstatSync(installed).isSymbolicLink()).toBe(false);
     expect(existsSync(join(installed, 'lib'))).toBe(false);
     expect(existsSync(join(installed, 'test'))).toBe(false);
-  }, 180_000);
+  }, 360_000);
 
   it('a Nest 11 CommonJS app: type-checks, its ts-jest (CommonJS) test passes, and it runs', () => {
     const app = join(work, 'nest11-cjs-app');
@@ -220,5 +220,5 @@ describe('npm pack from a fresh copy → install in new projects', () => {
     const started = run(process.execPath, [join(app, 'dist', 'main.js')], app);
     expectSuccess(started, 'node dist/main.js');
     expect(started.stdout).toContain('commonjs app ok');
-  }, 240_000);
+  }, 360_000);
 });

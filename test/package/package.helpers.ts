@@ -9,7 +9,7 @@ export function run(command: string, args: string[], cwd: string): SpawnSyncRetu
   const result = spawnSync(command, args, {
     cwd,
     encoding: 'utf8',
-    timeout: 180_000,
+    timeout: 300_000,
     // Nothing of this test process's Jest/ESM set-up leaks into the commands it runs.
     env: { ...process.env, NODE_OPTIONS: '' },
   });
