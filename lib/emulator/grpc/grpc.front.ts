@@ -43,9 +43,14 @@ export function createGrpcFront(
   options: GrpcFrontOptions,
   address: () => { host: string; port: number },
 ): GrpcFront {
-  let sessions: ClientSessions | undefined;
-  const checks = new TransactionChecks(options.broker, options.clock, () => sessions!, options.log);
-  sessions = new ClientSessions(checks.onProducers);
+  // The check loops need the sessions and the sessions report to the check loops.
+  const checks: TransactionChecks = new TransactionChecks(
+    options.broker,
+    options.clock,
+    (): ClientSessions => sessions,
+    options.log,
+  );
+  const sessions: ClientSessions = new ClientSessions(checks.onProducers);
   return {
     broker: options.broker,
     clock: options.clock,

