@@ -128,6 +128,24 @@ describe('one broker, two protocols: MQ HTTP ⇄ RocketMQ 5 gRPC', () => {
     });
   });
 
+  it('shows gRPC traffic in the admin API, which also reports the gRPC endpoint', async () => {
+    const health = (await (
+      await fetch(`${h.emulator.endpoint}/_emulator/health`)
+    ).json()) as Record<string, unknown>;
+    expect(health.grpcEndpoint).toBe(h.emulator.grpcEndpoint);
+    const producer = await h.producer({ topic: 'x_admin' });
+    const receipt = await producer.send({ topic: 'x_admin', body: Buffer.from('seen'), tag: 'T' });
+    const consumer = await h.consumer('GID_x_admin', { x_admin: '*' });
+    await consumer.receive(1, 20_000);
+    expect(h.emulator.admin.groups().find((g) => g.group === 'GID_x_admin')).toMatchObject({
+      topic: 'x_admin',
+      inflight: 1,
+    });
+    expect(h.emulator.admin.peek({ topic: 'x_admin' })).toMatchObject([
+      { messageId: receipt.messageId, body: 'seen', tag: 'T', state: 'inflight', consumedTimes: 1 },
+    ]);
+  });
+
   it('checks an HTTP half message with a gRPC producer, whose answer commits it for HTTP consumers', async () => {
     const checked: MessageView[] = [];
     await h.producer({
