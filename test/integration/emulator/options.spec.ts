@@ -1,5 +1,5 @@
 /** startEmulator option validation, defaults, the config file loader and CLI argument parsing. */
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,9 +106,12 @@ describe('startEmulator options', () => {
       expect(plain.grpcEndpoint).toBeUndefined();
       expect(withGrpc.grpcEndpoint).toMatch(/^127\.0\.0\.1:\d+$/);
       const taken = Number(withGrpc.grpcEndpoint!.split(':')[1]);
+      // grpc-js reports the failed bind on its own logger (console.error) too.
+      const grpcLog = jest.spyOn(console, 'error').mockImplementation(() => undefined);
       await expect(startEmulator({ grpcPort: taken })).rejects.toThrow(
         `Emulator cannot listen for gRPC on 127.0.0.1:${taken}: the address is already in use`,
       );
+      grpcLog.mockRestore();
     } finally {
       await plain.stop();
       await withGrpc.stop();
