@@ -188,16 +188,19 @@ describe('config file', () => {
       file,
       JSON.stringify({
         port: 0,
+        grpcPort: 0,
         clock: 'virtual',
         autoCreate: false,
         dataDir: 'data',
         topics: [{ name: 'orders', instanceId: 'MQ_INST_emulator', type: 'normal' }],
-        groups: [{ id: 'GID_orders', instanceId: 'MQ_INST_emulator' }],
+        groups: [{ id: 'GID_orders', instanceId: 'MQ_INST_emulator', fifo: true }],
         timings: { invisibilityMs: 5_000 },
       }),
     );
     const options = loadEmulatorConfigFile(file);
     expect(options).toMatchObject({
+      grpcPort: 0,
+      groups: [{ id: 'GID_orders', fifo: true }],
       clock: 'virtual',
       autoCreate: false,
       timings: { invisibilityMs: 5_000 },
