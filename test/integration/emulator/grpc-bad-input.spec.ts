@@ -123,6 +123,9 @@ describe("gRPC front: bad input gets the proxy's answer, never a crash", () => {
     expect(await code(message({ userProperties: { KEYS: 'x' } }))).toBe(
       'ILLEGAL_MESSAGE_PROPERTY_KEY',
     );
+    expect(await code(message({ userProperties: { k: 'x\uFFFE' } }))).toBe(
+      'ILLEGAL_MESSAGE_PROPERTY_KEY',
+    );
     expect(await code(message({ userProperties: { 'a:b': 'x' } }))).toBe(
       'ILLEGAL_MESSAGE_PROPERTY_KEY',
     );
