@@ -68,11 +68,15 @@ describe('npm pack from a fresh copy → install in new projects', () => {
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
-  it('holds the ES module and CommonJS builds, their types, the bin, README, LICENSE', () => {
+  it('holds the ES module and CommonJS builds, their types, the bin, the RocketMQ 5 protocol files, README, LICENSE', () => {
     const unexpected = files.filter(
       (f) =>
-        !/^dist\/(lib|cjs\/lib)\/.+\.(js|d\.ts|proto|html|css|svg|json)$/.test(f) &&
+        !/^dist\/(lib|cjs\/lib)\/.+\.(js|d\.ts)$/.test(f) &&
         !/^dist\/cjs\/[a-z-]+\.js$/.test(f) &&
+        // Vendored apache/rocketmq-apis definitions, loaded at run time, with their NOTICE.
+        !/^dist\/(lib|cjs\/lib)\/protocol-grpc\/proto\/(NOTICE|apache\/rocketmq\/v2\/[a-z]+\.proto)$/.test(
+          f,
+        ) &&
         !['README.md', 'LICENSE', 'package.json', 'dist/cjs/package.json'].includes(f),
     );
     expect(unexpected).toEqual([]);
@@ -84,6 +88,11 @@ describe('npm pack from a fresh copy → install in new projects', () => {
       'dist/lib/emulator/cli/main.js',
       'dist/cjs/package.json',
       'dist/cjs/lib/index.js',
+      'dist/lib/protocol-grpc/proto/NOTICE',
+      'dist/lib/protocol-grpc/proto/apache/rocketmq/v2/service.proto',
+      'dist/lib/protocol-grpc/proto/apache/rocketmq/v2/definition.proto',
+      // The CommonJS build finds them next to its own files.
+      'dist/cjs/lib/protocol-grpc/proto/apache/rocketmq/v2/service.proto',
     ]) {
       expect(files).toContain(needed);
     }

@@ -21,9 +21,9 @@ const LABELS = [
 ];
 
 /** Column where the value starts on each "  Label   value" row of the banner. */
-function valueColumns(banner: string): number[] {
+function valueColumns(banner: string, labels: string[]): number[] {
   const lines = banner.split('\n');
-  return LABELS.map((label) => {
+  return labels.map((label) => {
     const line = lines.find((l) => l.startsWith(`  ${label} `));
     if (line === undefined) throw new Error(`no ${label} row in:\n${banner}`);
     const rest = line.slice(2 + label.length);
@@ -33,14 +33,22 @@ function valueColumns(banner: string): number[] {
 
 describe('emulator banner', () => {
   it.each([
-    ['development credentials', {}, running],
+    ['development credentials', {}, running, LABELS],
     [
-      'configured credentials',
+      'configured credentials and a gRPC front',
       { auth: 'off' as const, clock: 'virtual' as const },
-      { ...running, credentials: { accessKeyId: 'ak', accessKeySecret: 'configured' } },
+      {
+        ...running,
+        grpcEndpoint: '127.0.0.1:8081',
+        credentials: { accessKeyId: 'ak', accessKeySecret: 'configured' },
+      },
+      [...LABELS, 'gRPC endpoint'],
     ],
-  ])('aligns every value in one column (%s)', (_name, options, emulator) => {
-    const columns = valueColumns(formatBanner('1.2.3', emulator, options));
+  ])('aligns every value in one column (%s)', (_name, options, emulator, labels) => {
+    const columns = valueColumns(
+      formatBanner('1.2.3', emulator as RunningEmulator, options),
+      labels,
+    );
     expect(new Set(columns)).toEqual(new Set([18]));
   });
 });
