@@ -20,7 +20,7 @@ import type { MQEvent } from './interfaces/mq-events.interface.js';
 import type { MQHandlerDefinition } from './interfaces/mq-handler-definition.interface.js';
 import type { MQConnection } from './mq.connection.js';
 import { createMQLogger } from './mq.logger.js';
-import { consumerStartLine } from './mq.messages.js';
+import { checkerStartLine, consumerStartLine } from './mq.messages.js';
 
 /** What the orchestrator needs of a runner (both runtimes have it). */
 interface Runner {
@@ -42,7 +42,7 @@ export interface MQRunnerEntry {
 /**
  * Owns the runners: builds them (pipeline + dispatcher + runtime), starts them in
  * onApplicationBootstrap, and stops them all in parallel at the first shutdown hook, each within
- * its connection's drain deadline, before the connections close their clients.
+ * its connection's drain deadline, before the connections close their transports.
  */
 @Injectable()
 export class MQOrchestrator
@@ -132,10 +132,9 @@ export class MQOrchestrator
       tracker: this.tracker,
     });
     const common = {
-      client: connection.client,
+      transport: connection.transport,
       events: this.events,
       backoff: options.pollBackoff,
-      ...(options.client.instanceId !== undefined && { instanceId: options.client.instanceId }),
     };
     if (definition.kind === 'checker') {
       const logger = createMQLogger(
@@ -164,7 +163,7 @@ function describe(definition: MQHandlerDefinition): string {
   const { label } = definition.target;
   const o = definition.options;
   if (definition.kind === 'checker') {
-    return `${label} → transaction checks of ${o.topic} @ ${o.group} (concurrency ${o.concurrency}, batch ${o.batchSize}, wait ${o.waitSeconds}s)`;
+    return checkerStartLine(label, o.topic, o.group, o.concurrency, o.batchSize, o.waitSeconds);
   }
   const c = definition.options;
   return consumerStartLine(

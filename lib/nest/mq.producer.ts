@@ -1,7 +1,12 @@
 import type { LoggerService } from '@nestjs/common';
-import type { MQClient } from '../client/mq.client.js';
-import { MQInvalidArgumentError } from '../client/client.errors.js';
-import type { MQPublishInput, MQPublishResult } from '../client/client.types.js';
+import type { MQHttpClient } from '../transport/index.js';
+import {
+  checkKnownKeys,
+  MQInvalidArgumentError,
+  type MQPublishInput,
+  type MQPublishResult,
+  type MQTransport,
+} from '../transport/index.js';
 import { MODULE_DEFAULTS } from './mq.constants.js';
 import type {
   MQLocalTransaction,
@@ -10,18 +15,46 @@ import type {
   MQTransactionalPublishOptions,
 } from './interfaces/mq-publish-options.interface.js';
 
+const PUBLISH_OPTION_KEYS: ReadonlySet<string> = new Set([
+  'tag',
+  'key',
+  'properties',
+  'deliverAt',
+  'delayMs',
+  'shardingKey',
+  'signal',
+]);
+const TRANSACTIONAL_OPTION_KEYS: ReadonlySet<string> = new Set([
+  ...PUBLISH_OPTION_KEYS,
+  'group',
+  'transCheckImmunitySeconds',
+]);
+
 /**
  * Publishes messages on one connection. Inject it by class for the default connection, or with
  * `@InjectMQProducer(name)` for a named one.
  */
 export class MQProducer {
   constructor(
-    /** The underlying client (for operations this class does not wrap). */
-    readonly client: MQClient,
+    /** The connection's transport (the protocol underneath: `transport.kind`). */
+    readonly transport: MQTransport,
     /** The connection this producer publishes on. */
     readonly connection: string,
     private readonly logger: LoggerService,
   ) {}
+
+  /**
+   * The `MQClient` underneath an HTTP connection, for operations this class does not wrap.
+   * Throws on a connection of another transport (use `transport` there).
+   */
+  get client(): MQHttpClient {
+    if (this.transport.kind !== 'http') {
+      throw new Error(
+        `MQProducer.client is the MQ HTTP client; connection "${this.connection}" uses transport '${this.transport.kind}' (use MQProducer.transport)`,
+      );
+    }
+    return this.transport.native as MQHttpClient;
+  }
 
   /**
    * Publishes one message. Strings and bytes are sent as they are; any other value is sent as
@@ -32,14 +65,16 @@ export class MQProducer {
     body: MQMessageBody,
     options: MQPublishOptions = {},
   ): Promise<MQPublishResult> {
-    const { signal, ...rest } = options;
     let input: MQPublishInput;
+    let signal: AbortSignal | undefined;
     try {
-      input = toInput(body, rest);
+      checkKnownKeys(options, PUBLISH_OPTION_KEYS, 'options.', 'a publish option');
+      signal = options.signal;
+      input = toInput(body, options);
     } catch (error) {
       return Promise.reject(error); // a bad argument rejects, like the client's own checks
     }
-    return this.client.publish(topic, input, signal ? { signal } : undefined);
+    return this.transport.publish(topic, input, signal ? { signal } : undefined);
   }
 
   /**
@@ -57,6 +92,7 @@ export class MQProducer {
     options: MQTransactionalPublishOptions,
     localWork: MQLocalTransaction<T>,
   ): Promise<T> {
+    checkKnownKeys(options ?? {}, TRANSACTIONAL_OPTION_KEYS, 'options.', 'a publish option');
     const { group, transCheckImmunitySeconds, signal, ...rest } = options ?? ({} as never);
     if (typeof group !== 'string' || group.length === 0) {
       throw new MQInvalidArgumentError('options.group', 'the transaction group is required');
@@ -67,7 +103,7 @@ export class MQProducer {
     const input = toInput(body, rest);
     input.transCheckImmunitySeconds =
       transCheckImmunitySeconds ?? MODULE_DEFAULTS.transCheckImmunitySeconds;
-    const half = await this.client.publish(topic, input, signal ? { signal } : undefined);
+    const half = await this.transport.publish(topic, input, signal ? { signal } : undefined);
     const handle = half.receiptHandle;
     if (!handle) {
       throw new Error(
@@ -94,7 +130,7 @@ export class MQProducer {
     messageId: string,
   ): Promise<void> {
     try {
-      const res = await this.client[action](topic, group, handle);
+      const res = await this.transport[action](topic, group, handle);
       if (res.failed.length > 0) {
         const f = res.failed[0]!;
         this.logger.warn(
