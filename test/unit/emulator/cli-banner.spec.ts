@@ -8,7 +8,7 @@ const running = {
   instanceId: 'MQ_INST_emulator',
   credentials: { accessKeyId: 'emulator', accessKeySecret: 'emulator-secret' },
   faults: new FaultInjector({ seed: 1 }),
-} as RunningEmulator;
+} as unknown as RunningEmulator;
 
 const LABELS = [
   'Endpoint',
