@@ -32,12 +32,15 @@ import { MemoryStore } from '../store/memory.store.js';
 import type { PublishedEvent, Store } from '../store/store.js';
 import { BrokerError } from './broker.errors.js';
 import { BrokerAdmin } from './broker.admin.js';
-import { BrokerLifecycle, EMPTY } from './broker.lifecycle.js';
+import { EMPTY } from './broker.lifecycle.js';
+import { BrokerMaintenance } from './broker.maintenance.js';
 import { checkPublish, type PublishInput } from './publish.rules.js';
 import { applyEvent, snapshotEvents } from './broker.replay.js';
 import type { ConsumeKind, Waiter } from './broker.state.js';
+import type { BrokerObserver } from './broker.resources.js';
 
 export type { ConsumeKind } from './broker.state.js';
+export type { BrokerObserver } from './broker.resources.js';
 
 export interface BrokerOptions {
   clock: Clock;
@@ -46,6 +49,8 @@ export interface BrokerOptions {
   topics?: EmulatorTopicDeclaration[];
   groups?: EmulatorGroupDeclaration[];
   store?: Store;
+  /** Sees every state change as it happens (the console's tap); see BrokerObserver. */
+  observer?: BrokerObserver;
   /**
    * Online compaction of a durable log: once this many events were appended since the last
    * compaction, and they outnumber twice the live state, the log is rewritten (default 100 000).
@@ -65,14 +70,20 @@ export interface ConsumeRequest {
 const DEFAULT_COMPACT_AFTER_EVENTS = 100_000;
 const TOPIC_TYPES = new Set(['normal', 'orderly', 'transactional', 'delay']);
 
-export class Broker extends BrokerLifecycle {
+export class Broker extends BrokerMaintenance {
   readonly admin: BrokerAdmin;
   private closed = false;
   private readonly compactAfterEvents: number;
   private liveEvents = 0;
 
   constructor(options: BrokerOptions) {
-    super(options.clock, options.timings, options.autoCreate, options.store ?? new MemoryStore());
+    super(
+      options.clock,
+      options.timings,
+      options.autoCreate,
+      options.store ?? new MemoryStore(),
+      options.observer,
+    );
     this.admin = new BrokerAdmin(this);
     this.compactAfterEvents = options.compactAfterEvents ?? DEFAULT_COMPACT_AFTER_EVENTS;
     for (const t of options.topics ?? []) {
@@ -249,7 +260,7 @@ export class Broker extends BrokerLifecycle {
     this.store.close();
   }
 
-  private assertOpen(): void {
+  protected assertOpen(): void {
     if (this.closed) throw new BrokerError('InternalError', 'The emulator broker is closed.');
   }
 
@@ -270,7 +281,7 @@ export class Broker extends BrokerLifecycle {
 
   /** Rewrites the log as the live state (at start, and when it has grown well beyond it). */
   private compact(): void {
-    if (!this.logging) return;
+    if (!this.persisting) return;
     const events = snapshotEvents(this);
     this.store.compact(events);
     this.liveEvents = events.length;

@@ -33,6 +33,7 @@ export function formatBanner(
     `  Storage        ${storage}`,
     `  Topics/groups  ${topics}`,
     `  Admin API      ${endpoint}/_emulator/health`,
+    ...consoleLines(running, options),
     '',
     `export MQ_ENDPOINT=${endpoint}`,
     `export MQ_ACCESS_KEY_ID=${credentials.accessKeyId}`,
@@ -44,9 +45,34 @@ export function formatBanner(
   return lines.join('\n') + '\n';
 }
 
-/** The one line printed with --quiet. */
-export function formatQuietLine(running: RunningEmulator): string {
-  return `aliyun-mq-emulator (EMULATOR, not the cloud service) listening on ${running.endpoint}\n`;
+/** The one line printed with --quiet (plus the admin token when one was generated). */
+export function formatQuietLine(running: RunningEmulator, options: EmulatorOptions = {}): string {
+  const line = `aliyun-mq-emulator (EMULATOR, not the cloud service) listening on ${running.endpoint}\n`;
+  return generatedToken(running, options) ? `${line}admin token ${running.adminToken}\n` : line;
+}
+
+function consoleLines(running: RunningEmulator, options: EmulatorOptions): string[] {
+  const lines: string[] = [];
+  const shown = running.adminToken === undefined || generatedToken(running, options);
+  if (running.consoleUrl !== undefined) {
+    const url = shown ? running.consoleUrl : running.consoleUrl.split('#', 1)[0]!;
+    lines.push(`  Console        ${url}`);
+  } else {
+    lines.push('  Console        off (--no-console)');
+  }
+  if (running.adminToken !== undefined) {
+    lines.push(
+      shown
+        ? `  Admin token    ${running.adminToken}  (listening beyond loopback: send "Authorization: Bearer <token>")`
+        : '  Admin token    (configured; not shown)',
+    );
+  }
+  return lines;
+}
+
+/** The emulator made the token up (none was configured): it must be printed to be usable. */
+function generatedToken(running: RunningEmulator, options: EmulatorOptions): boolean {
+  return running.adminToken !== undefined && options.adminToken === undefined;
 }
 
 function shellWord(value: string): string {
