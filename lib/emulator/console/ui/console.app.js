@@ -22,7 +22,7 @@ import { sendView } from './send.view.js';
  *   clockMode: () => string,
  *   overview: () => Promise<any>,
  *   feed: import('./live.stream.js').FeedEvent[],
- *   go: (hash: string) => void,
+ *   go: (hash: string, replace?: boolean) => void,
  *   changed: () => void,
  * }} ConsoleContext
  */
@@ -55,8 +55,12 @@ const ctx = {
   clockMode: () => clockMode,
   overview: () => (overviewCache ??= api('overview')),
   feed: [],
-  go: (hash) => {
-    if (location.hash === hash) void route();
+  go: (hash, replace = false) => {
+    if (replace) {
+      // A view completing its own address (default selection): no extra history entry.
+      history.replaceState(null, '', hash);
+      void route();
+    } else if (location.hash === hash) void route();
     else location.hash = hash;
   },
   changed: () => scheduleRefresh(),
@@ -95,7 +99,15 @@ function showClock(time, mode) {
     mode !== 'virtual';
 }
 
+let routes = 0;
+
 async function route() {
+  const generation = ++routes;
+  // Focus follows navigation made in the page (not the first load: the skip link comes first).
+  const active = document.activeElement;
+  const moveFocus =
+    generation > 1 &&
+    (active === null || active === document.body || active.closest('nav, main') !== null);
   const hash = location.hash.replace(/^#\/?/, '');
   const [path = '', search = ''] = hash.split('?', 2);
   const [name = 'overview', ...rest] = path.split('/');
@@ -111,9 +123,10 @@ async function route() {
   main.replaceChildren();
   current = view(main, params, ctx);
   await current.refresh?.();
+  if (generation !== routes) return; // another view took over meanwhile
   // Move focus to the new view's heading, as a page load would (screen readers read it).
   const heading = main.querySelector('h2');
-  if (heading instanceof HTMLElement && document.activeElement?.closest('nav, main') !== null) {
+  if (heading instanceof HTMLElement && moveFocus) {
     heading.tabIndex = -1;
     heading.focus();
   }
@@ -184,7 +197,16 @@ function askToken(rejected) {
   });
 }
 
+/** The skip link moves focus without touching the address (the hash holds the route). */
+function startSkipLink() {
+  document.querySelector('.skip-link')?.addEventListener('click', (event) => {
+    event.preventDefault();
+    main.focus();
+  });
+}
+
 async function start() {
+  startSkipLink();
   try {
     await ensureAccess();
   } catch (err) {

@@ -88,7 +88,7 @@ export function deadLettersView(main, params, ctx) {
         const first = o.groups.find((/** @type {any} */ g) => g.deadLetter > 0);
         if (first !== undefined) {
           const { instanceId, topic, group } = first;
-          ctx.go(`#/deadletters${query({ instanceId, topic, group })}`);
+          ctx.go(`#/deadletters${query({ instanceId, topic, group })}`, true);
           return;
         }
       }
@@ -148,15 +148,14 @@ export function deadLettersView(main, params, ctx) {
           (box) => /** @type {HTMLInputElement} */ (box).value,
         ),
       );
-      replaceKeepingFocus(
-        list,
+      replaceKeepingFocus(list, () => [
         table(
           `Dead letters of ${where.group} for ${where.topic}`,
           ['Select', 'Message id', 'Attempts', 'Tag', 'Published', 'Body'],
           rows,
           'No dead letter here.',
         ),
-      );
+      ]);
       for (const box of list.querySelectorAll('input[type="checkbox"]')) {
         const input = /** @type {HTMLInputElement} */ (box);
         input.checked = checked.has(input.value);

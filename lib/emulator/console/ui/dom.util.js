@@ -44,16 +44,18 @@ function append(el, children) {
 /**
  * Replaces a container's content and keeps keyboard focus: the focused element inside it (found
  * again by its `data-focus-key`) is focused in the new content, so live refreshes never throw a
- * keyboard or screen-reader user back to the top of the page.
+ * keyboard or screen-reader user back to the top of the page. The content is built only after
+ * the focus is noted (building may move a node that has the focus).
  * @param {Element} container
- * @param {...(Child | Child[])} children
+ * @param {() => (Child | Child[])[]} build
  */
-export function replaceKeepingFocus(container, ...children) {
+export function replaceKeepingFocus(container, build) {
   const active = document.activeElement;
   const key =
     active instanceof HTMLElement && container.contains(active)
       ? active.dataset.focusKey
       : undefined;
+  const children = build();
   container.replaceChildren();
   append(container, children);
   if (key !== undefined) {

@@ -28,7 +28,9 @@ export function messageView(main, params, ctx) {
         );
       } catch (err) {
         if (err instanceof ApiError && err.status === 404) {
-          replaceKeepingFocus(content, h('p', { class: 'empty' }, `No message ${id} is known.`));
+          replaceKeepingFocus(content, () => [
+            h('p', { class: 'empty' }, `No message ${id} is known.`),
+          ]);
           return;
         }
         throw err;
@@ -42,8 +44,7 @@ export function messageView(main, params, ctx) {
             ? bodyViewer(life.body, 'body')
             : h('p', { class: 'empty' }, 'The broker no longer holds this message.');
       shownBody = life.body;
-      replaceKeepingFocus(
-        content,
+      replaceKeepingFocus(content, () => [
         facts(life),
         h(
           'section',
@@ -63,7 +64,7 @@ export function messageView(main, params, ctx) {
           h('h3', { id: 'life-heading' }, 'Life'),
           timeline(life),
         ),
-      );
+      ]);
     },
   };
 }

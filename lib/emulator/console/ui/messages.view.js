@@ -90,7 +90,7 @@ export function messagesView(main, params, ctx) {
       const o = await ctx.overview();
       if (params.get('topic') === null && o.topics.length > 0) {
         const first = o.topics[0];
-        ctx.go(`#/messages${query({ instanceId: first.instanceId, topic: first.topic })}`);
+        ctx.go(`#/messages${query({ instanceId: first.instanceId, topic: first.topic })}`, true);
         return;
       }
       if (!filled) {
@@ -100,7 +100,7 @@ export function messagesView(main, params, ctx) {
       const t = selected();
       /** @type {HTMLButtonElement} */ (purge).disabled = t === undefined;
       if (t === undefined) {
-        replaceKeepingFocus(list, h('p', { class: 'empty' }, 'No topic yet.'));
+        replaceKeepingFocus(list, () => [h('p', { class: 'empty' }, 'No topic yet.')]);
         return;
       }
       const views = await api(
@@ -112,7 +112,7 @@ export function messagesView(main, params, ctx) {
           limit: 200,
         })}`,
       );
-      replaceKeepingFocus(list, messagesTable(views, t, ctx.now()));
+      replaceKeepingFocus(list, () => [messagesTable(views, t, ctx.now())]);
     },
   };
 }

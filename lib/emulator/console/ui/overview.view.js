@@ -16,14 +16,13 @@ export function overviewView(main, _params, ctx) {
   return {
     async refresh() {
       const o = await ctx.overview();
-      replaceKeepingFocus(
-        body,
+      replaceKeepingFocus(body, () => [
         traffic(o),
         topics(o.topics),
         groups(o.groups),
         consumers(o.consumers),
         feed(ctx),
-      );
+      ]);
     },
     dispose: () => window.clearInterval(timer),
   };

@@ -53,8 +53,7 @@ export function searchView(main, params, ctx) {
           h('td', null, formatTime(m.publishTime)),
         ),
       );
-      replaceKeepingFocus(
-        results,
+      replaceKeepingFocus(results, () => [
         h('p', null, `${hits.length} message(s) found for “${text}”.`),
         table(
           `Messages matching ${text}`,
@@ -62,7 +61,7 @@ export function searchView(main, params, ctx) {
           rows,
           'Nothing matches.',
         ),
-      );
+      ]);
     },
   };
 }
