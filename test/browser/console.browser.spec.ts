@@ -36,6 +36,14 @@ if (!HAVE_CHROMIUM) {
 
 const describeBrowser = HAVE_CHROMIUM ? describe : describe.skip;
 
+/** The element that has the keyboard focus in the page. */
+function focused(page: Page): Promise<{ tag?: string; id?: string; text?: string | null }> {
+  return page.evaluate(() => {
+    const el = (globalThis as any).document.activeElement;
+    return { tag: el?.tagName, id: el?.id, text: el?.textContent };
+  });
+}
+
 describeBrowser(
   `emulator console in headless Chromium${HAVE_CHROMIUM ? '' : ' (SKIPPED: no Chromium)'}`,
   () => {
@@ -135,7 +143,7 @@ describeBrowser(
       await body.waitFor(WAIT);
       expect(await body.textContent()).toBe(XSS);
       expect(await page.locator('main img').count()).toBe(0);
-      expect(await page.evaluate(() => (window as { __xss?: boolean }).__xss)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as { __xss?: boolean }).__xss)).toBeUndefined();
 
       // A JSON message: tabs by keyboard, timeline, trace id.
       await page.goto(`${emulator.endpoint}/_emulator/ui/#/message/${json.messageId}`);
@@ -148,7 +156,7 @@ describeBrowser(
       expect(await page.getByRole('tab', { name: 'Hex' }).getAttribute('aria-selected')).toBe(
         'true',
       );
-      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Hex');
+      expect((await focused(page)).text).toBe('Hex');
       expect(await body.textContent()).toMatch(/^00000000 {2}7b 22 6f 72/);
       await page.keyboard.press('ArrowLeft');
       expect(await body.textContent()).toContain('"order": 1042');
@@ -180,7 +188,9 @@ describeBrowser(
       await page.locator('#nav a[data-route="deadletters"]').focus();
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'Dead letters' }).waitFor(WAIT);
-      await page.waitForFunction(() => document.activeElement?.tagName === 'H2');
+      await page.waitForFunction(
+        () => (globalThis as any).document.activeElement?.tagName === 'H2',
+      );
       // GID_billing's message died too; pick the refunds queue.
       await page
         .getByLabel('Topic and group')
@@ -215,7 +225,7 @@ describeBrowser(
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'Search' }).waitFor(WAIT);
       await page.keyboard.press('Tab');
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe('search-q');
+      expect((await focused(page)).id).toBe('search-q');
       await page.keyboard.type('order-1042');
       await page.keyboard.press('Enter');
       const hits = page.getByRole('table', { name: 'Messages matching order-1042' });
@@ -231,11 +241,9 @@ describeBrowser(
       await page.reload();
       await page.locator('#live-state[data-state="live"]').waitFor(WAIT);
       await page.keyboard.press('Tab');
-      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
-        'Skip to content',
-      );
+      expect((await focused(page)).text).toBe('Skip to content');
       await page.keyboard.press('Enter');
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+      expect((await focused(page)).id).toBe('main');
 
       await page.close();
       expect(problems).toEqual([]);
