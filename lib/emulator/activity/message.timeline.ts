@@ -11,8 +11,7 @@ import type {
 } from '../emulator.types.js';
 import type { LocatedMessage } from '../broker/broker.admin.search.js';
 import { parseProps } from '../broker/broker.admin.views.js';
-import { keysOf } from '../broker/broker.admin.search.js';
-import type { LifeEntry, MessageRecord } from './message.history.js';
+import type { LifeEntry, MessageRecord, PublishFacts } from './message.history.js';
 
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}/;
 
@@ -22,23 +21,26 @@ export function messageLife(
   now: number,
 ): EmulatorMessageLife | undefined {
   if (record === undefined && located === undefined) return undefined;
-  const properties = located?.properties ?? parseProps(record!.props);
-  const tag = located?.tag ?? record?.tag;
+  const publish = record?.publish;
+  const properties = located?.properties ?? parseProps(publish?.props);
+  const tag = located?.tag ?? publish?.tag;
   const key = properties.KEYS;
   const traceId = traceIdOf(properties.traceparent);
+  const publishTime = located?.publishTime ?? publish?.at ?? record!.entries[0]?.at ?? now;
   const life: EmulatorMessageLife = {
     instanceId: located?.instanceId ?? record!.ns,
     topic: located?.topic ?? record!.topic,
     messageId: located?.messageId ?? record!.id,
     properties,
-    publishTime: located?.publishTime ?? record!.publishedAt,
+    publishTime,
     state: located?.state ?? 'gone',
     views: located?.views ?? ([] as EmulatorMessageView[]),
     timeline:
       record !== undefined
-        ? timelineOf(record, now)
-        : [{ at: located!.publishTime, kind: 'published' }],
-    truncated: record?.truncated ?? 0,
+        ? timelineOf(record, publishTime, now)
+        : [{ at: publishTime, kind: 'published' }],
+    // The publish itself left the buffer: at least it is missing from the recorded start.
+    truncated: record === undefined ? 0 : record.truncated + (publish === undefined ? 1 : 0),
     recorded: record !== undefined,
   };
   if (tag !== undefined) life.tag = tag;
@@ -53,25 +55,22 @@ export function traceIdOf(traceparent: string | undefined): string | undefined {
   return m === null || /^0+$/.test(m[1]!) ? undefined : m[1];
 }
 
-/** Keys of the text search in the history (messages the broker no longer holds). */
-export function recordKey(record: MessageRecord): string | undefined {
-  return keysOf(record.props);
-}
-
-function timelineOf(record: MessageRecord, now: number): EmulatorLifeEvent[] {
-  const out: EmulatorLifeEvent[] = [];
+function timelineOf(record: MessageRecord, publishTime: number, now: number): EmulatorLifeEvent[] {
+  const publish = record.publish;
+  const out: EmulatorLifeEvent[] = [publishedEntry(publish, publishTime)];
   /** Open deliveries by group ('' = the half message's transaction checks). */
   const open = new Map<string, LifeEntry>();
   const expire = (k: string): void => {
     const d = open.get(k);
     if (d === undefined) return;
     open.delete(k);
-    out.push(derived(d, 'expired'));
+    out.push(derived(d));
   };
-  let timerShown = record.due === undefined;
+  const due = publish?.due;
+  let timerShown = due === undefined;
   for (const e of record.entries) {
-    if (!timerShown && e.kind !== 'published' && e.at >= record.due!) {
-      out.push({ at: record.due!, kind: 'timerDue' });
+    if (!timerShown && e.at >= due!) {
+      out.push({ at: due!, kind: 'timerDue' });
       timerShown = true;
     }
     const k = e.group ?? '';
@@ -99,10 +98,16 @@ function timelineOf(record: MessageRecord, now: number): EmulatorLifeEvent[] {
     }
     out.push(publicEntry(e));
   }
-  if (!timerShown && record.due! <= now) out.push({ at: record.due!, kind: 'timerDue' });
+  if (!timerShown && due! <= now) out.push({ at: due!, kind: 'timerDue' });
   for (const [k, d] of open) if (d.next !== undefined && d.next <= now) expire(k);
   // Stable: derived entries keep their place among events of the same instant.
   return out.sort((a, b) => a.at - b.at);
+}
+
+function publishedEntry(publish: PublishFacts | undefined, at: number): EmulatorLifeEvent {
+  return publish?.h !== undefined
+    ? { at, kind: 'published', receiptHandle: publish.h, nextConsumeTime: publish.imm! }
+    : { at, kind: 'published' };
 }
 
 function publicEntry(e: LifeEntry): EmulatorLifeEvent {
@@ -115,8 +120,9 @@ function publicEntry(e: LifeEntry): EmulatorLifeEvent {
   return out;
 }
 
-function derived(d: LifeEntry, kind: 'expired'): EmulatorLifeEvent {
-  const out: EmulatorLifeEvent = { at: d.next!, kind };
+/** A delivery (or check) that reached its NextConsumeTime unacknowledged. */
+function derived(d: LifeEntry): EmulatorLifeEvent {
+  const out: EmulatorLifeEvent = { at: d.next!, kind: 'expired' };
   if (d.group !== undefined) out.group = d.group;
   if (d.attempt !== undefined) out.attempt = d.attempt;
   if (d.handle !== undefined) out.receiptHandle = d.handle;

@@ -47,8 +47,8 @@ export async function handleConsoleRoute(
         rates: tap?.rates() ?? null,
         history: tap
           ? {
-              messages: tap.history.size,
-              maxMessages: tap.history.maxMessages,
+              events: tap.history.size,
+              maxEvents: tap.history.maxEvents,
               maxEntriesPerMessage: tap.history.maxEntriesPerMessage,
             }
           : null,

@@ -1,9 +1,9 @@
 import { RESERVED_PROPERTY } from '../../protocol/index.js';
 import type { ActivityTap } from '../activity/activity.tap.js';
 import type { ConsumerActivity } from '../activity/consumer.activity.js';
-import { messageLife, recordKey } from '../activity/message.timeline.js';
+import { messageLife } from '../activity/message.timeline.js';
 import type { Broker } from '../broker/broker.js';
-import { matchOf } from '../broker/broker.admin.search.js';
+import { keysOf, matchOf } from '../broker/broker.admin.search.js';
 import { VirtualClock } from '../clock/clock.js';
 import type { Clock } from '../clock/clock.js';
 import type {
@@ -107,24 +107,25 @@ export function createEmulatorAdmin(
       if (tap === undefined || hits.length >= limit) return hits;
       // Messages the broker no longer holds, remembered by the console's history.
       const known = new Set(hits.map((h) => h.messageId));
-      for (const r of tap.history.values()) {
-        if (known.has(r.id)) continue;
-        if (query.instanceId !== undefined && r.ns !== query.instanceId) continue;
-        if (query.topic !== undefined && r.topic !== query.topic) continue;
-        const matched = matchOf(text, r.id, r.tag, r.props);
-        if (matched === undefined || broker.admin.locate(r.id, r.ns, r.topic) !== undefined) {
+      for (const p of tap.history.published()) {
+        if (known.has(p.id)) continue;
+        if (query.instanceId !== undefined && p.ns !== query.instanceId) continue;
+        if (query.topic !== undefined && p.topic !== query.topic) continue;
+        const matched = matchOf(text, p.id, p.tag, p.props);
+        if (matched === undefined || broker.admin.locate(p.id, p.ns, p.topic) !== undefined) {
           continue;
         }
+        known.add(p.id);
         const hit: EmulatorMessageSummary = {
-          instanceId: r.ns,
-          topic: r.topic,
-          messageId: r.id,
-          publishTime: r.publishedAt,
+          instanceId: p.ns,
+          topic: p.topic,
+          messageId: p.id,
+          publishTime: p.at,
           state: 'gone',
           matched,
         };
-        if (r.tag !== undefined) hit.tag = r.tag;
-        const key = recordKey(r);
+        if (p.tag !== undefined) hit.tag = p.tag;
+        const key = keysOf(p.props);
         if (key !== undefined) hit.key = key;
         hits.push(hit);
         if (hits.length >= limit) break;

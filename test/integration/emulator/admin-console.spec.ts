@@ -213,7 +213,7 @@ describe('emulator admin API for the console', () => {
       instanceId: emulator.instanceId,
       totals: expect.objectContaining({ published: expect.any(Number) }),
       rates: { intervalMs: 1000, publish: expect.any(Array), ack: expect.any(Array) },
-      history: expect.objectContaining({ maxMessages: 10_000 }),
+      history: expect.objectContaining({ maxEvents: 50_000 }),
     });
     expect(overview.groups).toContainEqual(
       expect.objectContaining({ topic: 'seen', group: 'GID_seen', inflight: 1 }),

@@ -9,7 +9,7 @@ import type { EmulatorTimings } from '../../../lib/emulator/emulator.types.js';
 import { harness, T0, type Harness } from './broker.fixture.js';
 
 const FIVE_MIN = 300_000;
-const pub = (id: string, at = T0): BrokerEvent => ({
+const pub = (id: string, at = T0): Extract<BrokerEvent, { t: 'pub' }> => ({
   t: 'pub',
   ns: '',
   topic: 'orders',
@@ -27,55 +27,96 @@ function tapped(timings: Partial<EmulatorTimings>): { h: Harness; tap: ActivityT
 }
 
 describe('MessageHistory bounds', () => {
-  it('keeps at most maxMessages records, evicting the one idle the longest', () => {
-    const history = new MessageHistory({ maxMessages: 3 });
-    for (const id of ['a', 'b', 'c']) history.record(pub(id), T0);
-    // Touching a keeps it; b is now the one idle the longest.
-    history.record({ t: 'ack', ns: '', topic: 'orders', group: 'G', id: 'a' }, T0 + 1);
-    history.record(pub('d'), T0 + 2);
-    expect([...history.values()].map((r) => r.id)).toEqual(['c', 'a', 'd']);
-    expect(history.get('b')).toBeUndefined();
-    for (let i = 0; i < 1_000; i++) history.record(pub(`m${i}`), T0 + i);
-    expect(history.size).toBe(3);
+  const ack = (id: string): BrokerEvent => ({ t: 'ack', ns: '', topic: 'orders', group: 'G', id });
+  const dlv = (id: string, n: number): BrokerEvent => ({
+    t: 'dlv',
+    ns: '',
+    topic: 'orders',
+    g: 'G',
+    id,
+    h: `h${n}`,
+    next: 0,
+    n,
+    first: T0,
+    kind: 'normal',
   });
 
-  it('keeps at most maxEntriesPerMessage entries: the publish and the latest ones', () => {
+  it('keeps the latest maxEvents events; older ones fall out of the ring', () => {
+    const history = new MessageHistory({ maxEvents: 4 });
+    history.record(pub('a'), T0);
+    history.record(ack('a'), T0 + 1);
+    history.record(pub('b'), T0 + 2);
+    history.record(ack('b'), T0 + 3);
+    expect(history.get('a')?.entries).toEqual([{ at: T0 + 1, kind: 'acked', group: 'G' }]);
+    history.record(pub('c'), T0 + 4);
+    // a's publish left the ring: its history has lost its start, its ack is still known.
+    expect(history.get('a')).toMatchObject({ publish: undefined, entries: [{ kind: 'acked' }] });
+    history.record(ack('c'), T0 + 5);
+    expect(history.get('a')).toBeUndefined();
+    for (let i = 0; i < 1_000; i++) history.record(pub(`m${i}`), T0 + i);
+    expect(history.size).toBe(4);
+    expect([...history.published()].map((p) => p.id)).toEqual(['m996', 'm997', 'm998', 'm999']);
+  });
+
+  it('keeps no body: publishes and dead letters are stored without it', () => {
+    const history = new MessageHistory();
+    history.record({ ...pub('a'), body: 'x'.repeat(1 << 20) }, T0);
+    expect(Object.keys(history.get('a')!.publish!)).not.toContain('body');
+  });
+
+  it('gives at most maxEntriesPerMessage entries per message: the latest ones', () => {
     const history = new MessageHistory({ maxEntriesPerMessage: 4 });
     history.record(pub('a'), T0);
-    for (let n = 1; n <= 10; n++) {
-      history.record(
-        {
-          t: 'dlv',
-          ns: '',
-          topic: 'orders',
-          g: 'G',
-          id: 'a',
-          h: `h${n}`,
-          next: 0,
-          n,
-          first: T0,
-          kind: 'normal',
-        },
-        T0 + n,
-      );
-    }
+    for (let n = 1; n <= 10; n++) history.record(dlv('a', n), T0 + n);
     const r = history.get('a')!;
-    expect(r.entries.map((e) => e.attempt ?? e.kind)).toEqual(['published', 8, 9, 10]);
-    expect(r.truncated).toBe(7);
+    expect(r.entries.map((e) => e.attempt)).toEqual([7, 8, 9, 10]);
+    expect(r.truncated).toBe(6);
+    expect(r.publish?.id).toBe('a');
   });
 
-  it('refuses bounds that cannot hold a message', () => {
-    expect(() => new MessageHistory({ maxMessages: 0 })).toThrow(RangeError);
-    expect(() => new MessageHistory({ maxEntriesPerMessage: 1 })).toThrow(RangeError);
+  it('refuses bounds that cannot hold anything', () => {
+    expect(() => new MessageHistory({ maxEvents: 0 })).toThrow(RangeError);
+    expect(() => new MessageHistory({ maxEntriesPerMessage: 0 })).toThrow(RangeError);
   });
 
-  it('ignores events of messages it does not know, and forgets everything on reset', () => {
+  it('knows nothing of messages it never saw, and forgets everything on reset', () => {
     const history = new MessageHistory();
-    history.record({ t: 'ack', ns: '', topic: 'orders', group: 'G', id: 'zzz' }, T0);
-    expect(history.size).toBe(0);
+    expect(history.get('zzz')).toBeUndefined();
     history.record(pub('a'), T0);
     history.record({ t: 'reset' }, T0);
     expect(history.size).toBe(0);
+    expect(history.get('a')).toBeUndefined();
+  });
+
+  it('applies topic purges and dead-letter purges to the messages they hit', () => {
+    const history = new MessageHistory();
+    history.record(pub('a'), T0);
+    history.record(
+      {
+        t: 'dead',
+        ns: '',
+        topic: 'orders',
+        group: 'G',
+        id: 'a',
+        at: T0,
+        n: 1,
+        first: T0,
+        body: 'x',
+        pubAt: T0,
+      },
+      T0,
+    );
+    history.record({ t: 'dlpurge', ns: '', topic: 'orders', group: 'G' }, T0 + 1);
+    history.record({ t: 'dlpurge', ns: '', topic: 'orders', group: 'G' }, T0 + 2);
+    history.record({ t: 'purge', ns: '', topic: 'other' }, T0 + 3);
+    history.record({ t: 'purge', ns: '', topic: 'orders' }, T0 + 4);
+    history.record(pub('b'), T0 + 5);
+    expect(history.get('a')!.entries.map((e) => [e.kind, e.at - T0])).toEqual([
+      ['deadLettered', 0],
+      ['deadLetterPurged', 1],
+      ['purged', 4],
+    ]);
+    expect(history.get('b')!.entries).toEqual([]);
   });
 });
 

@@ -106,7 +106,8 @@ export function announce(text) {
 }
 
 /**
- * A status line for an action's outcome, announced to screen readers.
+ * A status line for an action's outcome. The element is a `role="status"` live region, so
+ * screen readers announce it (not also through the page's announcer: that would say it twice).
  * @param {HTMLElement} el
  * @param {string} text
  * @param {'ok' | 'error'} kind
@@ -114,5 +115,4 @@ export function announce(text) {
 export function showResult(el, text, kind) {
   el.textContent = text;
   el.dataset.kind = kind;
-  announce(text);
 }

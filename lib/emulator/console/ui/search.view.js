@@ -10,7 +10,8 @@ export function searchView(main, params, ctx) {
   const input = /** @type {HTMLInputElement} */ (
     h('input', { id: 'search-q', type: 'search', name: 'q', value: text, required: true })
   );
-  const results = h('div', { class: 'list', 'aria-live': 'polite' });
+  const status = h('p', { class: 'result', role: 'status' });
+  const results = h('div', { class: 'list' });
   const form = h(
     'form',
     { class: 'filters', role: 'search' },
@@ -21,7 +22,7 @@ export function searchView(main, params, ctx) {
     event.preventDefault();
     ctx.go(`#/search${query({ q: input.value.trim() })}`);
   });
-  main.append(h('h2', null, 'Search'), form, results);
+  main.append(h('h2', null, 'Search'), form, status, results);
   let done = false;
   return {
     async refresh() {
@@ -53,8 +54,8 @@ export function searchView(main, params, ctx) {
           h('td', null, formatTime(m.publishTime)),
         ),
       );
+      status.textContent = `${hits.length} message(s) found for “${text}”.`;
       replaceKeepingFocus(results, () => [
-        h('p', null, `${hits.length} message(s) found for “${text}”.`),
         table(
           `Messages matching ${text}`,
           ['Message id', 'Matched', 'Topic', 'State', 'Tag', 'Key', 'Published'],
