@@ -60,9 +60,13 @@ describe('npm pack → install in a fresh project → type-check and run', () =>
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
-  it('holds only compiled JS, types, the bin, README, LICENSE and package.json', () => {
+  it('holds only compiled JS, types, assets, the bin, README, LICENSE and package.json', () => {
+    // Assets (the console's files, .proto definitions) are copied verbatim from lib/ by the build.
+    const asset = (f: string): boolean =>
+      f.startsWith('dist/lib/') && existsSync(join(ROOT, f.replace(/^dist\//, '')));
     const unexpected = files.filter(
       (f) =>
+        !asset(f) &&
         !/^dist\/lib\/.+\.(js|d\.ts)$/.test(f) &&
         !['README.md', 'LICENSE', 'package.json'].includes(f),
     );
@@ -76,12 +80,14 @@ describe('npm pack → install in a fresh project → type-check and run', () =>
       'dist/lib/emulator/index.js',
       'dist/lib/testing/index.js',
       'dist/lib/emulator/cli/main.js',
+      'dist/lib/emulator/console/ui/index.html',
+      'dist/lib/emulator/console/ui/console.app.js',
     ]) {
       expect(files).toContain(needed);
     }
     // A compiled file without a source is a leftover of a deleted module: it would ship.
     const stale = files
-      .filter((f) => f.startsWith('dist/lib/'))
+      .filter((f) => f.startsWith('dist/lib/') && !asset(f))
       .map((f) => f.replace(/^dist\//, '').replace(/(\.d\.ts|\.js)$/, '.ts'))
       .filter((source) => !existsSync(join(ROOT, source)));
     // In a working tree this means dist/ outlived a rename: `rm -rf dist && npm run build`.
