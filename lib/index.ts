@@ -6,3 +6,11 @@
 export * from './nest/index.js';
 // The client's whole public surface (its barrel is the one list of what is public).
 export * from './client/index.js';
+// The transport seam's public types (`MQProducer.transport`).
+export type {
+  MQTransport,
+  MQTransportKind,
+  MQTransportCallOptions,
+  MQReceiveRequest,
+  MQCheckRequest,
+} from './transport/index.js';

@@ -27,7 +27,7 @@ export const CLIENT_DEFAULTS = {
 } as const;
 
 /** Header values cannot carry CR, LF or NUL (header injection); they are the only chars we refuse. */
-function hasHeaderBreakingChar(s: string): boolean {
+export function hasHeaderBreakingChar(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 13 || c === 10 || c === 0) return true;
@@ -35,8 +35,14 @@ function hasHeaderBreakingChar(s: string): boolean {
   return false;
 }
 
-/** Parses and normalises the endpoint to `scheme://host[:port]` (trailing slashes stripped). */
-export function resolveEndpoint(endpoint: unknown): string {
+/**
+ * Parses and normalises the endpoint to `scheme://host[:port]` (trailing slashes stripped).
+ * `example` is shown when the endpoint has a path, query or fragment.
+ */
+export function resolveEndpoint(
+  endpoint: unknown,
+  example = 'http://<account>.mqrest.<region>.aliyuncs.com',
+): string {
   if (typeof endpoint !== 'string' || endpoint.length === 0) {
     throw new MQInvalidArgumentError('endpoint', 'must be a non-empty http(s) URL string');
   }
@@ -58,7 +64,7 @@ export function resolveEndpoint(endpoint: unknown): string {
   if (path !== '/' || url.search || url.hash) {
     throw new MQInvalidArgumentError(
       'endpoint',
-      'must have no path, query or fragment (use e.g. http://<account>.mqrest.<region>.aliyuncs.com)',
+      `must have no path, query or fragment (use e.g. ${example})`,
     );
   }
   return url.origin;

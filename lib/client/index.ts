@@ -21,3 +21,12 @@ export type {
   MQAckFailure,
   MQAckResult,
 } from './client.types.js';
+export { OnsHttpClient } from './ons/ons.client.js';
+export type {
+  OnsHttpClientOptions,
+  OnsCallOptions,
+  OnsPublishInput,
+  OnsPublishResult,
+  OnsConsumeOptions,
+  OnsReceivedMessage,
+} from './ons/ons.types.js';

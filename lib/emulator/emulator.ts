@@ -9,8 +9,10 @@ import { RealClock, VirtualClock } from './clock/clock.js';
 import type { Clock } from './clock/clock.js';
 import { resolveEmulatorOptions } from './config/emulator-options.validate.js';
 import type { EmulatorOptions, RunningEmulator } from './emulator.types.js';
+import { EmulatorGrpcServer } from './grpc/grpc.server.js';
 import { createEmulatorLog } from './http/http.log.js';
 import { EmulatorHttpServer } from './http/http.server.js';
+import { OnsFront } from './ons/ons.front.js';
 import { LogStore } from './store/log.store.js';
 import { MemoryStore } from './store/memory.store.js';
 import type { Store } from './store/store.js';
@@ -20,8 +22,9 @@ const STOP_FLUSH_MS = 1_000;
 
 /**
  * Starts an emulator in this process (no child process): validates the options, builds the clock,
- * the store (memory, or the durable log in `dataDir`), the broker and the HTTP server, and resolves
- * once it listens. The same function backs the CLI.
+ * the store (memory, or the durable log in `dataDir`), the broker, the HTTP server and, with
+ * `grpcPort`, the RocketMQ 5 gRPC server on the same broker, and resolves once they listen. The same
+ * function backs the CLI.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const resolved = resolveEmulatorOptions(options);
@@ -50,6 +53,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     throw err;
   }
   const admin = createEmulatorAdmin(broker, clock, resolved.instanceId, tap, activity);
+  let grpc: EmulatorGrpcServer | undefined;
+  let grpcEndpoint: string | undefined;
   // Safe by default: beyond loopback, the admin API (which can drop every message) needs a token.
   const adminToken =
     resolved.adminToken ?? (isLoopbackHost(resolved.host) ? undefined : generateAdminToken());
@@ -62,6 +67,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     maxDateSkewMs: resolved.timings.maxDateSkewMs,
     maxWaitSeconds: resolved.timings.maxWaitSeconds,
     log,
+    ons: new OnsFront({
+      broker,
+      instanceId: resolved.instanceId,
+      auth: resolved.auth,
+      credentials: resolved.credentials,
+      maxTimeSkewMs: resolved.timings.onsMaxTimeSkewMs,
+      log,
+      ...(activity !== undefined ? { activity } : {}),
+    }),
     admin: {
       admin,
       instanceId: resolved.instanceId,
@@ -72,6 +86,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         tap !== undefined && feed !== undefined
           ? { tap, feed, assets: new ConsoleAssets() }
           : undefined,
+      grpcEndpoint: () => grpcEndpoint,
     },
     ...(activity !== undefined ? { activity } : {}),
   });
@@ -89,9 +104,38 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     });
   }
 
+  if (resolved.grpcPort !== undefined) {
+    try {
+      grpc = new EmulatorGrpcServer({
+        broker,
+        clock,
+        auth: resolved.auth,
+        credentials: resolved.credentials,
+        timings: resolved.timings,
+        log,
+        ...(activity !== undefined ? { activity } : {}),
+      });
+      grpcEndpoint = await grpc.listen(resolved.grpcPort, resolved.host);
+    } catch (err) {
+      await grpc?.stop();
+      const closed = http.stopAccepting();
+      http.closeAllConnections();
+      await closed;
+      await broker.close();
+      const reason = /address already in use|EADDRINUSE/i.test((err as Error).message)
+        ? 'the address is already in use'
+        : (err as Error).message;
+      throw new Error(
+        `Emulator cannot listen for gRPC on ${resolved.host}:${resolved.grpcPort}: ${reason}`,
+        { cause: err },
+      );
+    }
+  }
+
   tap?.start();
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
+    const grpcStopped = grpc?.stop();
     const closed = http.stopAccepting();
     tap?.stop();
     feed?.close();
@@ -100,10 +144,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     await flushWithin(http.drain(), STOP_FLUSH_MS);
     http.closeAllConnections();
     await closed;
+    await grpcStopped;
     log.info('emulator stopped');
   };
   return {
     endpoint,
+    ...(grpcEndpoint !== undefined ? { grpcEndpoint } : {}),
     credentials: { ...resolved.credentials[0]! },
     instanceId: resolved.instanceId,
     admin,

@@ -1,30 +1,41 @@
 import type { LoggerService, OnApplicationShutdown } from '@nestjs/common';
-import { MQClient } from '../client/mq.client.js';
+import type { MQTransport } from '../transport/index.js';
 import { createMQLogger } from './mq.logger.js';
 import { MQProducer } from './mq.producer.js';
 import type { ResolvedModuleOptions } from './options/module-options.resolver.js';
 
 /**
- * Everything one `MQModule.forRoot()` registers: validated options, the client and the producer.
- * The explorer finds connections by this class through discovery, so the static core module
- * needs no dynamic tokens. The client is closed last (onApplicationShutdown), after the
+ * Everything one `MQModule.forRoot()` registers: validated options, the transport and the
+ * producer. The explorer finds connections by this class through discovery, so the static core
+ * module needs no dynamic tokens. The transport is closed last (onApplicationShutdown), after the
  * orchestrator drained the consumers in earlier hooks.
  */
 export class MQConnection implements OnApplicationShutdown {
   readonly name: string;
-  readonly client: MQClient;
   readonly producer: MQProducer;
   readonly logger: LoggerService;
 
-  constructor(readonly options: ResolvedModuleOptions) {
+  private constructor(
+    readonly options: ResolvedModuleOptions,
+    readonly transport: MQTransport,
+  ) {
     this.name = options.connection;
     this.logger = createMQLogger(options.logger, 'MQModule');
-    // Constructing the client opens nothing: sockets are created on the first request.
-    this.client = new MQClient(options.endpoint, options.credentials, options.client);
-    this.producer = new MQProducer(this.client, this.name, this.logger);
+    this.producer = new MQProducer(transport, this.name, this.logger);
+  }
+
+  /** Builds the connection's transport; it opens nothing until the first call. */
+  static async open(options: ResolvedModuleOptions): Promise<MQConnection> {
+    const transport = await options.driver.create({
+      endpoint: options.endpoint,
+      credentials: options.credentials,
+      options: options.client,
+      ...(options.instanceId !== undefined && { instanceId: options.instanceId }),
+    });
+    return new MQConnection(options, transport);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.client.close();
+    await this.transport.close();
   }
 }

@@ -156,8 +156,7 @@ export class MQExplorer implements OnModuleInit {
     const connection = this.connectionFor(name, meta.options?.connection, connections);
     const { deserialize, ...options } = resolveCheckerOptions(
       name,
-      connection.name,
-      connection.options.client.instanceId,
+      connection.options,
       meta.topic,
       meta.group,
       meta.options ?? {},

@@ -24,7 +24,8 @@ interface MQModuleDefinitionExtras {
 
 /**
  * Adds a connection's providers to the builder's module: the validated options under the
- * connection's token, the connection (client + producer) and their public tokens. The raw
+ * connection's token, the connection (transport + producer) and their public tokens: the
+ * producer, and the protocol's own client (`MQClient` on HTTP) for `@InjectMQClient()`. The raw
  * options token of the builder stays private to the module.
  */
 function defineConnection(
@@ -44,12 +45,12 @@ function defineConnection(
     },
     {
       provide: connectionToken,
-      useFactory: (options: ResolvedModuleOptions) => new MQConnection(options),
+      useFactory: (options: ResolvedModuleOptions) => MQConnection.open(options),
       inject: [optionsToken],
     },
     {
       provide: getMQClientToken(name),
-      useFactory: (connection: MQConnection) => connection.client,
+      useFactory: (connection: MQConnection) => connection.transport.native,
       inject: [connectionToken],
     },
     {

@@ -42,7 +42,7 @@ export interface MQRunnerEntry {
 /**
  * Owns the runners: builds them (pipeline + dispatcher + runtime), starts them in
  * onApplicationBootstrap, and stops them all in parallel at the first shutdown hook, each within
- * its connection's drain deadline, before the connections close their clients.
+ * its connection's drain deadline, before the connections close their transports.
  */
 @Injectable()
 export class MQOrchestrator
@@ -132,10 +132,9 @@ export class MQOrchestrator
       tracker: this.tracker,
     });
     const common = {
-      client: connection.client,
+      transport: connection.transport,
       events: this.events,
       backoff: options.pollBackoff,
-      ...(options.client.instanceId !== undefined && { instanceId: options.client.instanceId }),
     };
     if (definition.kind === 'checker') {
       const logger = createMQLogger(

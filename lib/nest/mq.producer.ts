@@ -1,7 +1,11 @@
 import type { LoggerService } from '@nestjs/common';
-import type { MQClient } from '../client/mq.client.js';
-import { MQInvalidArgumentError } from '../client/client.errors.js';
-import type { MQPublishInput, MQPublishResult } from '../client/client.types.js';
+import type { MQHttpClient } from '../transport/index.js';
+import {
+  MQInvalidArgumentError,
+  type MQPublishInput,
+  type MQPublishResult,
+  type MQTransport,
+} from '../transport/index.js';
 import { MODULE_DEFAULTS } from './mq.constants.js';
 import type {
   MQLocalTransaction,
@@ -16,12 +20,25 @@ import type {
  */
 export class MQProducer {
   constructor(
-    /** The underlying client (for operations this class does not wrap). */
-    readonly client: MQClient,
+    /** The connection's transport (the protocol underneath: `transport.kind`). */
+    readonly transport: MQTransport,
     /** The connection this producer publishes on. */
     readonly connection: string,
     private readonly logger: LoggerService,
   ) {}
+
+  /**
+   * The `MQClient` underneath an HTTP connection, for operations this class does not wrap.
+   * Throws on a connection of another transport (use `transport` there).
+   */
+  get client(): MQHttpClient {
+    if (this.transport.kind !== 'http') {
+      throw new Error(
+        `MQProducer.client is the MQ HTTP client; connection "${this.connection}" uses transport '${this.transport.kind}' (use MQProducer.transport)`,
+      );
+    }
+    return this.transport.native as MQHttpClient;
+  }
 
   /**
    * Publishes one message. Strings and bytes are sent as they are; any other value is sent as
@@ -39,7 +56,7 @@ export class MQProducer {
     } catch (error) {
       return Promise.reject(error); // a bad argument rejects, like the client's own checks
     }
-    return this.client.publish(topic, input, signal ? { signal } : undefined);
+    return this.transport.publish(topic, input, signal ? { signal } : undefined);
   }
 
   /**
@@ -67,7 +84,7 @@ export class MQProducer {
     const input = toInput(body, rest);
     input.transCheckImmunitySeconds =
       transCheckImmunitySeconds ?? MODULE_DEFAULTS.transCheckImmunitySeconds;
-    const half = await this.client.publish(topic, input, signal ? { signal } : undefined);
+    const half = await this.transport.publish(topic, input, signal ? { signal } : undefined);
     const handle = half.receiptHandle;
     if (!handle) {
       throw new Error(
@@ -94,7 +111,7 @@ export class MQProducer {
     messageId: string,
   ): Promise<void> {
     try {
-      const res = await this.client[action](topic, group, handle);
+      const res = await this.transport[action](topic, group, handle);
       if (res.failed.length > 0) {
         const f = res.failed[0]!;
         this.logger.warn(

@@ -10,7 +10,7 @@ export function getMQOptionsToken(name?: string): string {
   return `AliyunMQOptions${suffix(name)}`;
 }
 
-/** Injection token of the `MQClient` of a connection. */
+/** Injection token of the protocol client of a connection (`MQClient` on HTTP). */
 export function getMQClientToken(name?: string): string {
   return `AliyunMQClient${suffix(name)}`;
 }

@@ -42,7 +42,10 @@ describe('invalid options fail bootstrap with a message naming the option', () =
   afterAll(() => emulator.stop());
 
   it.each([
-    [{ endpoint: 'ftp://example.com' }, 'MQModule: option "endpoint" must be an http(s) URL'],
+    [
+      { endpoint: 'ftp://example.com' },
+      'MQModule: option "endpoint" must use http or https, got ftp:',
+    ],
     [{ accessKeySecret: '' }, 'MQModule: option "accessKeySecret" must be a non-empty string'],
     [{ batchSize: 4 }, 'MQModule: option "batchSize" is not a known option'],
     [{ onFilteredError: 'drop' }, `MQModule: option "onFilteredError" must be 'retry' or 'ack'`],
@@ -63,7 +66,9 @@ describe('invalid options fail bootstrap with a message naming the option', () =
     const message = await bootstrapError([
       MQModule.forRoot({ ...connectionTo(emulator), name: 'audit', endpoint: 'nope' }),
     ]);
-    expect(message).toBe('MQModule: option "endpoint" must be an http(s) URL (connection "audit")');
+    expect(message).toBe(
+      'MQModule: option "endpoint" is not a valid URL: "nope" (connection "audit")',
+    );
   });
 
   it.each([

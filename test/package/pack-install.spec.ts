@@ -60,8 +60,9 @@ describe('npm pack → install in a fresh project → type-check and run', () =>
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
-  it('holds only compiled JS, types, assets, the bin, README, LICENSE and package.json', () => {
-    // Assets (the console's files, .proto definitions) are copied verbatim from lib/ by the build.
+  it('holds only compiled JS, types, assets (console files, RocketMQ 5 protocol files), the bin, README, LICENSE and package.json', () => {
+    // Assets are copied verbatim from lib/ by the build (the vendored apache/rocketmq-apis
+    // definitions with their NOTICE, the console's files).
     const asset = (f: string): boolean =>
       f.startsWith('dist/lib/') && existsSync(join(ROOT, f.replace(/^dist\//, '')));
     const unexpected = files.filter(
@@ -82,6 +83,9 @@ describe('npm pack → install in a fresh project → type-check and run', () =>
       'dist/lib/emulator/cli/main.js',
       'dist/lib/emulator/console/ui/index.html',
       'dist/lib/emulator/console/ui/console.app.js',
+      'dist/lib/protocol-grpc/proto/NOTICE',
+      'dist/lib/protocol-grpc/proto/apache/rocketmq/v2/service.proto',
+      'dist/lib/protocol-grpc/proto/apache/rocketmq/v2/definition.proto',
     ]) {
       expect(files).toContain(needed);
     }

@@ -74,10 +74,12 @@ function timelineOf(record: MessageRecord, publishTime: number, now: number): Em
       timerShown = true;
     }
     const k = e.group ?? '';
+    const renewed = e.kind === 'delivered' && open.get(k)?.attempt === e.attempt;
     switch (e.kind) {
       case 'delivered':
       case 'checked':
-        expire(k);
+        // Same attempt again: a new invisibility (RocketMQ 5 ChangeInvisibleDuration), no expiry.
+        if (!renewed) expire(k);
         open.set(k, e);
         break;
       case 'deadLettered':
@@ -96,7 +98,7 @@ function timelineOf(record: MessageRecord, publishTime: number, now: number): Em
       default:
         break;
     }
-    out.push(publicEntry(e));
+    out.push(renewed ? { ...publicEntry(e), kind: 'invisibilityChanged' } : publicEntry(e));
   }
   if (!timerShown && due! <= now) out.push({ at: due!, kind: 'timerDue' });
   for (const [k, d] of open) if (d.next !== undefined && d.next <= now) expire(k);

@@ -43,6 +43,8 @@ export interface AdminHttpContext {
   access: AdminAccess;
   console: ConsoleContext | undefined;
   endpoint: () => string;
+  /** `host:port` of the RocketMQ 5 gRPC front, when it runs. */
+  grpcEndpoint?: () => string | undefined;
   /** Long polls parked right now. */
   longPolls: () => number;
 }
@@ -83,6 +85,7 @@ export async function handleAdminRequest(
           status: 'ok',
           emulator: 'nestjs-aliyun-mq',
           endpoint: ctx.endpoint(),
+          ...(ctx.grpcEndpoint?.() !== undefined ? { grpcEndpoint: ctx.grpcEndpoint() } : {}),
           instanceId: ctx.instanceId,
           clock: ctx.clockMode,
           auth: ctx.auth,

@@ -4,7 +4,7 @@
  * restart from a durable log never brings back a purged message or a resent dead letter.
  */
 import { BrokerError } from './broker.errors.js';
-import { BrokerLifecycle } from './broker.lifecycle.js';
+import { BrokerControl } from './broker.control.js';
 import type { Group, Topic } from './broker.state.js';
 import { offer } from './subscription.views.js';
 
@@ -15,9 +15,7 @@ export interface ResendOutcome {
   failed: { messageId: string; reason: string }[];
 }
 
-export abstract class BrokerMaintenance extends BrokerLifecycle {
-  protected abstract assertOpen(): void;
-
+export abstract class BrokerMaintenance extends BrokerControl {
   /** Drops every message of the topic (ready, in flight, timer, half); returns how many. */
   purgeTopic(ns: string, topicName: string): number {
     this.assertOpen();

@@ -18,6 +18,8 @@ import type { Broker } from '../broker/broker.js';
 import type { Clock } from '../clock/clock.js';
 import { MAX_REQUEST_BODY_BYTES } from '../config/emulator.defaults.js';
 import type { EmulatorCredential } from '../emulator.types.js';
+import type { OnsFront } from '../ons/ons.front.js';
+import { matchOnsTarget } from '../ons/ons.route.js';
 import { MQRequestError, toWireError } from './http.errors.js';
 import type { EmulatorLog } from './http.log.js';
 import { executeOperation } from './messages.execute.js';
@@ -45,6 +47,8 @@ export interface EmulatorHttpServerOptions {
   /** Consumers seen (the console); undefined when the console is off. */
   activity?: ConsumerActivity;
   maxBodyBytes?: number;
+  /** The 2017 ONS HTTP API, served on this port under `/message/`. */
+  ons?: OnsFront;
 }
 
 /**
@@ -179,6 +183,13 @@ export class EmulatorHttpServer {
     const rawQuery = q === -1 ? '' : url.slice(q + 1);
     let errorCode = '';
     try {
+      // The 2017 ONS API claims its requests (origin or absolute form) before any MQ routing.
+      const ons = this.options.ons;
+      const onsQuery = ons === undefined ? undefined : matchOnsTarget(url);
+      if (ons !== undefined && onsQuery !== undefined) {
+        errorCode = await ons.serve(req, res, expectContinue, onsQuery);
+        return;
+      }
       if (path.startsWith(ADMIN_PREFIX)) {
         if (expectContinue) res.writeContinue();
         await handleAdminRequest(this.adminContext, req, res, path, rawQuery);

@@ -1,5 +1,5 @@
 /**
- * Collects the receipt handles of successful deliveries and acks them in batches of up to 16.
+ * Collects successful deliveries and acks them in batches (up to the transport's limit, 16 on HTTP).
  *
  * Batching is adaptive: when no ack request is in flight, what is queued goes out on the next turn
  * of the event loop (so completions of the same turn share one request and an idle consumer acks
@@ -7,21 +7,16 @@
  * returns. Acks never throw: every outcome becomes a `message.acked` / `message.ack-failed` event.
  */
 import type { LoggerService } from '@nestjs/common';
-import type { MQAckResult, MQReceivedMessage } from '../../client/client.types.js';
-import { MQServiceError } from '../../client/client.errors.js';
+import { MQServiceError, type MQAckResult, type MQReceivedMessage } from '../../transport/index.js';
 import { withTransientRetry, type TransientRetryPolicy } from './transient-retry.js';
-import type { RunnerClient } from './runner-status.js';
-
-/** The protocol's limit of handles per ack request (PROTOCOL.md §7.3). */
-const MAX_HANDLES_PER_ACK = 16;
+import type { RunnerTransport } from './runner-status.js';
 
 export interface AckBatcherOptions {
   consumer: string;
   topic: string;
   group: string;
-  client: RunnerClient;
+  transport: RunnerTransport;
   logger: LoggerService;
-  instanceId?: string;
   onAcked(message: MQReceivedMessage): void;
   onFailed(message: MQReceivedMessage, code: string, error: string): void;
   /** Retries of a batch after a retryable transport/server error (default 3). */
@@ -37,7 +32,8 @@ export class AckBatcher {
   private draining: Promise<void> | undefined;
   private scheduled = false;
   private readonly retryPolicy: TransientRetryPolicy;
-  private readonly callOptions: { instanceId?: string };
+  /** Most messages per ack request (the transport's limit). */
+  private readonly maxPerAck: number;
   private readonly kick = (): void => {
     this.scheduled = false;
     if (this.draining === undefined) this.draining = this.drain();
@@ -49,7 +45,7 @@ export class AckBatcher {
       initialDelayMs: options.retryDelayMs ?? 100,
       random: options.random ?? Math.random,
     };
-    this.callOptions = options.instanceId === undefined ? {} : { instanceId: options.instanceId };
+    this.maxPerAck = options.transport.maxAckBatch;
   }
 
   /** Handles queued or being acked right now. */
@@ -77,13 +73,14 @@ export class AckBatcher {
         const batch = this.queue;
         this.queue = [];
         this.inFlight = batch.length;
-        if (batch.length <= MAX_HANDLES_PER_ACK) {
+        const max = this.maxPerAck;
+        if (batch.length <= max) {
           await this.send(batch);
         } else {
           // More than one request's worth piled up behind a slow ack: send the chunks in parallel.
           const sends: Promise<void>[] = [];
-          for (let i = 0; i < batch.length; i += MAX_HANDLES_PER_ACK) {
-            sends.push(this.send(batch.slice(i, i + MAX_HANDLES_PER_ACK)));
+          for (let i = 0; i < batch.length; i += max) {
+            sends.push(this.send(batch.slice(i, i + max)));
           }
           await Promise.all(sends);
         }
@@ -102,25 +99,17 @@ export class AckBatcher {
     }
   }
 
-  /** Acks one batch (≤ 16); retries retryable failures while the handles can still be valid. */
+  /** Acks one batch; retries retryable failures while the handles can still be valid. */
   private async send(batch: MQReceivedMessage[]): Promise<void> {
-    const handles = new Array<string>(batch.length);
     let expiresAt = Infinity;
     for (let i = 0; i < batch.length; i++) {
-      const message = batch[i]!;
-      handles[i] = message.receiptHandle;
-      if (message.nextConsumeTime < expiresAt) expiresAt = message.nextConsumeTime;
+      const next = batch[i]!.nextConsumeTime;
+      if (next < expiresAt) expiresAt = next;
     }
     let result: MQAckResult;
     try {
       result = await withTransientRetry(
-        () =>
-          this.options.client.ack(
-            this.options.topic,
-            this.options.group,
-            handles,
-            this.callOptions,
-          ),
+        () => this.options.transport.ack(this.options.topic, this.options.group, batch),
         this.retryPolicy,
         expiresAt,
       );

@@ -2,13 +2,13 @@
  * Runs one `@MQConsumer`: the long-poll loop (PollLoop), each message through the dispatcher
  * (MessageDelivery), orderly scheduling per sharding key, and batched acks (AckBatcher).
  */
-import type { MQConsumeOptions, MQReceivedMessage } from '../../client/client.types.js';
+import type { MQReceiveRequest, MQReceivedMessage } from '../../transport/index.js';
 import { AckBatcher } from './ack-batcher.js';
 import type { ResolvedConsumerOptions } from './consumer.contract.js';
 import { MessageDelivery } from './message-delivery.js';
 import { OrderlyScheduler } from './orderly-scheduler.js';
 import { PollLoop } from './poll-loop.js';
-import type { RunnerClient, RunnerDeps } from './runner-status.js';
+import type { RunnerDeps, RunnerTransport } from './runner-status.js';
 
 /**
  * Most polls a plain consumer keeps outstanding (each for a whole batch of free slots). Overlapping
@@ -20,12 +20,12 @@ const MAX_PLAIN_POLLS = 4;
 
 export class ConsumerRunner extends PollLoop {
   readonly options: ResolvedConsumerOptions;
-  private readonly client: RunnerClient;
+  private readonly transport: RunnerTransport;
   private readonly acks: AckBatcher;
   private readonly delivery: MessageDelivery;
   private readonly orderly: OrderlyScheduler | undefined;
-  private readonly tag: string[] | undefined;
-  private readonly instanceId: string | undefined;
+  /** The fixed part of every poll's receive request (each poll adds its `max` and `signal`). */
+  private readonly request: MQReceiveRequest;
 
   constructor(options: ResolvedConsumerOptions, deps: RunnerDeps) {
     super(
@@ -58,17 +58,22 @@ export class ConsumerRunner extends PollLoop {
       );
     }
     this.options = options;
-    this.client = deps.client;
-    this.instanceId = deps.instanceId;
-    this.tag = options.tags !== undefined && options.tags.length > 0 ? options.tags : undefined;
+    this.transport = deps.transport;
+    this.request = {
+      topic: options.topic,
+      group: options.group,
+      orderly: options.orderly,
+      max: options.batchSize,
+      waitSeconds: options.waitSeconds,
+    };
+    if (options.tags !== undefined && options.tags.length > 0) this.request.tags = options.tags;
     const events = this.events;
     this.acks = new AckBatcher({
       consumer: options.name,
       topic: options.topic,
       group: options.group,
-      client: deps.client,
+      transport: deps.transport,
       logger: deps.logger,
-      instanceId: deps.instanceId,
       random: deps.random,
       onAcked: (message) => events.acked(message),
       onFailed: (message, code, error) => events.ackFailed(message, code, error),
@@ -103,13 +108,7 @@ export class ConsumerRunner extends PollLoop {
   }
 
   protected poll(max: number, signal: AbortSignal): Promise<MQReceivedMessage[]> {
-    const { topic, group, waitSeconds } = this.options;
-    const request: MQConsumeOptions = { numOfMessages: max, waitSeconds, signal };
-    if (this.tag !== undefined) request.tag = this.tag;
-    if (this.instanceId !== undefined) request.instanceId = this.instanceId;
-    return this.orderly === undefined
-      ? this.client.consume(topic, group, request)
-      : this.client.consumeOrderly(topic, group, request);
+    return this.transport.receive({ ...this.request, max, signal });
   }
 
   protected handle(messages: MQReceivedMessage[]): void {

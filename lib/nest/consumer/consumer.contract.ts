@@ -2,7 +2,7 @@
  * Contract between the Nest wiring (explorer/dispatcher, which knows about Nest) and the consumer
  * runtime (poll loops, slots, acks, orderly scheduling, shutdown drain — no Nest pipeline knowledge).
  */
-import type { MQReceivedMessage } from '../../client/client.types.js';
+import type { MQReceivedMessage } from '../../transport/index.js';
 
 /** Fully resolved, validated options of one consumer (decorator < module defaults < overrides). */
 export interface ResolvedConsumerOptions {

@@ -3,7 +3,7 @@
  * abort their signals. A delivery is one object (message, abort signal, timer, state) reused by
  * every step of its handling, instead of closures per step.
  */
-import type { MQReceivedMessage } from '../../client/client.types.js';
+import type { MQReceivedMessage } from '../../transport/index.js';
 import type { DeliverySignal } from './consumer.contract.js';
 
 /** Handler running; its result still counts. */

@@ -16,7 +16,7 @@ export {
 } from './transaction-check-runner.js';
 export type {
   PollLoopDeps,
-  RunnerClient,
+  RunnerTransport,
   RunnerDeps,
   RunnerEventSink,
   RunnerStatus,

@@ -4,7 +4,7 @@
  * plain and the orderly consumer. `run` never rejects and always gives the message's slot back.
  */
 import type { LoggerService } from '@nestjs/common';
-import type { MQReceivedMessage } from '../../client/client.types.js';
+import type { MQReceivedMessage } from '../../transport/index.js';
 import type { AckBatcher } from './ack-batcher.js';
 import type { ExhaustedHandler, MessageDispatcher } from './consumer.contract.js';
 import {

@@ -6,7 +6,7 @@
  * successful prefix of each key is acked.
  */
 import type { LoggerService } from '@nestjs/common';
-import type { MQReceivedMessage } from '../../client/client.types.js';
+import type { MQReceivedMessage } from '../../transport/index.js';
 import type { MessageDelivery } from './message-delivery.js';
 import type { HandlerSlots } from './slots.js';
 

@@ -1,43 +1,7 @@
 /**
- * How a poll loop reacts to failed polls: which errors are transient (back off with full jitter)
- * and which mean the consumer is misconfigured (unhealthy, long backoff), plus an abortable sleep.
+ * Backoff of a poll loop after transient errors (full jitter), plus an abortable sleep. Which
+ * errors mean a misconfigured consumer (unhealthy, long backoff) the transport says.
  */
-import { MQInvalidArgumentError, MQServiceError } from '../../client/client.errors.js';
-
-/**
- * Server codes that no amount of retrying fixes: credentials, permissions, clock skew, missing
- * resources, bad parameters. Polling fast on them only produces log noise and bills requests.
- */
-const UNHEALTHY_CODES: ReadonlySet<string> = new Set([
-  'SignatureDoesNotMatch',
-  'InvalidAccessKeyId',
-  'AccessDenied',
-  'TopicNotExist',
-  'SubscriptionNotExist',
-  'InvalidArgument',
-  'TimeExpired',
-  'MissingAuthorizationHeader',
-  'InvalidAuthorizationHeader',
-  'HTTPForbidden',
-  // A Date header the server refuses is a clock or client defect, not a passing condition.
-  'MissingDateHeader',
-  'InvalidDateHeader',
-]);
-
-export type PollErrorKind = 'transient' | 'unhealthy';
-
-/**
- * Network errors carry no server code, so this never assumes one (the official sample's
- * `e.Code.indexOf` crash). Anything unknown is treated as transient: backing off is always safe.
- */
-export function classifyPollError(error: unknown): PollErrorKind {
-  if (error instanceof MQServiceError) {
-    return UNHEALTHY_CODES.has(error.code) ? 'unhealthy' : 'transient';
-  }
-  // Rejected before sending (bad tag, closed client): a configuration problem.
-  if (error instanceof MQInvalidArgumentError) return 'unhealthy';
-  return 'transient';
-}
 
 /** Exponential backoff with full jitter: delay = random() × min(max, initial × 2^n). */
 export class PollBackoff {

@@ -13,8 +13,8 @@
  * invisibility window runs out.
  */
 import type { LoggerService } from '@nestjs/common';
-import type { MQReceivedMessage } from '../../client/client.types.js';
-import { asError, classifyPollError, PollBackoff, sleep } from './poll-backoff.js';
+import type { MQReceivedMessage } from '../../transport/index.js';
+import { asError, PollBackoff, sleep } from './poll-backoff.js';
 import { RunnerEvents } from './runner-events.js';
 import type { PollLoopDeps, RunnerStatus } from './runner-status.js';
 import { HandlerSlots } from './slots.js';
@@ -75,6 +75,7 @@ export abstract class PollLoop {
    */
   private failureEpoch = 0;
   private readonly backoff: PollBackoff;
+  private readonly isConfigurationError: (error: unknown) => boolean;
   private readonly unhealthyBackoffMs: number;
   private readonly emptyPollDelayMs: number;
   private lastTransientLogAt = -Infinity;
@@ -99,6 +100,7 @@ export abstract class PollLoop {
       deps.backoff?.maxMs ?? 30_000,
       deps.random ?? Math.random,
     );
+    this.isConfigurationError = (error) => deps.transport.isConfigurationError(error);
     this.unhealthyBackoffMs = deps.unhealthyBackoffMs ?? 60_000;
     if (!(this.unhealthyBackoffMs > 0)) {
       throw new RangeError(`unhealthyBackoffMs must be > 0, got ${this.unhealthyBackoffMs}`);
@@ -177,7 +179,7 @@ export abstract class PollLoop {
     return this.lifecycle === 'stopping' || this.lifecycle === 'stopped';
   }
 
-  /** One poll for at most `max` messages; rejects with the client's typed errors. */
+  /** One poll for at most `max` messages; rejects with the transport's typed errors. */
   protected abstract poll(max: number, signal: AbortSignal): Promise<MQReceivedMessage[]>;
   /** Takes over a batch; one slot per message is already taken. Must not throw. */
   protected abstract handle(messages: MQReceivedMessage[]): void;
@@ -335,7 +337,8 @@ export abstract class PollLoop {
     const err = asError(error);
     const { name, topic, group } = this.settings;
     let delay: number;
-    if (classifyPollError(error) === 'unhealthy') {
+    // Credentials, permissions, missing resources: retrying fast fixes nothing (the transport knows).
+    if (this.isConfigurationError(error)) {
       delay = this.unhealthyBackoffMs;
       if (!this.unhealthy) {
         this.unhealthy = true;

@@ -4,7 +4,7 @@
  * from a subscriber that throws.
  */
 import type { LoggerService } from '@nestjs/common';
-import type { MQReceivedMessage } from '../../client/client.types.js';
+import type { MQReceivedMessage } from '../../transport/index.js';
 import type { MQEvent } from '../interfaces/mq-events.interface.js';
 import type { RunnerEventSink } from './runner-status.js';
 

@@ -1,14 +1,9 @@
 /**
- * Shared types of the consumer runtime: lifecycle status, the slice of the MQ client the runners
+ * Shared types of the consumer runtime: lifecycle status, the slice of the transport the runners
  * use, and the dependencies a runner is built with.
  */
 import type { LoggerService } from '@nestjs/common';
-import type {
-  MQAckResult,
-  MQCallOptions,
-  MQConsumeOptions,
-  MQReceivedMessage,
-} from '../../client/client.types.js';
+import type { MQTransport } from '../../transport/index.js';
 import type { MQEvent } from '../interfaces/mq-events.interface.js';
 import type { ExhaustedHandler, MessageDispatcher } from './consumer.contract.js';
 
@@ -22,40 +17,21 @@ export type RunnerStatus =
   'idle' | 'running' | 'paused' | 'backing-off' | 'unhealthy' | 'stopping' | 'stopped';
 
 /**
- * The client operations the runners call. `MQClient` satisfies it structurally; naming only what is
- * used keeps the runtime independent of the client's construction and pools.
+ * The transport operations the runners call. Naming only what is used keeps the runtime
+ * independent of how transports are built and closed.
  */
-export interface RunnerClient {
-  consume(topic: string, group: string, options?: MQConsumeOptions): Promise<MQReceivedMessage[]>;
-  consumeOrderly(
-    topic: string,
-    group: string,
-    options?: MQConsumeOptions,
-  ): Promise<MQReceivedMessage[]>;
-  consumeHalf(
-    topic: string,
-    group: string,
-    options?: MQConsumeOptions,
-  ): Promise<MQReceivedMessage[]>;
-  ack(
-    topic: string,
-    group: string,
-    receiptHandles: string[],
-    options?: MQCallOptions,
-  ): Promise<MQAckResult>;
-  commit(
-    topic: string,
-    group: string,
-    receiptHandle: string,
-    options?: MQCallOptions,
-  ): Promise<MQAckResult>;
-  rollback(
-    topic: string,
-    group: string,
-    receiptHandle: string,
-    options?: MQCallOptions,
-  ): Promise<MQAckResult>;
-}
+export type RunnerTransport = Pick<
+  MQTransport,
+  | 'receive'
+  | 'ack'
+  | 'maxAckBatch'
+  | 'nack'
+  | 'supportsNack'
+  | 'receiveTransactionChecks'
+  | 'commit'
+  | 'rollback'
+  | 'isConfigurationError'
+>;
 
 /** Where runner events go (an rxjs Subject fits). */
 export interface RunnerEventSink {
@@ -64,7 +40,7 @@ export interface RunnerEventSink {
 
 /** What every poll loop (consumer or transaction checker) needs. */
 export interface PollLoopDeps {
-  client: RunnerClient;
+  transport: RunnerTransport;
   events: RunnerEventSink;
   logger: LoggerService;
   /** Transient poll errors: full-jitter exponential backoff (default initial 500 ms, max 30 s). */
@@ -73,8 +49,6 @@ export interface PollLoopDeps {
   unhealthyBackoffMs?: number;
   /** Source of jitter in [0, 1) (default Math.random); tests pin it. */
   random?: () => number;
-  /** Instance id (`ns`) for every call; the client's default when omitted. */
-  instanceId?: string;
   /**
    * Short polling only (waitSeconds 0): wait this long after an empty answer so that an idle
    * consumer does not hammer the server (default 1 000 ms). Long polls loop again at once.

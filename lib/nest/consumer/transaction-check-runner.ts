@@ -1,15 +1,15 @@
 /**
- * Answers the broker's transaction checks (trans=pop): polls undecided half messages of a
- * transactional topic once their check immunity passed, asks the application's checker, and
- * commits or rolls back. 'unknown', a throw or a timeout leave the message alone: the broker checks
+ * Answers the broker's transaction checks (on HTTP, trans=pop polls): receives undecided half
+ * messages of a transactional topic once their check immunity passed, asks the application's
+ * checker, and commits or rolls back. 'unknown', a throw or a timeout leave the message alone: the broker checks
  * it again about every 10 s (for up to 24 h).
  */
-import type {
-  MQAckResult,
-  MQConsumeOptions,
-  MQReceivedMessage,
-} from '../../client/client.types.js';
-import { MQServiceError } from '../../client/client.errors.js';
+import {
+  MQServiceError,
+  type MQAckResult,
+  type MQCheckRequest,
+  type MQReceivedMessage,
+} from '../../transport/index.js';
 import {
   ActiveDelivery,
   DELIVERY_DONE,
@@ -19,7 +19,7 @@ import {
   type DeliveryTimeoutOwner,
 } from './delivery-tracker.js';
 import { PollLoop } from './poll-loop.js';
-import type { PollLoopDeps, RunnerClient } from './runner-status.js';
+import type { PollLoopDeps, RunnerTransport } from './runner-status.js';
 import type { CheckDecision } from './runner-events.js';
 import { MQDrainTimeoutError, MQHandlerTimeoutError } from './runtime.errors.js';
 import { withTransientRetry, type TransientRetryPolicy } from './transient-retry.js';
@@ -57,11 +57,12 @@ export interface TransactionCheckDeps extends PollLoopDeps {
 
 export class TransactionCheckRunner extends PollLoop implements DeliveryTimeoutOwner {
   readonly options: TransactionCheckOptions;
-  private readonly client: RunnerClient;
+  private readonly transport: RunnerTransport;
   private readonly check: TransactionChecker;
   private readonly tracker = new DeliveryTracker();
   private readonly timeoutMs: number;
-  private readonly callOptions: { instanceId?: string };
+  /** The fixed part of every poll's request (each poll adds its `max` and `signal`). */
+  private readonly request: MQCheckRequest;
   private readonly retryPolicy: TransientRetryPolicy;
 
   constructor(options: TransactionCheckOptions, deps: TransactionCheckDeps) {
@@ -70,22 +71,21 @@ export class TransactionCheckRunner extends PollLoop implements DeliveryTimeoutO
       throw new TypeError(`MQ transaction checker ${options.name}: deps.check must be a function`);
     }
     this.options = options;
-    this.client = deps.client;
+    this.transport = deps.transport;
     this.check = deps.check;
     const timeout = options.checkTimeoutMs ?? 8_000;
     this.timeoutMs = Number.isFinite(timeout) && timeout > 0 ? timeout : 0;
-    this.callOptions = deps.instanceId === undefined ? {} : { instanceId: deps.instanceId };
+    this.request = {
+      topic: options.topic,
+      group: options.group,
+      max: options.batchSize,
+      waitSeconds: options.waitSeconds,
+    };
     this.retryPolicy = { retries: 2, initialDelayMs: 100, random: deps.random ?? Math.random };
   }
 
   protected poll(max: number, signal: AbortSignal): Promise<MQReceivedMessage[]> {
-    const request: MQConsumeOptions = {
-      numOfMessages: max,
-      waitSeconds: this.options.waitSeconds,
-      signal,
-    };
-    if (this.callOptions.instanceId !== undefined) request.instanceId = this.callOptions.instanceId;
-    return this.client.consumeHalf(this.options.topic, this.options.group, request);
+    return this.transport.receiveTransactionChecks({ ...this.request, max, signal });
   }
 
   protected handle(messages: MQReceivedMessage[]): void {
@@ -174,8 +174,8 @@ export class TransactionCheckRunner extends PollLoop implements DeliveryTimeoutO
       result = await withTransientRetry(
         () =>
           decision === 'commit'
-            ? this.client.commit(topic, group, message.receiptHandle, this.callOptions)
-            : this.client.rollback(topic, group, message.receiptHandle, this.callOptions),
+            ? this.transport.commit(topic, group, message.receiptHandle)
+            : this.transport.rollback(topic, group, message.receiptHandle),
         this.retryPolicy,
         message.nextConsumeTime,
       );

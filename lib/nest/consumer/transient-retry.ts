@@ -3,7 +3,7 @@
  * 5xx — with a short jittered exponential delay, for as long as retrying can still help: a receipt
  * handle is only valid until its NextConsumeTime, so past that a retry can only fail.
  */
-import { MQError } from '../../client/client.errors.js';
+import { MQError } from '../../transport/index.js';
 import { sleep } from './poll-backoff.js';
 
 export interface TransientRetryPolicy {

@@ -1,4 +1,4 @@
-import type { MQReceivedMessage } from '../../client/client.types.js';
+import type { MQReceivedMessage } from '../../transport/index.js';
 import type { MQContext } from './mq.context.js';
 
 /**

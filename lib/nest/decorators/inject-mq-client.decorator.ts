@@ -1,7 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { getMQClientToken } from '../mq.tokens.js';
 
-/** Injects the raw `MQClient` of a connection (for what `MQProducer` does not cover). */
+/**
+ * Injects the protocol client of a connection, for what `MQProducer` does not cover: the
+ * `MQClient` of an HTTP connection (`transport: 'http'`, the default).
+ */
 export function InjectMQClient(connection?: string): PropertyDecorator & ParameterDecorator {
   return Inject(getMQClientToken(connection));
 }

@@ -1,5 +1,5 @@
 import { ContextIdFactory, type ExternalContextCreator, type ModuleRef } from '@nestjs/core';
-import type { MQReceivedMessage } from '../../client/client.types.js';
+import type { MQReceivedMessage } from '../../transport/index.js';
 import type { MQContext } from '../context/mq.context.js';
 import type { MQRequest } from '../context/mq-request.js';
 import { MQ_CONTEXT_TYPE, MQ_PARAM_ARGS_METADATA, MQParamType } from '../mq.constants.js';

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import { isObservable, lastValueFrom } from 'rxjs';
-import type { MQReceivedMessage } from '../../client/client.types.js';
+import type { MQReceivedMessage } from '../../transport/index.js';
 import type { ExhaustedHandler, MessageDispatcher } from '../consumer/consumer.contract.js';
 import { createMQContext } from '../context/mq.context.js';
 import { MQDeliveryRejectedError } from '../exceptions/mq-delivery-rejected.error.js';

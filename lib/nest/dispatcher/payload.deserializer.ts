@@ -1,4 +1,4 @@
-import type { MQReceivedMessage } from '../../client/client.types.js';
+import type { MQReceivedMessage } from '../../transport/index.js';
 import type { MQDeserializer } from '../interfaces/mq-consumer-options.interface.js';
 
 /** Turns a delivery into the handler's payload; throws when the body cannot be read. */

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import { isObservable, lastValueFrom } from 'rxjs';
-import type { MQReceivedMessage } from '../../client/client.types.js';
+import type { MQReceivedMessage } from '../../transport/index.js';
 import type { TransactionChecker } from '../consumer/index.js';
 import { createMQContext } from '../context/mq.context.js';
 import type { MQCheckerDefinition } from '../interfaces/mq-handler-definition.interface.js';

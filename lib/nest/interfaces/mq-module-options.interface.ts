@@ -3,7 +3,8 @@ import type {
   MQClientOptions,
   MQCredentials,
   MQCredentialsProvider,
-} from '../../client/client.types.js';
+  MQTransportKind,
+} from '../../transport/index.js';
 import type { MQConsumerDefaults, MQConsumerOverrides } from './mq-consumer-options.interface.js';
 
 /** What to do with a delivery: `'retry'` leaves it unacked (redelivered later), `'ack'` drops it. */
@@ -11,6 +12,11 @@ export type MQFailurePolicy = 'retry' | 'ack';
 
 /** Options of one connection (`MQModule.forRoot`). */
 export interface MQModuleOptions {
+  /**
+   * The protocol (default `'http'`): `'http'` is the MQ HTTP protocol of ApsaraMQ for RocketMQ 4.x
+   * instances.
+   */
+  transport?: MQTransportKind;
   /** HTTP endpoint of the instance, e.g. `http://123.mqrest.cn-hangzhou.aliyuncs.com`. */
   endpoint: string;
   /** AccessKey id (with `accessKeySecret`), unless `credentials` is given. */

@@ -1,4 +1,4 @@
-import type { MQPublishResult } from '../../client/client.types.js';
+import type { MQPublishResult } from '../../transport/index.js';
 
 /** Options of `MQProducer.publish()`. */
 export interface MQPublishOptions {

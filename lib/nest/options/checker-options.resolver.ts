@@ -3,13 +3,13 @@ import { invalidConsumerOption } from '../mq.messages.js';
 import type { MQCheckerDefinition } from '../interfaces/mq-handler-definition.interface.js';
 import type { MQTransactionCheckerOptions } from '../interfaces/mq-transaction-checker-options.interface.js';
 import { isInt, isNonEmptyString } from './option.checks.js';
+import type { ResolvedModuleOptions } from './module-options.resolver.js';
 import { checkSubscription } from './subscription.checks.js';
 
 /** Validates `@MQTransactionChecker()` options; errors name the checker and the option. */
 export function resolveCheckerOptions(
   name: string,
-  connection: string,
-  instanceId: string | undefined,
+  module: ResolvedModuleOptions,
   topic: unknown,
   group: unknown,
   options: MQTransactionCheckerOptions,
@@ -21,9 +21,17 @@ export function resolveCheckerOptions(
   };
   if (!isNonEmptyString(topic)) fail('topic', 'must be a non-empty string');
   if (!isNonEmptyString(group)) fail('group', 'must be a non-empty string');
-  checkSubscription(fail, topic as string, group as string, undefined, instanceId, 'pop');
+  const { driver, instanceId } = module;
+  checkSubscription(fail, driver, {
+    topic: topic as string,
+    group: group as string,
+    mode: 'checks',
+    ...(instanceId !== undefined && { instanceId }),
+  });
   const merged = { ...TRANSACTION_CHECKER_DEFAULTS, ...options };
-  if (!isInt(merged.batchSize, 1, 16)) fail('batchSize', 'must be an integer between 1 and 16');
+  if (!isInt(merged.batchSize, 1, driver.maxBatchSize)) {
+    fail('batchSize', `must be an integer between 1 and ${driver.maxBatchSize}`);
+  }
   if (!isInt(merged.waitSeconds, 0, 30)) fail('waitSeconds', 'must be an integer between 0 and 30');
   if (!isInt(merged.concurrency, 1, MAX_CONCURRENCY)) {
     fail('concurrency', `must be an integer between 1 and ${MAX_CONCURRENCY}`);
@@ -35,7 +43,7 @@ export function resolveCheckerOptions(
   }
   return {
     name,
-    connection,
+    connection: module.connection,
     topic: topic as string,
     group: group as string,
     batchSize: merged.batchSize,

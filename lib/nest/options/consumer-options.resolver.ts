@@ -75,7 +75,9 @@ export function resolveConsumerOptions(
   const orderly = merged.orderly ?? CONSUMER_DEFAULTS.orderly;
   if (typeof orderly !== 'boolean') fail('orderly', 'must be a boolean');
   const batchSize = merged.batchSize ?? CONSUMER_DEFAULTS.batchSize;
-  if (!isInt(batchSize, 1, 16)) fail('batchSize', 'must be an integer between 1 and 16');
+  const maxBatch = module.driver.maxBatchSize;
+  if (!isInt(batchSize, 1, maxBatch))
+    fail('batchSize', `must be an integer between 1 and ${maxBatch}`);
   const waitSeconds = merged.waitSeconds ?? CONSUMER_DEFAULTS.waitSeconds;
   if (!isInt(waitSeconds, 0, 30)) fail('waitSeconds', 'must be an integer between 0 and 30');
   const concurrency = merged.concurrency ?? CONSUMER_DEFAULTS.concurrency;
@@ -110,14 +112,14 @@ export function resolveConsumerOptions(
     fail('onExhausted', 'needs maxAttempts (it runs once a delivery exceeds it)');
   }
   const tags = resolveTags(merged.tag, fail);
-  checkSubscription(
-    fail,
-    finalTopic as string,
-    finalGroup as string,
-    tags,
-    module.client.instanceId,
-    orderly ? 'order' : 'normal',
-  );
+  const instanceId = module.instanceId;
+  checkSubscription(fail, module.driver, {
+    topic: finalTopic as string,
+    group: finalGroup as string,
+    mode: orderly ? 'orderly' : 'normal',
+    ...(tags !== undefined && { tags }),
+    ...(instanceId !== undefined && { instanceId }),
+  });
   return {
     options: {
       name,

@@ -1,10 +1,13 @@
 import type { LoggerService } from '@nestjs/common';
-import type {
-  MQClientOptions,
-  MQCredentials,
-  MQCredentialsProvider,
-} from '../../client/client.types.js';
-import { checkIdChars } from '../../client/client.validation.js';
+import {
+  findTransportDriver,
+  TRANSPORT_KINDS,
+  type MQClientOptions,
+  type MQCredentials,
+  type MQCredentialsProvider,
+  type MQTransportDriver,
+  type MQTransportKind,
+} from '../../transport/index.js';
 import { MODULE_DEFAULTS } from '../mq.constants.js';
 import { invalidModuleOption } from '../mq.messages.js';
 import type {
@@ -15,13 +18,20 @@ import type {
   MQFailurePolicy,
   MQModuleOptions,
 } from '../interfaces/mq-module-options.interface.js';
-import { isHttpUrl, isInt, isNonEmptyString, isPolicy } from './option.checks.js';
+import { isInt, isNonEmptyString, isPolicy } from './option.checks.js';
+import { viaTransport } from './subscription.checks.js';
 
 /** Module options after validation, with every default applied. */
 export interface ResolvedModuleOptions {
   connection: string;
+  transport: MQTransportKind;
+  /** The protocol's checks and transport factory. */
+  driver: MQTransportDriver;
   endpoint: string;
   credentials: MQCredentials | MQCredentialsProvider;
+  /** HTTP `ns` / RocketMQ 5 namespace; undefined = the default instance. */
+  instanceId: string | undefined;
+  /** Client tuning handed to the transport. */
   client: MQClientOptions;
   consumersEnabled: boolean;
   defaults: MQConsumerDefaults;
@@ -35,6 +45,7 @@ export interface ResolvedModuleOptions {
 }
 
 const KNOWN_OPTIONS = new Set<string>([
+  'transport',
   'endpoint',
   'accessKeyId',
   'accessKeySecret',
@@ -68,19 +79,19 @@ export function resolveModuleOptions(
   for (const key of Object.keys(raw)) {
     if (!KNOWN_OPTIONS.has(key)) fail(key, 'is not a known option');
   }
-  if (!isHttpUrl(raw.endpoint)) fail('endpoint', 'must be an http(s) URL');
+  const transport = raw.transport ?? 'http';
+  const driver = findTransportDriver(transport);
+  if (driver === undefined) {
+    return fail('transport', `must be one of ${TRANSPORT_KINDS.map((k) => `'${k}'`).join(', ')}`);
+  }
+  viaTransport(fail, () => driver.checkEndpoint(raw.endpoint));
 
   const credentials = resolveCredentials(raw, fail);
-  if (raw.instanceId !== undefined && typeof raw.instanceId !== 'string') {
-    fail('instanceId', 'must be a string');
+  if (raw.client !== undefined && (raw.client === null || typeof raw.client !== 'object')) {
+    fail('client', 'must be an object');
   }
-  if (raw.instanceId) {
-    try {
-      checkIdChars(raw.instanceId, 'instanceId');
-    } catch {
-      fail('instanceId', `must hold no whitespace, non-ASCII, '&', '=', '#', '?', '%', '+' or '/'`);
-    }
-  }
+  const instanceId = raw.instanceId ?? raw.client?.instanceId;
+  viaTransport(fail, () => driver.checkInstanceId(instanceId));
   if (raw.consumersEnabled !== undefined && typeof raw.consumersEnabled !== 'boolean') {
     fail('consumersEnabled', 'must be a boolean');
   }
@@ -107,18 +118,18 @@ export function resolveModuleOptions(
   ) {
     fail('consumers', 'must be an object keyed by consumer name');
   }
-  if (raw.client !== undefined && (raw.client === null || typeof raw.client !== 'object')) {
-    fail('client', 'must be an object');
-  }
   const logger = raw.logger;
   if (logger !== undefined && logger !== false && typeof logger?.log !== 'function') {
     fail('logger', 'must be a LoggerService or false');
   }
   return {
     connection,
+    transport,
+    driver,
     endpoint: raw.endpoint,
     credentials,
-    client: { ...raw.client, ...(raw.instanceId !== undefined && { instanceId: raw.instanceId }) },
+    instanceId: instanceId || undefined,
+    client: { ...raw.client },
     consumersEnabled: raw.consumersEnabled ?? true,
     defaults: raw.defaults ?? {},
     consumers: raw.consumers ?? {},

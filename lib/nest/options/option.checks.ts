@@ -11,13 +11,3 @@ export function isNonEmptyString(value: unknown): value is string {
 export function isPolicy(value: unknown): value is 'retry' | 'ack' {
   return value === 'retry' || value === 'ack';
 }
-
-export function isHttpUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
-  } catch {
-    return false;
-  }
-}

@@ -1,16 +1,16 @@
-import { MQInvalidArgumentError } from '../../client/client.errors.js';
 import {
-  checkGroup,
-  checkIdChars,
-  checkTopic,
-  consumeTagExpression,
-} from '../../client/client.validation.js';
-import { checkRequestLine, consumeTarget } from '../../client/request.target.js';
+  MQInvalidArgumentError,
+  type MQSubscriptionCheck,
+  type MQTransportDriver,
+} from '../../transport/index.js';
 
 type Fail = (option: string, problem: string) => never;
 
-/** Runs one of the client's argument checks, reporting its complaint as an option error. */
-function viaClient(fail: Fail, check: () => void): void {
+/**
+ * Runs one of the transport's argument checks, reporting its complaint as an option error naming
+ * the option at fault.
+ */
+export function viaTransport(fail: Fail, check: () => void): void {
   try {
     check();
   } catch (error) {
@@ -24,28 +24,13 @@ function viaClient(fail: Fail, check: () => void): void {
 }
 
 /**
- * The checks the client would make on the first poll, made at bootstrap instead, so that a bad
+ * The checks the transport would make on the first poll, made at bootstrap instead, so that a bad
  * topic, group, tag or an over-long request line fails the application start, not a poll loop.
  */
 export function checkSubscription(
   fail: Fail,
-  topic: string,
-  group: string,
-  tags: string[] | undefined,
-  instanceId: string | undefined,
-  kind: 'normal' | 'order' | 'pop',
+  driver: MQTransportDriver,
+  subscription: MQSubscriptionCheck,
 ): void {
-  viaClient(fail, () => checkTopic(topic));
-  viaClient(fail, () => checkGroup(group));
-  let expression: string | undefined;
-  viaClient(fail, () => {
-    expression = consumeTagExpression(tags);
-  });
-  viaClient(fail, () => {
-    const ns = instanceId ?? '';
-    if (ns.length > 0) checkIdChars(ns, 'instanceId');
-    const path = '/topics/' + encodeURIComponent(topic) + '/messages';
-    const tag = expression === undefined ? undefined : encodeURIComponent(expression);
-    checkRequestLine('GET', consumeTarget(path, group, ns, tag, 16, 30, kind));
-  });
+  viaTransport(fail, () => driver.checkSubscription(subscription));
 }

@@ -2,10 +2,11 @@
  * Slot-bounded polling and batched acks of ConsumerRunner against the real emulator and client.
  */
 import { describe, expect, it } from '@jest/globals';
-import type { MQReceivedMessage } from '../../../lib/client/index.js';
+import { MQClient, type MQReceivedMessage } from '../../../lib/client/index.js';
+import { HttpMQTransport } from '../../../lib/transport/http/http-mq.transport.js';
 import type { DispatchOutcome } from '../../../lib/nest/consumer/index.js';
 import {
-  RecordingClient,
+  RecordingTransport,
   consumerOptions,
   gate,
   groupStats,
@@ -93,12 +94,12 @@ describe('ConsumerRunner — concurrency and acks', () => {
     const total = 64;
     await publishMany(h.client, topic, total);
 
-    const client = new RecordingClient(h.client);
+    const recording = new RecordingTransport(h.transport);
     let dispatched = 0;
     const runner = t.createRunner(
       consumerOptions({ topic, group, concurrency: 16, batchSize: 16 }),
       {
-        client,
+        transport: recording,
         dispatch: async () => {
           dispatched++;
           return { outcome: 'ack' };
@@ -110,10 +111,10 @@ describe('ConsumerRunner — concurrency and acks', () => {
 
     expect(dispatched).toBe(total);
     expect(events.count('message.ack-failed')).toBe(0);
-    expect(client.ackSizes.reduce((a, b) => a + b, 0)).toBe(total);
-    expect(Math.max(...client.ackSizes)).toBeLessThanOrEqual(16);
+    expect(recording.ackSizes.reduce((a, b) => a + b, 0)).toBe(total);
+    expect(Math.max(...recording.ackSizes)).toBeLessThanOrEqual(16);
     // Completions of one batch share a request: far fewer requests than messages.
-    expect(client.ackSizes.length).toBeLessThanOrEqual(total / 4);
+    expect(recording.ackSizes.length).toBeLessThanOrEqual(total / 4);
     expect(groupStats(h.emulator, topic, group)).toMatchObject({ ready: 0, inflight: 0 });
     const acked = new Set(events.of('message.acked').map((e) => e.messageId));
     expect(acked.size).toBe(total);
@@ -124,9 +125,9 @@ describe('ConsumerRunner — concurrency and acks', () => {
     const topic = 'T_life';
     const group = 'GID_life';
     const bodies: string[] = [];
-    const client = new RecordingClient(h.client, conditions);
+    const recording = new RecordingTransport(h.transport, conditions);
     const runner = t.createRunner(consumerOptions({ topic, group }), {
-      client,
+      transport: recording,
       dispatch: recordBodiesAndAck(bodies, conditions),
     });
     expect(runner.status).toBe('idle');
@@ -134,7 +135,7 @@ describe('ConsumerRunner — concurrency and acks', () => {
     expect(runner.status).toBe('running');
     await h.client.publish(topic, { body: 'before-pause' });
     await conditions.until(() => bodies.length === 1, 'first message handled');
-    await conditions.until(() => client.polls === 2, 'next long poll sent');
+    await conditions.until(() => recording.polls === 2, 'next long poll sent');
 
     runner.pause();
     expect(runner.status).toBe('paused');
@@ -145,7 +146,7 @@ describe('ConsumerRunner — concurrency and acks', () => {
     await h.client.publish(topic, { body: 'during-pause-2' });
     await events.waitFor('message.acked', 2);
     expect(groupStats(h.emulator, topic, group).ready).toBe(1);
-    expect(client.polls).toBe(2);
+    expect(recording.polls).toBe(2);
 
     runner.resume();
     await conditions.until(() => bodies.length === 3, 'message handled after resume');
@@ -161,14 +162,16 @@ describe('ConsumerRunner — concurrency and acks', () => {
       'consumer.stopped',
     ]);
   });
-  it('polls and acks in the instance (ns) given by deps.instanceId, with a tag filter', async () => {
+  it("polls and acks in the transport's instance (ns), with a tag filter", async () => {
     const { h, events } = t;
     const topic = 'T_ns';
     const group = 'GID_ns';
     const instanceId = 'MQ_INST_other';
     const bodies: string[] = [];
+    const client = new MQClient(h.emulator.endpoint, h.emulator.credentials, { instanceId });
+    t.onCleanup(() => client.close());
     const runner = t.createRunner(consumerOptions({ topic, group, tags: ['TagA', 'TagB'] }), {
-      instanceId,
+      transport: new HttpMQTransport(client),
       dispatch: async (message) => {
         bodies.push(message.body);
         return { outcome: 'ack' };

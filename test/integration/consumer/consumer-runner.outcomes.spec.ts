@@ -7,7 +7,7 @@ import type { MQReceivedMessage } from '../../../lib/client/index.js';
 import { MQHandlerTimeoutError } from '../../../lib/nest/consumer/index.js';
 import {
   consumerOptions,
-  RecordingClient,
+  RecordingTransport,
   gate,
   groupStats,
   useRunnerHarness,
@@ -237,9 +237,9 @@ describe('ConsumerRunner — outcomes', () => {
     const group = 'GID_ack_down';
     const release = gate<void>();
     let started = false;
-    const client = new RecordingClient(h.client);
+    const recording = new RecordingTransport(h.transport);
     const runner = t.createRunner(consumerOptions({ topic, group, concurrency: 1 }), {
-      client,
+      transport: recording,
       dispatch: async () => {
         started = true;
         conditions.poke();
@@ -260,7 +260,7 @@ describe('ConsumerRunner — outcomes', () => {
     expect(failure.code).toMatch(/MQNetworkError|MQTimeoutError/);
     expect(events.of('message.succeeded')).toHaveLength(1);
     // The first attempt and three retries, then it gave up.
-    expect(client.ackSizes).toEqual([1, 1, 1, 1]);
+    expect(recording.ackSizes).toEqual([1, 1, 1, 1]);
     // The loop keeps running (and backing off), it did not crash.
     await events.waitFor('poll.error', 2);
     expect(runner.status).toBe('backing-off');

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { MQClient, MQNetworkError, MQServiceError } from '../../../lib/client/index.js';
 import type { MQCredentials } from '../../../lib/client/index.js';
+import { HttpMQTransport } from '../../../lib/transport/http/http-mq.transport.js';
 import { ConsumerRunner } from '../../../lib/nest/consumer/index.js';
 import {
   Conditions,
@@ -42,7 +43,7 @@ describe('ConsumerRunner — poll errors', () => {
     const events = new EventLog(conditions);
     const logger = new RecordingLogger();
     const runner = new ConsumerRunner(consumerOptions({ topic: 'T', group: 'GID' }), {
-      client,
+      transport: new HttpMQTransport(client),
       events,
       logger,
       dispatch: async () => ({ outcome: 'ack' }),
@@ -71,7 +72,7 @@ describe('ConsumerRunner — poll errors', () => {
     const conditions = new Conditions();
     const events = new EventLog(conditions);
     const runner = new ConsumerRunner(consumerOptions({ topic: 'T', group: 'GID' }), {
-      client,
+      transport: new HttpMQTransport(client),
       events,
       logger: new RecordingLogger(),
       dispatch: async () => ({ outcome: 'ack' }),
@@ -105,7 +106,7 @@ describe('ConsumerRunner — poll errors', () => {
     const logger = new RecordingLogger();
     const bodies: string[] = [];
     const runner = new ConsumerRunner(consumerOptions({ topic: 'T_auth', group: 'GID_auth' }), {
-      client,
+      transport: new HttpMQTransport(client),
       events,
       logger,
       dispatch: recordBodiesAndAck(bodies, conditions),
@@ -147,7 +148,7 @@ describe('ConsumerRunner — poll errors', () => {
     const conditions = new Conditions();
     const events = new EventLog(conditions);
     const runner = new ConsumerRunner(consumerOptions({ topic: 'T_missing', group: 'GID_x' }), {
-      client: h.client,
+      transport: h.transport,
       events,
       logger: new RecordingLogger(),
       dispatch: async () => ({ outcome: 'ack' }),

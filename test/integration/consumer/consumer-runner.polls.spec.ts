@@ -6,13 +6,14 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from '@jest/globals';
 import { MQClient } from '../../../lib/client/index.js';
+import { HttpMQTransport } from '../../../lib/transport/http/http-mq.transport.js';
 import { ConsumerRunner } from '../../../lib/nest/consumer/index.js';
 import type { DispatchOutcome } from '../../../lib/nest/consumer/index.js';
 import type { MQEvent } from '../../../lib/nest/interfaces/mq-events.interface.js';
 import {
   Conditions,
   EventLog,
-  RecordingClient,
+  RecordingTransport,
   RecordingLogger,
   consumerOptions,
   gate,
@@ -51,7 +52,7 @@ describe('ConsumerRunner — polls in flight', () => {
     const group = 'GID_polls';
     const concurrency = 32;
     const total = 40;
-    const client = new RecordingClient(h.client, conditions);
+    const recording = new RecordingTransport(h.transport, conditions);
     const violations: string[] = [];
     const blocked: Gate<DispatchOutcome>[] = [];
     let running = 0;
@@ -59,7 +60,7 @@ describe('ConsumerRunner — polls in flight', () => {
     const runner = t.createRunner(
       consumerOptions({ topic, group, concurrency, batchSize: 16, waitSeconds: 30 }),
       {
-        client,
+        transport: recording,
         dispatch: async () => {
           running++;
           if (running > maxRunning) maxRunning = running;
@@ -75,16 +76,16 @@ describe('ConsumerRunner — polls in flight', () => {
     const current = runner;
     // The invariant, checked as every poll is sent: what all outstanding polls may return plus the
     // messages being handled never exceeds concurrency.
-    client.onPoll = (asked) => {
-      const total = client.outstandingAsked + asked + current.inFlight;
+    recording.onPoll = (asked) => {
+      const total = recording.outstandingAsked + asked + current.inFlight;
       if (total > concurrency)
-        violations.push(`poll #${client.polls + 1}: ${total} > ${concurrency}`);
+        violations.push(`poll #${recording.polls + 1}: ${total} > ${concurrency}`);
     };
     runner.start();
 
     // Both polls go out together, each for a whole batch, and both park at the broker.
-    expect(client.polls).toBe(2);
-    expect(client.asked).toEqual([16, 16]);
+    expect(recording.polls).toBe(2);
+    expect(recording.asked).toEqual([16, 16]);
     await untilParked(h, (n) => n === 2, '2 long polls parked');
 
     // A burst larger than concurrency: both polls return a batch, then no poll while full.
@@ -99,7 +100,7 @@ describe('ConsumerRunner — polls in flight', () => {
       inflight: concurrency,
       ready: total - concurrency,
     });
-    expect(client.outstanding).toBe(0);
+    expect(recording.outstanding).toBe(0);
 
     // Ten slots free: one poll (the first may ask for less than a batch) for exactly those ten.
     const firstWave = blocked.splice(0, 10);
@@ -107,7 +108,7 @@ describe('ConsumerRunner — polls in flight', () => {
     await conditions.until(
       () => blocked.length === concurrency - 10 + (total - concurrency),
       'the rest of the burst running',
-      () => `blocked=${blocked.length} asked=${client.asked.join(',')}`,
+      () => `blocked=${blocked.length} asked=${recording.asked.join(',')}`,
     );
     expect(groupStats(h.emulator, topic, group).ready).toBe(0);
     for (const g of blocked.splice(0)) g.open('ack');
@@ -115,8 +116,8 @@ describe('ConsumerRunner — polls in flight', () => {
 
     expect(maxRunning).toBe(concurrency);
     expect(violations).toEqual([]);
-    expect(client.asked.every((n) => n >= 1 && n <= 16)).toBe(true);
-    expect(client.maxOutstanding).toBeLessThanOrEqual(4);
+    expect(recording.asked.every((n) => n >= 1 && n <= 16)).toBe(true);
+    expect(recording.maxOutstanding).toBeLessThanOrEqual(4);
     expect(groupStats(h.emulator, topic, group)).toMatchObject({ ready: 0, inflight: 0 });
     expect(events.count('message.failed')).toBe(0);
     expect(logger.at('error')).toEqual([]);
@@ -126,21 +127,21 @@ describe('ConsumerRunner — polls in flight', () => {
     const { h, conditions, events, logger } = t;
     const topic = 'T_polls_stop';
     const group = 'GID_polls_stop';
-    const client = new RecordingClient(h.client, conditions);
+    const recording = new RecordingTransport(h.transport, conditions);
     const runner = t.createRunner(
       consumerOptions({ topic, group, concurrency: 64, batchSize: 16, waitSeconds: 30 }),
-      { client, events, logger, dispatch: async () => ({ outcome: 'ack' }) },
+      { transport: recording, events, logger, dispatch: async () => ({ outcome: 'ack' }) },
     );
     runner.start();
     // 64 free slots / 16 = 4 polls (also the cap per consumer).
-    expect(client.outstanding).toBe(4);
+    expect(recording.outstanding).toBe(4);
     await untilParked(h, (n) => n === 4, '4 long polls parked');
     const clockBefore = h.emulator.admin.now();
 
     // Without aborting all of them, stop waits for a 30 s poll the virtual clock never ends.
     await runner.stop(1_000);
     expect(runner.status).toBe('stopped');
-    expect(client.outstanding).toBe(0);
+    expect(recording.outstanding).toBe(0);
     expect(h.emulator.admin.now()).toBe(clockBefore);
     expect(events.count('poll.error')).toBe(0);
     expect(logger.at('warn')).toEqual([]);
@@ -154,12 +155,12 @@ describe('ConsumerRunner — polls in flight', () => {
     const { h, conditions, events } = t;
     const topic = 'T_polls_pause';
     const group = 'GID_polls_pause';
-    const client = new RecordingClient(h.client, conditions);
+    const recording = new RecordingTransport(h.transport, conditions);
     const bodies: string[] = [];
     const runner = t.createRunner(
       consumerOptions({ topic, group, concurrency: 32, batchSize: 16, waitSeconds: 30 }),
       {
-        client,
+        transport: recording,
         dispatch: recordBodiesAndAck(bodies, conditions),
       },
     );
@@ -171,16 +172,16 @@ describe('ConsumerRunner — polls in flight', () => {
     await events.waitFor('message.acked', 2);
     expect(bodies.sort()).toEqual(['m-0', 'm-1']);
     // Whatever the parked polls returned was handled; none was sent after the pause.
-    expect(client.polls).toBe(2);
+    expect(recording.polls).toBe(2);
     runner.resume();
-    await conditions.until(() => client.outstanding === 2, 'polling again after resume');
+    await conditions.until(() => recording.outstanding === 2, 'polling again after resume');
   });
 
   it('orderly keeps one poll in flight even with slots for several batches', async () => {
     const { h, conditions, events } = t;
     const topic = 'T_polls_order';
     const group = 'GID_polls_order';
-    const client = new RecordingClient(h.client, conditions);
+    const recording = new RecordingTransport(h.transport, conditions);
     const order = new Map<string, string[]>();
     const runner = t.createRunner(
       consumerOptions({
@@ -192,7 +193,7 @@ describe('ConsumerRunner — polls in flight', () => {
         orderly: true,
       }),
       {
-        client,
+        transport: recording,
         dispatch: async (message) => {
           const key = message.shardingKey!;
           order.set(key, [...(order.get(key) ?? []), message.body]);
@@ -201,7 +202,7 @@ describe('ConsumerRunner — polls in flight', () => {
       },
     );
     runner.start();
-    expect(client.outstanding).toBe(1);
+    expect(recording.outstanding).toBe(1);
     await untilParked(h, (n) => n >= 1, 'orderly poll parked');
     expect(await parkedLongPolls(h)).toBe(1);
 
@@ -210,7 +211,7 @@ describe('ConsumerRunner — polls in flight', () => {
       await h.client.publish(topic, { body: `k${i % 4}-${i}`, shardingKey: `k${i % 4}` });
     }
     await events.waitFor('message.acked', total);
-    expect(client.maxOutstanding).toBe(1);
+    expect(recording.maxOutstanding).toBe(1);
     for (const [key, bodies] of order) {
       const expected = [];
       for (let i = 0; i < total; i++) if (`k${i % 4}` === key) expected.push(`${key}-${i}`);
@@ -232,12 +233,12 @@ describe('ConsumerRunner — overlapping poll failures', () => {
       accessKeySecret: 'secret',
     });
     const conditions = new Conditions();
-    const client = new RecordingClient(mqClient, conditions);
+    const recording = new RecordingTransport(new HttpMQTransport(mqClient), conditions);
     const pollsAtError: number[] = [];
     const log = new EventLog(conditions);
     const events = {
       next(event: MQEvent): void {
-        if (event.type === 'poll.error') pollsAtError.push(client.polls);
+        if (event.type === 'poll.error') pollsAtError.push(recording.polls);
         log.next(event);
       },
     };
@@ -245,7 +246,7 @@ describe('ConsumerRunner — overlapping poll failures', () => {
     const runner = new ConsumerRunner(
       consumerOptions({ topic: 'T', group: 'GID', concurrency: 32, batchSize: 16 }),
       {
-        client,
+        transport: recording,
         events,
         logger,
         dispatch: async () => ({ outcome: 'ack' }),
@@ -255,7 +256,7 @@ describe('ConsumerRunner — overlapping poll failures', () => {
     );
     try {
       runner.start();
-      expect(client.polls).toBe(2);
+      expect(recording.polls).toBe(2);
       await log.waitFor('poll.error', 5);
       expect(runner.status).toBe('backing-off');
       // The backoff grows once per step: both initial polls failing did not take two steps.

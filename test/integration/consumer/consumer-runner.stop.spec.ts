@@ -6,7 +6,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { DispatchOutcome } from '../../../lib/nest/consumer/index.js';
 import { MQDrainTimeoutError } from '../../../lib/nest/consumer/index.js';
 import {
-  RecordingClient,
+  RecordingTransport,
   consumerOptions,
   gate,
   groupStats,
@@ -76,14 +76,14 @@ describe('ConsumerRunner — stop', () => {
     const { h, conditions, events, logger } = t;
     const topic = 'T_idle';
     const group = 'GID_idle';
-    const client = new RecordingClient(h.client, conditions);
+    const recording = new RecordingTransport(h.transport, conditions);
     const bodies: string[] = [];
     const runner = t.createRunner(consumerOptions({ topic, group, waitSeconds: 30 }), {
-      client,
+      transport: recording,
       dispatch: recordBodiesAndAck(bodies, conditions),
     });
     runner.start();
-    await conditions.until(() => client.polls === 1, 'long poll sent');
+    await conditions.until(() => recording.polls === 1, 'long poll sent');
     // The poll reached the broker (its subscription exists) and is parked there.
     await conditions.eventually(
       () => h.emulator.admin.groups().some((g) => g.group === group),

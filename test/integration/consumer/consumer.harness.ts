@@ -1,18 +1,20 @@
 /**
  * Shared fixtures of the consumer-runtime integration tests: a real emulator on a virtual clock, a
- * real MQClient, an event sink that tests can wait on, a recording logger, and a condition waiter
+ * real MQClient behind the real HTTP transport, an event sink that tests can wait on, a recording logger, and a condition waiter
  * that re-checks its predicates whenever something happens (events, dispatcher calls).
  */
 import { afterEach, beforeEach } from '@jest/globals';
 import type { LoggerService } from '@nestjs/common';
 import { MQClient } from '../../../lib/client/index.js';
-import type { MQAckResult, MQCallOptions } from '../../../lib/client/index.js';
+import type { MQReceivedMessage } from '../../../lib/client/index.js';
 import { startEmulator } from '../../../lib/emulator/index.js';
 import type { EmulatorOptions, RunningEmulator } from '../../../lib/emulator/index.js';
 import { ConsumerRunner } from '../../../lib/nest/consumer/index.js';
 import type { RunnerDeps } from '../../../lib/nest/consumer/index.js';
 import type { ResolvedConsumerOptions } from '../../../lib/nest/consumer/consumer.contract.js';
-import type { RunnerClient } from '../../../lib/nest/consumer/runner-status.js';
+import type { RunnerTransport } from '../../../lib/nest/consumer/runner-status.js';
+import { HttpMQTransport } from '../../../lib/transport/http/http-mq.transport.js';
+import type { MQTransport } from '../../../lib/transport/index.js';
 import type { MQEvent, MQEventType } from '../../../lib/nest/interfaces/mq-events.interface.js';
 
 /** How long a wait may take before it fails with a diagnosis (a guard, never an assertion). */
@@ -21,6 +23,8 @@ const WAIT_GUARD_MS = 10_000;
 export interface Harness {
   emulator: RunningEmulator;
   client: MQClient;
+  /** The HTTP transport over `client` (what runners use). */
+  transport: HttpMQTransport;
   close(): Promise<void>;
 }
 
@@ -32,6 +36,7 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
   return {
     emulator,
     client,
+    transport: new HttpMQTransport(client),
     async close() {
       await client.close();
       await emulator.stop();
@@ -199,12 +204,12 @@ export function gate<T = void>(): Gate<T> {
 }
 
 /**
- * The real client with its calls recorded (poll count, ack sizes) — a pass-through, not a fake:
+ * The real transport with its calls recorded (poll count, ack sizes) — a pass-through, not a fake:
  * every call goes to the emulator over HTTP. `conditions` is poked when a poll starts.
  */
-export class RecordingClient implements RunnerClient {
+export class RecordingTransport implements RunnerTransport {
   readonly ackSizes: number[] = [];
-  /** numOfMessages of every poll, in the order they were sent. */
+  /** `max` of every poll, in the order they were sent. */
   readonly asked: number[] = [];
   polls = 0;
   /** Polls sent and not yet settled, and the most there ever were at once. */
@@ -214,35 +219,36 @@ export class RecordingClient implements RunnerClient {
   outstandingAsked = 0;
   /** Called as a poll is sent, before it is counted as outstanding (to check invariants). */
   onPoll: ((asked: number) => void) | undefined;
+  readonly maxAckBatch: number;
+  readonly supportsNack: boolean;
 
   constructor(
-    private readonly client: MQClient,
+    private readonly transport: MQTransport,
     private readonly conditions?: Conditions,
-  ) {}
-
-  consume: RunnerClient['consume'] = (topic, group, options) =>
-    this.track(options?.numOfMessages, () => this.client.consume(topic, group, options));
-  consumeOrderly: RunnerClient['consumeOrderly'] = (topic, group, options) =>
-    this.track(options?.numOfMessages, () => this.client.consumeOrderly(topic, group, options));
-  consumeHalf: RunnerClient['consumeHalf'] = (topic, group, options) =>
-    this.track(options?.numOfMessages, () => this.client.consumeHalf(topic, group, options));
-  commit: RunnerClient['commit'] = (topic, group, handle, options) =>
-    this.client.commit(topic, group, handle, options);
-  rollback: RunnerClient['rollback'] = (topic, group, handle, options) =>
-    this.client.rollback(topic, group, handle, options);
-
-  ack(
-    topic: string,
-    group: string,
-    handles: string[],
-    options?: MQCallOptions,
-  ): Promise<MQAckResult> {
-    this.ackSizes.push(handles.length);
-    return this.client.ack(topic, group, handles, options);
+  ) {
+    this.maxAckBatch = transport.maxAckBatch;
+    this.supportsNack = transport.supportsNack;
   }
 
-  private track<T>(numOfMessages: number | undefined, send: () => Promise<T>): Promise<T> {
-    const asked = numOfMessages ?? 1;
+  receive: RunnerTransport['receive'] = (request) =>
+    this.track(request.max, () => this.transport.receive(request));
+  receiveTransactionChecks: RunnerTransport['receiveTransactionChecks'] = (request) =>
+    this.track(request.max, () => this.transport.receiveTransactionChecks(request));
+  commit: RunnerTransport['commit'] = (topic, group, handle, options) =>
+    this.transport.commit(topic, group, handle, options);
+  rollback: RunnerTransport['rollback'] = (topic, group, handle, options) =>
+    this.transport.rollback(topic, group, handle, options);
+  nack: RunnerTransport['nack'] = (topic, group, message, delayMs, options) =>
+    this.transport.nack(topic, group, message, delayMs, options);
+  isConfigurationError: RunnerTransport['isConfigurationError'] = (error) =>
+    this.transport.isConfigurationError(error);
+
+  ack: RunnerTransport['ack'] = (topic, group, messages: readonly MQReceivedMessage[], options) => {
+    this.ackSizes.push(messages.length);
+    return this.transport.ack(topic, group, messages, options);
+  };
+
+  private track<T>(asked: number, send: () => Promise<T>): Promise<T> {
     this.onPoll?.(asked);
     this.asked.push(asked);
     this.polls++;
@@ -286,11 +292,11 @@ export function groupStats(
   return stats ?? { ready: 0, inflight: 0, delayed: 0, deadLetter: 0 };
 }
 
-/** Deps of a runner under test; client, events and logger default to the test context's. */
-export type RunnerTestDeps = Omit<RunnerDeps, 'client' | 'events' | 'logger'> &
-  Partial<Pick<RunnerDeps, 'client' | 'events' | 'logger'>>;
+/** Deps of a runner under test; transport, events and logger default to the test context's. */
+export type RunnerTestDeps = Omit<RunnerDeps, 'transport' | 'events' | 'logger'> &
+  Partial<Pick<RunnerDeps, 'transport' | 'events' | 'logger'>>;
 
-/** What each runner test gets fresh: an emulator and client, an event log, a recording logger. */
+/** What each runner test gets fresh: an emulator, client and transport, an event log, a recording logger. */
 export interface RunnerTestContext {
   readonly h: Harness;
   readonly conditions: Conditions;
@@ -298,6 +304,8 @@ export interface RunnerTestContext {
   readonly logger: RecordingLogger;
   /** Builds the test's runner (not started); it is stopped after the test, whatever happened. */
   createRunner(options: ResolvedConsumerOptions, deps: RunnerTestDeps): ConsumerRunner;
+  /** Runs after the runner stopped and before the harness closes (e.g. an extra client's close). */
+  onCleanup(cleanup: () => Promise<void>): void;
 }
 
 /**
@@ -307,6 +315,7 @@ export interface RunnerTestContext {
 export function useRunnerHarness(options: EmulatorOptions = {}): RunnerTestContext {
   let current: { h: Harness; conditions: Conditions; events: EventLog; logger: RecordingLogger };
   let runner: ConsumerRunner | undefined;
+  let cleanups: (() => Promise<void>)[] = [];
   beforeEach(async () => {
     const h = await startHarness(options);
     const conditions = new Conditions();
@@ -315,6 +324,8 @@ export function useRunnerHarness(options: EmulatorOptions = {}): RunnerTestConte
   afterEach(async () => {
     await runner?.stop(1_000);
     runner = undefined;
+    for (const cleanup of cleanups) await cleanup();
+    cleanups = [];
     await current.h.close();
   });
   return {
@@ -332,12 +343,15 @@ export function useRunnerHarness(options: EmulatorOptions = {}): RunnerTestConte
     },
     createRunner(consumer, deps) {
       runner = new ConsumerRunner(consumer, {
-        client: current.h.client,
+        transport: current.h.transport,
         events: current.events,
         logger: current.logger,
         ...deps,
       });
       return runner;
+    },
+    onCleanup(cleanup) {
+      cleanups.push(cleanup);
     },
   };
 }

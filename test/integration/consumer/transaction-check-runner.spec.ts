@@ -74,7 +74,7 @@ describe('TransactionCheckRunner', () => {
     };
     runner = new TransactionCheckRunner(
       { name: 'Tx.check', topic, group, batchSize: 16, waitSeconds: 30, concurrency: 4 },
-      { client: h.client, check, events, logger },
+      { transport: h.transport, check, events, logger },
     );
     runner.start();
 
@@ -137,7 +137,7 @@ describe('TransactionCheckRunner', () => {
         checkTimeoutMs: 20,
       },
       {
-        client: h.client,
+        transport: h.transport,
         events,
         logger: new RecordingLogger(),
         check: async (_message, signal) => {

@@ -46,6 +46,7 @@ const KINDS = {
   timerDue: 'Timer due (visible to consumers)',
   delivered: 'Delivered',
   expired: 'Not acknowledged in time (handle expired)',
+  invisibilityChanged: 'Invisibility changed (new handle)',
   acked: 'Acknowledged',
   deadLettered: 'Moved to the dead-letter queue',
   resent: 'Resent from the dead-letter queue',

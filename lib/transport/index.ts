@@ -1,0 +1,40 @@
+/**
+ * The transport seam (internal to the package; `MQTransport` and its request types are public so
+ * that `MQProducer.transport` is typed). The Nest layer imports protocols only through here: the
+ * seam's interface, the drivers, and the package's message vocabulary and errors, which every
+ * transport speaks.
+ */
+export type {
+  MQTransport,
+  MQTransportKind,
+  MQTransportCallOptions,
+  MQReceiveRequest,
+  MQCheckRequest,
+} from './mq-transport.js';
+export type {
+  MQTransportConfig,
+  MQTransportDriver,
+  MQSubscriptionCheck,
+} from './transport.driver.js';
+export { findTransportDriver, TRANSPORT_KINDS } from './transport.drivers.js';
+export {
+  MQError,
+  MQServiceError,
+  MQNetworkError,
+  MQTimeoutError,
+  MQAbortError,
+  MQProtocolError,
+  MQInvalidArgumentError,
+} from '../client/client.errors.js';
+export type {
+  MQCredentials,
+  MQCredentialsProvider,
+  MQClientOptions,
+  MQPublishInput,
+  MQPublishResult,
+  MQReceivedMessage,
+  MQAckFailure,
+  MQAckResult,
+} from '../client/client.types.js';
+/** The HTTP protocol's client type (what `native` is on an HTTP transport). */
+export type { MQClient as MQHttpClient } from '../client/mq.client.js';
