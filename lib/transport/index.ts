@@ -36,5 +36,7 @@ export type {
   MQAckFailure,
   MQAckResult,
 } from '../client/client.types.js';
+/** The package's version (User-Agent, telemetry scope). */
+export { CLIENT_VERSION } from '../client/client.version.js';
 /** The HTTP protocol's client type (what `native` is on an HTTP transport). */
 export type { MQClient as MQHttpClient } from '../client/mq.client.js';

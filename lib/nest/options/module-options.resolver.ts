@@ -42,6 +42,7 @@ export interface ResolvedModuleOptions {
   onGuardRejection: MQFailurePolicy;
   onInvalidMessage: MQFailurePolicy;
   logger: LoggerService | false | undefined;
+  telemetry: boolean;
 }
 
 const KNOWN_OPTIONS = new Set<string>([
@@ -62,6 +63,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'onInvalidMessage',
   'client',
   'logger',
+  'telemetry',
 ]);
 
 /**
@@ -122,6 +124,9 @@ export function resolveModuleOptions(
   if (logger !== undefined && logger !== false && typeof logger?.log !== 'function') {
     fail('logger', 'must be a LoggerService or false');
   }
+  if (raw.telemetry !== undefined && typeof raw.telemetry !== 'boolean') {
+    fail('telemetry', 'must be a boolean');
+  }
   return {
     connection,
     transport,
@@ -139,6 +144,7 @@ export function resolveModuleOptions(
     onGuardRejection: raw.onGuardRejection ?? 'retry',
     onInvalidMessage: raw.onInvalidMessage ?? 'retry',
     logger,
+    telemetry: raw.telemetry ?? true,
   };
 }
 

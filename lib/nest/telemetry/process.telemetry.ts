@@ -1,0 +1,171 @@
+/**
+ * One CONSUMER span `process {topic}` per delivery, a child of the context the message carries,
+ * active (`context.with`) while the delivery runs through guards, interceptors, pipes, the
+ * handler and filters, so that spans the handler starts are its children; and the
+ * `messaging.process.duration` histogram. Transaction checks get a `check {topic}` span the same
+ * way. Wraps the dispatcher and the checker the runners call: the runtime knows nothing of it.
+ */
+import type { Attributes, Span } from '@opentelemetry/api';
+import type { MQReceivedMessage } from '../../transport/index.js';
+import type {
+  DeliverySignal,
+  MessageDispatcher,
+  TransactionChecker,
+} from '../consumer/index.js';
+import { OperationAttributes } from './operation.attributes.js';
+import type { ConsumerIdentity } from './telemetry.contract.js';
+import type { TelemetrySignals } from './telemetry.signals.js';
+import { ATTR, errorType } from './telemetry.names.js';
+import { extractTraceContext } from './trace.properties.js';
+
+/** This package's own span attribute: what a transaction checker answered. */
+const CHECK_DECISION = 'aliyun_mq.transaction.decision';
+
+export class ProcessTelemetry {
+  private readonly metrics: OperationAttributes;
+
+  constructor(
+    private readonly signals: TelemetrySignals,
+    private readonly consumer: ConsumerIdentity,
+  ) {
+    this.metrics = new OperationAttributes({
+      ...signals.base,
+      [ATTR.destination]: consumer.topic,
+      [ATTR.consumerGroup]: consumer.group,
+    });
+  }
+
+  /** The dispatcher with a span around each delivery (unchanged when nothing records). */
+  dispatcher(dispatch: MessageDispatcher): MessageDispatcher {
+    const { api, tracer, instruments } = this.signals;
+    if (tracer === undefined && instruments === undefined) return dispatch;
+    const name = `process ${this.consumer.topic}`;
+    return (message, delivery) => {
+      const start = performance.now();
+      if (tracer === undefined) {
+        return dispatch(message, delivery).then((result) => {
+          this.record('process', start, failureOf(delivery, result.error));
+          return result;
+        });
+      }
+      const parent = extractTraceContext(api, message.properties);
+      const span = tracer.startSpan(
+        name,
+        { kind: api.SpanKind.CONSUMER, attributes: this.spanAttributes('process', message) },
+        parent,
+      );
+      return api.context.with(api.trace.setSpan(parent, span), dispatch, undefined, message, delivery).then(
+        (result) => {
+          this.finish(span, 'process', start, failureOf(delivery, result.error));
+          return result;
+        },
+        (error: unknown) => {
+          this.finish(span, 'process', start, error);
+          throw error;
+        },
+      );
+    };
+  }
+
+  /** The transaction checker with a `check {topic}` span around each check. */
+  checker(check: TransactionChecker): TransactionChecker {
+    const { api, tracer, instruments } = this.signals;
+    if (tracer === undefined && instruments === undefined) return check;
+    const name = `check ${this.consumer.topic}`;
+    return (message, signal) => {
+      const start = performance.now();
+      let span: Span | undefined;
+      let checked;
+      if (tracer === undefined) {
+        checked = check(message, signal);
+      } else {
+        const parent = extractTraceContext(api, message.properties);
+        span = tracer.startSpan(
+          name,
+          { kind: api.SpanKind.CONSUMER, attributes: this.spanAttributes('check', message) },
+          parent,
+        );
+        checked = api.context.with(api.trace.setSpan(parent, span), check, undefined, message, signal);
+      }
+      return checked.then(
+        (decision) => {
+          span?.setAttribute(CHECK_DECISION, decision);
+          this.finish(span, 'check', start, signal.aborted ? signal.reason : undefined);
+          return decision;
+        },
+        (error: unknown) => {
+          this.finish(span, 'check', start, error);
+          throw error;
+        },
+      );
+    };
+  }
+
+  private finish(
+    span: Span | undefined,
+    operation: string,
+    start: number,
+    failure: unknown,
+  ): void {
+    if (span !== undefined) {
+      if (failure !== undefined) {
+        const { api } = this.signals;
+        span.recordException(failure instanceof Error ? failure : String(failure));
+        span.setStatus({ code: api.SpanStatusCode.ERROR, message: describe(failure) });
+        span.setAttribute(ATTR.errorType, errorType(failure));
+      }
+      span.end();
+    }
+    this.record(operation, start, failure);
+  }
+
+  private record(operation: string, start: number, failure: unknown): void {
+    const instruments = this.signals.instruments;
+    if (instruments === undefined) return;
+    const attributes = this.metrics.get(
+      operation,
+      undefined,
+      failure === undefined ? undefined : errorType(failure),
+    );
+    instruments.processDuration.record((performance.now() - start) / 1000, attributes);
+  }
+
+  private spanAttributes(operation: string, message: MQReceivedMessage): Attributes {
+    const attributes: Attributes = {
+      ...this.signals.base,
+      [ATTR.operationName]: operation,
+      [ATTR.operationType]: 'process',
+      [ATTR.destination]: this.consumer.topic,
+      [ATTR.consumerGroup]: this.consumer.group,
+      [ATTR.consumptionModel]: 'clustering',
+      [ATTR.messageId]: message.messageId,
+      [ATTR.deliveryAttempt]: message.consumedTimes,
+      [ATTR.messageType]: messageType(message),
+    };
+    if (this.signals.namespace !== undefined) attributes[ATTR.namespace] = this.signals.namespace;
+    if (message.tag !== undefined) attributes[ATTR.tag] = message.tag;
+    if (message.key !== undefined) attributes[ATTR.keys] = [message.key];
+    if (message.shardingKey !== undefined) attributes[ATTR.messageGroup] = message.shardingKey;
+    return attributes;
+  }
+}
+
+/**
+ * What failed the delivery: its abort reason when the runtime gave up on it (handler timeout,
+ * drain deadline: a late result is ignored), else the dispatcher's error (a handler failure or a
+ * rejection by policy; undefined when the handler completed).
+ */
+function failureOf(delivery: DeliverySignal, error: unknown): unknown {
+  return delivery.abortReason ?? error;
+}
+
+function messageType(message: MQReceivedMessage): string {
+  if (message.transCheckImmunitySeconds !== undefined) return 'transaction';
+  if (message.startDeliverTime !== undefined) return 'delay';
+  if (message.shardingKey !== undefined) return 'fifo';
+  return 'normal';
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
