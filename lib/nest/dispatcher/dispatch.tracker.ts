@@ -1,5 +1,6 @@
 import type { ExternalContextCreator } from '@nestjs/core';
 import { isObservable, tap } from 'rxjs';
+import { withoutLastResortLog, type FiltersContextCreator } from './quiet-exceptions.js';
 
 /** How far one delivery got through the Nest pipeline (guards → interceptors → pipes → handler). */
 export class DispatchState {
@@ -44,7 +45,8 @@ export class DispatchTracker {
 
   /**
    * Nest's `ExternalContextCreator` with one step observed: the pipes step, which receives both the
-   * array the handler will be applied with and the proxy's arguments. Everything else (guards,
+   * array the handler will be applied with and the proxy's arguments; and exception handlers that
+   * leave the logging of a failure to the runner (quiet-exceptions.ts). Everything else (guards,
    * interceptors, filters, metadata caches) is Nest's own instance, reached through the prototype.
    */
   contextCreator(nest: ExternalContextCreator): ExternalContextCreator {
@@ -67,6 +69,9 @@ export class DispatchTracker {
         return applyPipes(resolvedArgs, ...args);
       };
     };
+    // Private in Nest's typings; read and replaced on the derived object only.
+    const own = derived as unknown as { filtersContextCreator: FiltersContextCreator };
+    own.filtersContextCreator = withoutLastResortLog(own.filtersContextCreator);
     this.derived = { from: nest, to: derived };
     return derived;
   }
