@@ -119,7 +119,10 @@ export function connectionHealth(
 function publishReport(health: PublishHealth): MQPublishHealthReport {
   if (!health.published) return { status: 'none' };
   if (health.failingSince === undefined) return { status: 'ok' };
-  const report: MQPublishHealthReport = { status: 'failing', failingSince: iso(health.failingSince) };
+  const report: MQPublishHealthReport = {
+    status: 'failing',
+    failingSince: iso(health.failingSince),
+  };
   if (health.lastFailureAt !== undefined) report.lastFailureAt = iso(health.lastFailureAt);
   if (health.lastError !== undefined) report.error = describe(health.lastError);
   return report;

@@ -32,7 +32,10 @@ export class MQHealthService {
         const runner = entry.runner;
         return {
           name: o.name,
-          kind: entry.definition.kind === 'consumer' ? ('consumer' as const) : ('transaction-checker' as const),
+          kind:
+            entry.definition.kind === 'consumer'
+              ? ('consumer' as const)
+              : ('transaction-checker' as const),
           topic: o.topic,
           group: o.group,
           status: runner?.status ?? 'idle',

@@ -14,7 +14,7 @@ export class OperationAttributes {
   constructor(private readonly common: Attributes) {}
 
   get(operation: string, operationType: string | undefined, error?: string): Attributes {
-    const key = error === undefined ? operation : `${operation}\u0000${error}`;
+    const key = `${operation}\u0000${operationType ?? ''}\u0000${error ?? ''}`;
     let attributes = this.cache.get(key);
     if (attributes === undefined) {
       attributes = { ...this.common, [ATTR.operationName]: operation };

@@ -7,11 +7,7 @@
  */
 import type { Attributes, Span } from '@opentelemetry/api';
 import type { MQReceivedMessage } from '../../transport/index.js';
-import type {
-  DeliverySignal,
-  MessageDispatcher,
-  TransactionChecker,
-} from '../consumer/index.js';
+import type { DeliverySignal, MessageDispatcher, TransactionChecker } from '../consumer/index.js';
 import { OperationAttributes } from './operation.attributes.js';
 import type { ConsumerIdentity } from './telemetry.contract.js';
 import type { TelemetrySignals } from './telemetry.signals.js';
@@ -23,6 +19,9 @@ const CHECK_DECISION = 'aliyun_mq.transaction.decision';
 
 export class ProcessTelemetry {
   private readonly metrics: OperationAttributes;
+  /** Attributes of a successful process / check, built once. */
+  private readonly processed: Attributes;
+  private readonly checked: Attributes;
 
   constructor(
     private readonly signals: TelemetrySignals,
@@ -33,6 +32,8 @@ export class ProcessTelemetry {
       [ATTR.destination]: consumer.topic,
       [ATTR.consumerGroup]: consumer.group,
     });
+    this.processed = this.metrics.get('process', undefined);
+    this.checked = this.metrics.get('check', undefined);
   }
 
   /** The dispatcher with a span around each delivery (unchanged when nothing records). */
@@ -54,16 +55,18 @@ export class ProcessTelemetry {
         { kind: api.SpanKind.CONSUMER, attributes: this.spanAttributes('process', message) },
         parent,
       );
-      return api.context.with(api.trace.setSpan(parent, span), dispatch, undefined, message, delivery).then(
-        (result) => {
-          this.finish(span, 'process', start, failureOf(delivery, result.error));
-          return result;
-        },
-        (error: unknown) => {
-          this.finish(span, 'process', start, error);
-          throw error;
-        },
-      );
+      return api.context
+        .with(api.trace.setSpan(parent, span), dispatch, undefined, message, delivery)
+        .then(
+          (result) => {
+            this.finish(span, 'process', start, failureOf(delivery, result.error));
+            return result;
+          },
+          (error: unknown) => {
+            this.finish(span, 'process', start, error);
+            throw error;
+          },
+        );
     };
   }
 
@@ -85,7 +88,13 @@ export class ProcessTelemetry {
           { kind: api.SpanKind.CONSUMER, attributes: this.spanAttributes('check', message) },
           parent,
         );
-        checked = api.context.with(api.trace.setSpan(parent, span), check, undefined, message, signal);
+        checked = api.context.with(
+          api.trace.setSpan(parent, span),
+          check,
+          undefined,
+          message,
+          signal,
+        );
       }
       return checked.then(
         (decision) => {
@@ -101,12 +110,7 @@ export class ProcessTelemetry {
     };
   }
 
-  private finish(
-    span: Span | undefined,
-    operation: string,
-    start: number,
-    failure: unknown,
-  ): void {
+  private finish(span: Span | undefined, operation: string, start: number, failure: unknown): void {
     if (span !== undefined) {
       if (failure !== undefined) {
         const { api } = this.signals;
@@ -122,11 +126,12 @@ export class ProcessTelemetry {
   private record(operation: string, start: number, failure: unknown): void {
     const instruments = this.signals.instruments;
     if (instruments === undefined) return;
-    const attributes = this.metrics.get(
-      operation,
-      undefined,
-      failure === undefined ? undefined : errorType(failure),
-    );
+    const attributes =
+      failure === undefined
+        ? operation === 'process'
+          ? this.processed
+          : this.checked
+        : this.metrics.get(operation, undefined, errorType(failure));
     instruments.processDuration.record((performance.now() - start) / 1000, attributes);
   }
 

@@ -4,7 +4,14 @@
  * is), and the attributes shared by every signal of the connection. Absent pieces cost nothing:
  * their callers hold `undefined` and skip them.
  */
-import type { Attributes, Counter, Histogram, Meter, Tracer, TracerProvider } from '@opentelemetry/api';
+import type {
+  Attributes,
+  Counter,
+  Histogram,
+  Meter,
+  Tracer,
+  TracerProvider,
+} from '@opentelemetry/api';
 import { CLIENT_VERSION } from '../../transport/index.js';
 import type { OTelApi } from './otel.loader.js';
 import type { TelemetryTarget } from './telemetry.contract.js';
@@ -55,7 +62,10 @@ export interface TelemetrySignals {
  * The signals the registered providers allow, or undefined when neither a tracer provider nor a
  * meter provider is registered (the API's no-op defaults): then telemetry costs nothing at all.
  */
-export function resolveSignals(api: OTelApi, target: TelemetryTarget): TelemetrySignals | undefined {
+export function resolveSignals(
+  api: OTelApi,
+  target: TelemetryTarget,
+): TelemetrySignals | undefined {
   const tracer = registeredTracer(api);
   const meter = registeredMeter(api);
   if (tracer === undefined && meter === undefined) return undefined;
@@ -102,7 +112,8 @@ function serverAttributes(endpoint: string): Attributes {
   try {
     const url = new URL(endpoint);
     base[ATTR.serverAddress] = url.hostname.replace(/^\[|\]$/g, '');
-    base[ATTR.serverPort] = url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+    base[ATTR.serverPort] =
+      url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
   } catch {
     // Not a URL (a transport with another kind of endpoint): no server attributes.
   }
