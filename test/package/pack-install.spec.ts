@@ -15,10 +15,15 @@ import { dirname, join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FIXTURE = join(import.meta.dirname, 'fixture', 'app.ts.txt');
-/** Peers a user's app has anyway; linked from this repository instead of downloaded. */
+/**
+ * Peers a user's app has anyway (and the optional `@nestjs/terminus`, for `./terminus`); linked
+ * from this repository instead of downloaded. Not `@opentelemetry/api`: the app has no
+ * OpenTelemetry package at all, and runs.
+ */
 const PEERS = [
   '@nestjs/common',
   '@nestjs/core',
+  '@nestjs/terminus',
   '@nestjs/testing',
   'reflect-metadata',
   'rxjs',
@@ -75,6 +80,8 @@ describe('npm pack → install in a fresh project → type-check and run', () =>
       'dist/lib/client/index.js',
       'dist/lib/emulator/index.js',
       'dist/lib/testing/index.js',
+      'dist/lib/terminus/index.js',
+      'dist/lib/terminus/index.d.ts',
       'dist/lib/emulator/cli/main.js',
     ]) {
       expect(files).toContain(needed);
@@ -88,7 +95,7 @@ describe('npm pack → install in a fresh project → type-check and run', () =>
     expect({ staleCompiledFiles: stale }).toEqual({ staleCompiledFiles: [] });
   });
 
-  it('installs, type-checks and runs a Nest app using all four entry points', () => {
+  it('installs, type-checks and runs a Nest app using all five entry points, without OpenTelemetry', () => {
     const app = join(work, 'app');
     mkdirSync(app);
     writeFileSync(
@@ -110,6 +117,8 @@ describe('npm pack → install in a fresh project → type-check and run', () =>
       app,
     );
     expectSuccess(install, 'npm install <tarball>');
+    // Optional peers are not installed: the app has no OpenTelemetry package at all.
+    expect(existsSync(join(app, 'node_modules', '@opentelemetry'))).toBe(false);
     for (const peer of PEERS) {
       const link = join(app, 'node_modules', peer);
       // A dependency may bring one of them itself (protobufjs depends on @types/node).
