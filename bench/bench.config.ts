@@ -37,6 +37,8 @@ export interface BenchConfig {
     consumeLoops: number;
   };
   idlePolls: { polls: number; settleMs: number; sampleMs: number };
+  /** Drains of the tuned Nest app without and with an OpenTelemetry SDK (turns per round). */
+  telemetry: { messages: number; rounds: number };
   /** Publishes used to fill queues before a drain (not timed). */
   prefillConcurrency: number;
   /** Body of every benchmark message. */
@@ -70,6 +72,7 @@ export const FULL_CONFIG: BenchConfig = {
     rounds: 5,
   },
   idlePolls: { polls: 1_000, settleMs: 1_500, sampleMs: 3_000 },
+  telemetry: { messages: 20_000, rounds: 3 },
   prefillConcurrency: 64,
   body: JSON.stringify({ orderId: 'ORD-000042', amount: 129.9, currency: 'CNY', items: 3 }),
 };
@@ -95,6 +98,7 @@ export const SMOKE_CONFIG: BenchConfig = {
     rounds: 1,
   },
   idlePolls: { polls: 20, settleMs: 200, sampleMs: 200 },
+  telemetry: { messages: 40, rounds: 1 },
   prefillConcurrency: 8,
   body: FULL_CONFIG.body,
 };
@@ -109,6 +113,7 @@ export function describeConfig(config: BenchConfig): string {
     `capacity ${config.capacity.rounds} rounds of ${config.capacity.publishMs} ms publish and ` +
     `${config.capacity.consumeMessages} consume+ack; ` +
     `${config.idlePolls.polls} idle polls sampled ${config.idlePolls.sampleMs} ms; ` +
+    `telemetry ${config.telemetry.rounds} rounds of ${config.telemetry.messages} messages per variant; ` +
     `body ${Buffer.byteLength(config.body)} bytes`
   );
 }

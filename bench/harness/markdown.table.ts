@@ -7,6 +7,7 @@ const SECTION_TITLES: Record<SectionId, string> = {
   latency: '3. Latency: publish → handler start',
   capacity: '4a. Emulator capacity',
   'idle-polls': '4b. Emulator holding idle long polls',
+  telemetry: '5. OpenTelemetry cost in a drain',
 };
 
 export function formatNumber(value: number, unit: string): string {

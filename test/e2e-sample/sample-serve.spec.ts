@@ -4,6 +4,8 @@ import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'sample', 'main.js');
+/** Starts every ANSI colour (escape) sequence. */
+const ESC = String.fromCharCode(0x1b);
 
 /** The output of the child so far, and waits for a pattern in it (rejecting after a limit). */
 class Output {
@@ -58,7 +60,12 @@ describe('sample app (npm run sample): serves HTTP, then shuts down gracefully o
     ]) {
       delete env[key];
     }
-    const proc = spawn(process.execPath, [MAIN, '--no-demo'], { cwd: ROOT, env, stdio: 'pipe' });
+    delete env.NO_COLOR;
+    const proc = spawn(process.execPath, [MAIN, '--no-demo', '--trace'], {
+      cwd: ROOT,
+      env,
+      stdio: 'pipe',
+    });
     child = proc;
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       proc.on('exit', (code, signal) => resolve({ code, signal })),
@@ -97,11 +104,41 @@ describe('sample app (npm run sample): serves HTTP, then shuts down gracefully o
     }[];
     expect(consumers.map((c) => c.status)).toEqual(Array(6).fill('running'));
 
+    // Terminus: the MQ connection is up, with every consumer's details.
+    const health = await fetch(`${baseUrl}/health`);
+    expect(health.status).toBe(200);
+    const report = (await health.json()) as {
+      details: { mq: { status: string; consumers: Record<string, { status: string }> } };
+    };
+    expect(report.details.mq.status).toBe('up');
+    expect(Object.keys(report.details.mq.consumers)).toHaveLength(6);
+
+    // Prometheus scrape of the package's OpenTelemetry metrics.
+    const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(
+      /^messaging_client_sent_messages_total\{.*messaging_destination_name="orders".*\} \d+/m,
+    );
+    expect(metrics).toMatch(/^messaging_process_duration_seconds_count\{.*\} \d+/m);
+    expect(metrics).toMatch(
+      /^aliyun_mq_consumer_status\{.*aliyun_mq_consumer_status="running".*\} 1/m,
+    );
+
+    // --trace: the order's trace, from the HTTP request to the consumers and what they published.
+    const traced = await (await fetch(`${baseUrl}/orders/${order.id}/trace`)).text();
+    const lines = traced.split('\n');
+    expect(lines[0]).toMatch(/^trace [0-9a-f]{32}$/);
+    expect(lines[1]).toMatch(/ {2}create order {2}/);
+    expect(traced).toMatch(/^ +\+[\d.]+ ms {4}send orders {2}tag created/m);
+    expect(traced).toMatch(/^ +\+[\d.]+ ms {6}process orders {2}GID_orders_payments attempt 1/m);
+    expect(traced).toMatch(/^ +\+[\d.]+ ms {6}process orders-orderly {2}GID_orders_timeline/m);
+
     proc.kill('SIGINT');
     const { code, signal } = await exited;
     await output.waitFor(/The embedded emulator stopped/, 1_000);
     expect(output.text).toContain('SIGINT: shutting down gracefully');
     // Nest re-raises the signal once its shutdown hooks ran.
     expect({ code, signal }).toEqual({ code: null, signal: 'SIGINT' });
+    // Piped output (not a TTY): no ANSI colour codes, from the sample or from Nest's logger.
+    expect(output.text).not.toContain(ESC);
   }, 60_000);
 });

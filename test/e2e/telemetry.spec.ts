@@ -23,7 +23,13 @@ import {
   MQTransactionStatus,
   type MQContext,
 } from '../../lib/index.js';
+import type {
+  MessageDispatcher,
+  RunnerTransport,
+  TransactionChecker,
+} from '../../lib/nest/consumer/index.js';
 import { getMQConnectionToken } from '../../lib/nest/mq.tokens.js';
+import type { MQTelemetry } from '../../lib/nest/telemetry/mq.telemetry.js';
 import { createMQTestingModule, type MQTestingHarness } from '../../lib/testing/index.js';
 import { installOpenTelemetry, points, type InstalledOpenTelemetry } from './fixtures/otel.js';
 import { quiet } from './fixtures/quiet.js';
@@ -357,11 +363,20 @@ describe('OpenTelemetry traces and metrics (in-memory SDK, AsyncLocalStorage con
     await otel.uninstall();
     const bare = await createMQTestingModule({}, { configure: quiet });
     try {
-      const connection = bare.moduleRef.get<{ telemetry: { active: boolean } }>(
-        getMQConnectionToken(),
-        { strict: false },
-      );
-      expect(connection.telemetry.active).toBe(false);
+      const connection = bare.moduleRef.get<{ telemetry: MQTelemetry }>(getMQConnectionToken(), {
+        strict: false,
+      });
+      const telemetry = connection.telemetry;
+      expect(telemetry.active).toBe(false);
+      // The producer and the runners get the very functions they would without telemetry.
+      expect(telemetry.publisher).toBeUndefined();
+      const hooks = telemetry.runnerHooks({ topic: 'otel-bare', group: 'GID_bare' });
+      const dispatch: MessageDispatcher = async () => ({ outcome: 'ack' });
+      const check: TransactionChecker = async () => 'commit';
+      expect(hooks.dispatcher(dispatch)).toBe(dispatch);
+      expect(hooks.checker(check)).toBe(check);
+      const transport = connection as unknown as { transport: RunnerTransport };
+      expect(hooks.transport(transport.transport)).toBe(transport.transport);
       const message = await bare.producer.publish('otel-bare', { id: 'b-1' });
       expect(message.messageId).toMatch(/^[0-9A-F]+$/);
       expect(

@@ -24,6 +24,7 @@ const DOCUMENTED: Record<string, string[]> = {
   'lib/nest/context/mq.context.ts': ['MQContext'],
   'lib/client/client.types.ts': ['MQClientOptions'],
   'lib/emulator/emulator.types.ts': ['EmulatorOptions', 'EmulatorTimings'],
+  'lib/terminus/mq-health.options.ts': ['MQHealthModuleOptions', 'MQHealthCheckOptions'],
 };
 
 /** Property names of `interfaceName` declared in `file` (read from the source, not hand-copied). */

@@ -7,7 +7,7 @@ import type { Attributes, Span } from '@opentelemetry/api';
 import type { MQPublishInput, MQPublishResult } from '../../transport/index.js';
 import type { PublishSender } from './telemetry.contract.js';
 import type { TelemetrySignals } from './telemetry.signals.js';
-import { ATTR, errorType } from './telemetry.names.js';
+import { ATTR, errorType, SYSTEM } from './telemetry.names.js';
 import { withTraceContext } from './trace.properties.js';
 
 /** Metric attributes are cached per topic; past this many topics they are built per publish. */
@@ -107,21 +107,23 @@ export class PublishTelemetry implements PublishSender {
     return attributes;
   }
 
+  /** A literal with constant keys (see ProcessTelemetry.spanAttributes); undefined = left out. */
   private spanAttributes(topic: string, input: MQPublishInput): Attributes {
-    const attributes: Attributes = {
-      ...this.signals.base,
-      [ATTR.operationName]: 'send',
-      [ATTR.operationType]: 'send',
-      [ATTR.destination]: topic,
-      [ATTR.messageType]: messageType(input),
+    const signals = this.signals;
+    return {
+      'messaging.system': SYSTEM,
+      'messaging.operation.name': 'send',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': topic,
+      'messaging.rocketmq.namespace': signals.namespace,
+      'messaging.rocketmq.message.type': messageType(input),
+      'messaging.rocketmq.message.tag': input.tag,
+      'messaging.rocketmq.message.keys': input.key === undefined ? undefined : [input.key],
+      'messaging.rocketmq.message.group': input.shardingKey,
+      'messaging.rocketmq.message.delivery_timestamp': deliveryTimestamp(input),
+      'server.address': signals.serverAddress,
+      'server.port': signals.serverPort,
     };
-    if (this.signals.namespace !== undefined) attributes[ATTR.namespace] = this.signals.namespace;
-    if (input.tag !== undefined) attributes[ATTR.tag] = input.tag;
-    if (input.key !== undefined) attributes[ATTR.keys] = [input.key];
-    if (input.shardingKey !== undefined) attributes[ATTR.messageGroup] = input.shardingKey;
-    const deliverAt = deliveryTimestamp(input);
-    if (deliverAt !== undefined) attributes[ATTR.deliveryTimestamp] = deliverAt;
-    return attributes;
   }
 }
 

@@ -52,8 +52,11 @@ export interface TelemetrySignals {
   readonly api: OTelApi;
   readonly tracer: Tracer | undefined;
   readonly instruments: TelemetryInstruments | undefined;
-  /** `messaging.system`, `server.address`, `server.port`. */
+  /** `messaging.system`, `server.address`, `server.port` (metric attributes start from these). */
   readonly base: Attributes;
+  /** The same server fields for span attributes (undefined: not a URL endpoint). */
+  readonly serverAddress: string | undefined;
+  readonly serverPort: number | undefined;
   /** `messaging.rocketmq.namespace` when the connection has an instance id. */
   readonly namespace: string | undefined;
 }
@@ -77,11 +80,14 @@ export function resolveSignals(
       instrumentsByMeter.set(meter, instruments);
     }
   }
+  const base = serverAttributes(target.endpoint);
   return {
     api,
     tracer,
     instruments,
-    base: serverAttributes(target.endpoint),
+    base,
+    serverAddress: base[ATTR.serverAddress] as string | undefined,
+    serverPort: base[ATTR.serverPort] as number | undefined,
     namespace: target.instanceId,
   };
 }

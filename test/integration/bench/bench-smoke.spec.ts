@@ -24,6 +24,7 @@ function expectedRowIds(): string[] {
     ids.push(`capacity.${mode}.publish`, `capacity.${mode}.consume-ack`);
   }
   ids.push('idle-polls.cpu', 'idle-polls.rss');
+  ids.push('telemetry.off', 'telemetry.metrics', 'telemetry.traces-metrics');
   return ids;
 }
 
@@ -60,6 +61,7 @@ describe('npm run bench (smoke sizes)', () => {
       'Latency',
       'Emulator capacity',
       'idle long polls',
+      'OpenTelemetry cost',
     ]) {
       expect(document).toContain(id);
     }
