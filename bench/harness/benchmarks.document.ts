@@ -37,8 +37,9 @@ const METHOD = `## Method
   polls (\`waitseconds=30\`) held open on an empty queue; the emulator's open descriptors prove
   that every poll's socket arrived.
 - OpenTelemetry cost: the tuned Nest drain with no SDK registered (\`@opentelemetry/api\` installed,
-  telemetry inactive), with a meter provider, and with traces and metrics (BatchSpanProcessor to an
-  exporter that drops spans, AsyncLocalStorage context manager, W3C propagator); every message
+  telemetry inactive), with only the AsyncLocalStorage context manager (its promise hooks tax every
+  promise of the process), with a meter provider, and with traces and metrics (BatchSpanProcessor
+  to an exporter that drops spans, AsyncLocalStorage context manager, W3C propagator); every message
   carries a producer's \`traceparent\`. The variants take turns round by round; "µs CPU/msg" is the
   bench process's CPU per message, the added cost the median of the per-round differences.`;
 

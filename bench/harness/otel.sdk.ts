@@ -16,8 +16,19 @@ import {
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
 
-/** `off`: the API is installed but no SDK registered (telemetry inactive). */
-export type TelemetryVariant = 'off' | 'metrics' | 'traces+metrics';
+/**
+ * `off`: the API is installed but no SDK registered (telemetry inactive). `context`: only the
+ * AsyncLocalStorage context manager (telemetry still inactive): what it costs every promise of the
+ * process, whoever creates them, apart from the spans.
+ */
+export type TelemetryVariant = 'off' | 'context' | 'metrics' | 'traces+metrics';
+
+export const TELEMETRY_VARIANTS: readonly TelemetryVariant[] = [
+  'off',
+  'context',
+  'metrics',
+  'traces+metrics',
+];
 
 class IdleReader extends MetricReader {
   protected async onForceFlush(): Promise<void> {}
@@ -37,6 +48,13 @@ class DroppingExporter implements SpanExporter {
 /** Registers the variant's SDK globally; resolves with its uninstall. */
 export function installTelemetry(variant: TelemetryVariant): () => Promise<void> {
   if (variant === 'off') return async () => undefined;
+  if (variant === 'context') {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    // Node turns AsyncLocalStorage's promise hooks on at the first context entered, and an
+    // instrumented application enters one per request: from then on every promise pays.
+    context.with(context.active(), () => undefined);
+    return async () => void context.disable();
+  }
   const meterProvider = new MeterProvider({ readers: [new IdleReader()] });
   metrics.setGlobalMeterProvider(meterProvider);
   let tracerProvider: BasicTracerProvider | undefined;
@@ -44,7 +62,7 @@ export function installTelemetry(variant: TelemetryVariant): () => Promise<void>
     tracerProvider = new BasicTracerProvider({
       spanProcessors: [new BatchSpanProcessor(new DroppingExporter())],
     });
-    if (!process.env.NO_ALS) context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     trace.setGlobalTracerProvider(tracerProvider);
   }

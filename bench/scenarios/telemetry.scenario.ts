@@ -1,15 +1,18 @@
 /**
  * Scenario 5: what OpenTelemetry costs a drain. The tuned Nest app drains pre-published messages
  * (each carrying a producer's `traceparent`) with no SDK registered (the API installed: telemetry
- * inactive, the path every application without an SDK takes), with a meter provider only, and with
- * traces and metrics (BatchSpanProcessor, AsyncLocalStorage context manager). The variants take
- * turns, round by round; the added cost is the median of the per-round differences in the bench
- * process's CPU per message (wall-clock rates move too much on a shared machine).
+ * inactive, the path every application without an SDK takes), with only the AsyncLocalStorage
+ * context manager (still inactive: what that manager costs every promise of the process), with a
+ * meter provider only, and with traces and metrics (BatchSpanProcessor, AsyncLocalStorage context
+ * manager). The variants take turns, round by round; the added cost is the median of the per-round
+ * differences in the bench process's CPU per message (wall-clock rates move too much on a shared
+ * machine).
  */
 import { names, type BenchContext } from '../harness/bench.context.js';
 import {
   installTelemetry,
   PRODUCER_TRACEPARENT,
+  TELEMETRY_VARIANTS,
   type TelemetryVariant,
 } from '../harness/otel.sdk.js';
 import { median } from '../harness/percentiles.js';
@@ -17,7 +20,7 @@ import { prefill } from '../harness/prefill.js';
 import type { ResultRow, TargetCheck } from '../harness/report.types.js';
 import { drainWithNest, type DrainResult } from './drain.runs.js';
 
-const VARIANTS: readonly TelemetryVariant[] = ['off', 'metrics', 'traces+metrics'];
+const VARIANTS = TELEMETRY_VARIANTS;
 
 /** CPU µs of the bench process (the Nest app) per message. */
 export function cpuUsPerMessage(result: DrainResult): number {
@@ -67,6 +70,7 @@ export async function runTelemetryScenario(
     unit: 'µs CPU/msg',
     detail: `${detail}; ${Math.round(median(rates.get(variant)!))} msg/s`,
   });
+  const contextAdded = added('context');
   const metricsAdded = added('metrics');
   const tracesAdded = added('traces+metrics');
   const offCost = median(off);
@@ -74,6 +78,12 @@ export async function runTelemetryScenario(
   return {
     rows: [
       row('telemetry.off', 'off', 'Nest drain, no OpenTelemetry SDK registered', 'baseline'),
+      row(
+        'telemetry.context',
+        'context',
+        'Nest drain, AsyncLocalStorage context manager only (no SDK)',
+        `+${contextAdded.toFixed(1)} µs CPU/msg over no SDK (${share(contextAdded)})`,
+      ),
       row(
         'telemetry.metrics',
         'metrics',

@@ -1,7 +1,7 @@
 /**
  * CPU per message of the tuned Nest drain, repeated: compares builds (e.g. before and after a
  * change on the hot path) on a shared machine, where wall-clock rates move too much.
- *   node dist/bench/tools/drain-cpu.js [rounds=5] [messages=20000] [off|metrics|traces+metrics]
+ *   node dist/bench/tools/drain-cpu.js [rounds=5] [messages=20000] [off|context|metrics|traces+metrics]
  * Prints one line per drain and the median. Each drain: prefill (messages carry a producer's
  * traceparent), then drain with the telemetry variant registered. With PROFILE_DIR set, the last
  * drain is CPU-profiled (the prefill excluded); summarize with cpu-profile.top.js.
@@ -15,6 +15,7 @@ import { names } from '../harness/bench.context.js';
 import {
   installTelemetry,
   PRODUCER_TRACEPARENT,
+  TELEMETRY_VARIANTS,
   type TelemetryVariant,
 } from '../harness/otel.sdk.js';
 import { median } from '../harness/percentiles.js';
@@ -26,8 +27,8 @@ async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 5);
   const messages = Number(process.argv[3] ?? 20_000);
   const variant = (process.argv[4] ?? 'off') as TelemetryVariant;
-  if (!['off', 'metrics', 'traces+metrics'].includes(variant)) {
-    throw new Error(`unknown variant ${variant} (off | metrics | traces+metrics)`);
+  if (!TELEMETRY_VARIANTS.includes(variant)) {
+    throw new Error(`unknown variant ${variant} (${TELEMETRY_VARIANTS.join(' | ')})`);
   }
   const emulator = await startEmulatorChild();
   const log = (line: string): void => void process.stderr.write(`[drain-cpu] ${line}\n`);

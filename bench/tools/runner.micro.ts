@@ -3,7 +3,7 @@
  * pipeline, batched acks) over an in-memory transport: no sockets and no broker, so other
  * processes on a shared machine disturb it far less than a drain against the emulator. Compares
  * builds (copy this file into the other tree) and OpenTelemetry variants:
- *   node dist/bench/tools/runner.micro.js [off|metrics|traces+metrics] [messages=200000] [rounds=5]
+ *   node dist/bench/tools/runner.micro.js [off|context|metrics|traces+metrics] [messages=200000] [rounds=5]
  * Every message carries a producer's traceparent. Where the build has telemetry, the runner is
  * built with the connection's telemetry hooks as the module builds it.
  */
@@ -32,6 +32,7 @@ import type {
 import {
   installTelemetry,
   PRODUCER_TRACEPARENT,
+  TELEMETRY_VARIANTS,
   type TelemetryVariant,
 } from '../harness/otel.sdk.js';
 import { median } from '../harness/percentiles.js';
@@ -148,6 +149,9 @@ async function main(): Promise<void> {
   const variant = (process.argv[2] ?? 'off') as TelemetryVariant;
   const total = Number(process.argv[3] ?? 200_000);
   const rounds = Number(process.argv[4] ?? 5);
+  if (!TELEMETRY_VARIANTS.includes(variant)) {
+    throw new Error(`unknown variant ${variant} (${TELEMETRY_VARIANTS.join(' | ')})`);
+  }
   const uninstall = installTelemetry(variant);
   const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
   const wrapper = app

@@ -24,7 +24,7 @@ function expectedRowIds(): string[] {
     ids.push(`capacity.${mode}.publish`, `capacity.${mode}.consume-ack`);
   }
   ids.push('idle-polls.cpu', 'idle-polls.rss');
-  ids.push('telemetry.off', 'telemetry.metrics', 'telemetry.traces-metrics');
+  ids.push('telemetry.off', 'telemetry.context', 'telemetry.metrics', 'telemetry.traces-metrics');
   return ids;
 }
 
