@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { MQHttpClient } from '../transport/index.js';
 import {
+  checkKnownKeys,
   MQInvalidArgumentError,
   type MQPublishInput,
   type MQPublishResult,
@@ -25,6 +26,21 @@ export interface MQProducerObservers {
     failed(error: unknown): never;
   };
 }
+
+const PUBLISH_OPTION_KEYS: ReadonlySet<string> = new Set([
+  'tag',
+  'key',
+  'properties',
+  'deliverAt',
+  'delayMs',
+  'shardingKey',
+  'signal',
+]);
+const TRANSACTIONAL_OPTION_KEYS: ReadonlySet<string> = new Set([
+  ...PUBLISH_OPTION_KEYS,
+  'group',
+  'transCheckImmunitySeconds',
+]);
 
 /**
  * Publishes messages on one connection. Inject it by class for the default connection, or with
@@ -62,10 +78,12 @@ export class MQProducer {
     body: MQMessageBody,
     options: MQPublishOptions = {},
   ): Promise<MQPublishResult> {
-    const { signal, ...rest } = options;
     let input: MQPublishInput;
+    let signal: AbortSignal | undefined;
     try {
-      input = toInput(body, rest);
+      checkKnownKeys(options, PUBLISH_OPTION_KEYS, 'options.', 'a publish option');
+      signal = options.signal;
+      input = toInput(body, options);
     } catch (error) {
       return Promise.reject(error); // a bad argument rejects, like the client's own checks
     }
@@ -87,6 +105,7 @@ export class MQProducer {
     options: MQTransactionalPublishOptions,
     localWork: MQLocalTransaction<T>,
   ): Promise<T> {
+    checkKnownKeys(options ?? {}, TRANSACTIONAL_OPTION_KEYS, 'options.', 'a publish option');
     const { group, transCheckImmunitySeconds, signal, ...rest } = options ?? ({} as never);
     if (typeof group !== 'string' || group.length === 0) {
       throw new MQInvalidArgumentError('options.group', 'the transaction group is required');

@@ -16,6 +16,8 @@ import type { Broker } from '../broker/broker.js';
 import type { Clock } from '../clock/clock.js';
 import { MAX_REQUEST_BODY_BYTES } from '../config/emulator.defaults.js';
 import type { EmulatorCredential } from '../emulator.types.js';
+import type { OnsFront } from '../ons/ons.front.js';
+import { matchOnsTarget } from '../ons/ons.route.js';
 import { MQRequestError, toWireError } from './http.errors.js';
 import type { EmulatorLog } from './http.log.js';
 import { executeOperation } from './messages.execute.js';
@@ -40,6 +42,8 @@ export interface EmulatorHttpServerOptions {
   log: EmulatorLog;
   admin: Omit<AdminHttpContext, 'endpoint' | 'longPolls'>;
   maxBodyBytes?: number;
+  /** The 2017 ONS HTTP API, served on this port under `/message/`. */
+  ons?: OnsFront;
 }
 
 /**
@@ -174,6 +178,13 @@ export class EmulatorHttpServer {
     const rawQuery = q === -1 ? '' : url.slice(q + 1);
     let errorCode = '';
     try {
+      // The 2017 ONS API claims its requests (origin or absolute form) before any MQ routing.
+      const ons = this.options.ons;
+      const onsQuery = ons === undefined ? undefined : matchOnsTarget(url);
+      if (ons !== undefined && onsQuery !== undefined) {
+        errorCode = await ons.serve(req, res, expectContinue, onsQuery);
+        return;
+      }
       if (path.startsWith(ADMIN_PREFIX)) {
         if (expectContinue) res.writeContinue();
         await handleAdminRequest(this.adminContext, req, res, path, rawQuery);
@@ -247,7 +258,11 @@ export class EmulatorHttpServer {
     if (!log.enabled) return;
     const ms = started === 0 ? '0.0' : (performance.now() - started).toFixed(1);
     const code = errorCode === '' ? '' : ` ${errorCode}`;
-    log.info(`${req.method} ${req.url} ${res.statusCode}${code} ${ms}ms id=${requestId}`);
+    // Nothing was sent: the client went away first (an aborted long poll), so no status to show.
+    const outcome = res.headersSent
+      ? `${res.statusCode}${code}`
+      : 'closed by the client, no answer';
+    log.info(`${req.method} ${req.url} ${outcome} ${ms}ms id=${requestId}`);
   }
 
   private tooBigToDrain(req: IncomingMessage): boolean {

@@ -18,6 +18,7 @@ export const DEFAULT_TIMINGS: EmulatorTimings = {
   halfMaxAgeMs: 24 * 3600_000,
   maxDateSkewMs: 15 * 60_000,
   maxWaitSeconds: 30,
+  onsMaxTimeSkewMs: 15_000,
 };
 
 export interface Harness {
@@ -69,6 +70,7 @@ export function harness(
           kind: o.kind ?? 'normal',
           max: o.max ?? 16,
           tags: o.tags,
+          ...(o.invisibleMs !== undefined ? { invisibleMs: o.invisibleMs } : {}),
         },
         o.wait ?? 0,
         o.signal,
