@@ -64,12 +64,12 @@ function tryCommands(baseUrl: string, tracing: boolean): string[] {
     `  curl -s -w '\\n' -X POST ${baseUrl}/orders/$ID/pay   # paid already: 409, nothing published`,
     `  curl -s -w '\\n' ${baseUrl}/orders/$ID`,
     `  curl -s -w '\\n' ${baseUrl}/mq/consumers`,
+    `  ${post('/orders', '{"customerId":"C 7","amount":-1}')}   # 400`,
     `  curl -s -w '\\n' ${baseUrl}/health   # Terminus: 200 while the MQ connection works, else 503`,
     `  curl -s ${baseUrl}/metrics   # Prometheus text: the OpenTelemetry metrics`,
     tracing
       ? `  curl -s ${baseUrl}/orders/$ID/trace   # the order's trace: HTTP, publishes, every delivery`
-      : '  # start with --trace to record traces: GET /orders/<id>/trace draws one order',
-    `  ${post('/orders', '{"customerId":"C 7","amount":-1}')}   # 400`,
+      : '  # start the sample with --trace to record traces: GET /orders/$ID/trace draws one order',
     'Press Ctrl-C to stop (consumers drain, then the app exits).',
   ];
 }

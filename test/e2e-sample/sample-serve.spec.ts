@@ -85,7 +85,8 @@ describe('sample app (npm run sample): serves HTTP, then shuts down gracefully o
     expect(block).not.toMatch(/<\w+>/);
     const shell = await promisify(execFile)('sh', ['-e', '-c', block], { timeout: 20_000 });
     const answers = shell.stdout.trim().split('\n');
-    expect(answers).toHaveLength(7);
+    // Seven JSON answers, then the health check, the metrics and the order's trace (--trace).
+    expect(answers.length).toBeGreaterThan(8);
     const transfer = JSON.parse(answers[2]!) as { id: string; status: string };
     expect(transfer.status).toBe('paid');
     // Paying again answers a conflict and publishes nothing.
@@ -96,6 +97,11 @@ describe('sample app (npm run sample): serves HTTP, then shuts down gracefully o
       error: 'Conflict',
     });
     expect(JSON.parse(answers[6]!)).toMatchObject({ statusCode: 400 });
+    expect(JSON.parse(answers[7]!)).toMatchObject({ status: 'ok', info: { mq: { status: 'up' } } });
+    const observed = answers.slice(8).join('\n');
+    expect(observed).toMatch(/^# TYPE messaging_client_sent_messages_total counter$/m);
+    expect(observed).toMatch(/^trace [0-9a-f]{32}$/m);
+    expect(observed).toMatch(new RegExp(`^ +\\+[\\d.]+ ms {2}pay order {2}`, 'm'));
     await output.waitFor(new RegExp(`fulfilment +${transfer.id} +paid 10\\.00 -> shipped`));
     expect(output.text.match(new RegExp(`${transfer.id} +marked paid`, 'g'))).toHaveLength(1);
 
@@ -141,7 +147,7 @@ describe('sample app (npm run sample): serves HTTP, then shuts down gracefully o
     expect(metrics).toMatch(
       /^messaging_client_sent_messages_total\{.*messaging_destination_name="orders".*\} \d+/m,
     );
-    expect(metrics).toMatch(/^messaging_process_duration_seconds_count\{.*\} \d+/m);
+    expect(metrics).toMatch(/^messaging_process_duration_count\{.*\} \d+/m);
     expect(metrics).toMatch(
       /^aliyun_mq_consumer_status\{.*aliyun_mq_consumer_status="running".*\} 1/m,
     );
