@@ -10,8 +10,10 @@ import {
   REQUEST_ID_HEADER,
   XML_CONTENT_TYPE,
 } from '../../protocol/index.js';
+import type { ConsumerActivity } from '../activity/consumer.activity.js';
 import { ADMIN_PREFIX, handleAdminRequest } from '../admin/admin.http.js';
 import type { AdminHttpContext } from '../admin/admin.http.js';
+import { sendRootPointer } from '../admin/root.pointer.js';
 import type { Broker } from '../broker/broker.js';
 import type { Clock } from '../clock/clock.js';
 import { MAX_REQUEST_BODY_BYTES } from '../config/emulator.defaults.js';
@@ -25,6 +27,7 @@ import type { LongPollGauge } from './messages.execute.js';
 import { createRequestAuthenticator, verifyContentMd5 } from './request.auth.js';
 import { ClientGoneError, readRequestBody } from './request.body.js';
 import { resolveOperation } from './request.operation.js';
+import { recordHttpPoll } from './poll.activity.js';
 import { parseMessagesQuery } from './request.query.js';
 import { matchMessagesPath } from './request.route.js';
 import { sendError, sendNoContent, sendXml } from './response.write.js';
@@ -41,6 +44,8 @@ export interface EmulatorHttpServerOptions {
   maxWaitSeconds: number;
   log: EmulatorLog;
   admin: Omit<AdminHttpContext, 'endpoint' | 'longPolls'>;
+  /** Consumers seen (the console); undefined when the console is off. */
+  activity?: ConsumerActivity;
   maxBodyBytes?: number;
   /** The 2017 ONS HTTP API, served on this port under `/message/`. */
   ons?: OnsFront;
@@ -191,6 +196,20 @@ export class EmulatorHttpServer {
         return;
       }
       const method = req.method;
+      if (path === '/' && (method === 'GET' || method === 'HEAD')) {
+        const admin = this.options.admin;
+        sendRootPointer(
+          {
+            endpoint: this.hostId,
+            instanceId: admin.instanceId,
+            consoleEnabled: admin.console !== undefined,
+            tokenRequired: admin.access.tokenRequired,
+          },
+          req,
+          res,
+        );
+        return;
+      }
       if (method !== 'GET' && method !== 'POST' && method !== 'DELETE')
         throw new MQRequestError('InvalidRequestURL');
       if (url.length > MAX_REQUEST_TARGET_LENGTH) {
@@ -216,13 +235,17 @@ export class EmulatorHttpServer {
       if (this.authenticate !== undefined) verifyContentMd5(req, body);
       const query = parseMessagesQuery(rawQuery);
       const operation = resolveOperation(method, topic, query, this.options.maxWaitSeconds);
-      const outcome = await executeOperation(
-        this.options.broker,
-        operation,
-        body,
-        res,
-        this.longPolls,
-      );
+      const activity = this.options.activity;
+      const polled =
+        activity !== undefined && operation.kind === 'consume'
+          ? recordHttpPoll(activity, req, operation)
+          : undefined;
+      let outcome;
+      try {
+        outcome = await executeOperation(this.options.broker, operation, body, res, this.longPolls);
+      } finally {
+        polled?.();
+      }
       if (outcome.status === 204) sendNoContent(res, requestId);
       else if (outcome.status !== 0) sendXml(res, outcome.status, outcome.xml, requestId);
     } catch (err) {
