@@ -14,6 +14,18 @@ import type {
   MQPublishOptions,
   MQTransactionalPublishOptions,
 } from './interfaces/mq-publish-options.interface.js';
+import type { PublishSender } from './telemetry/telemetry.contract.js';
+
+/** What the connection observes of every publish (internal). */
+export interface MQProducerObservers {
+  /** Tracing and metrics: `publisher` is undefined while nothing records. */
+  readonly telemetry: { readonly publisher: PublishSender | undefined };
+  /** Publish outcomes for the health indicator. */
+  readonly health: {
+    succeeded(result: MQPublishResult): MQPublishResult;
+    failed(error: unknown): never;
+  };
+}
 
 const PUBLISH_OPTION_KEYS: ReadonlySet<string> = new Set([
   'tag',
@@ -41,6 +53,7 @@ export class MQProducer {
     /** The connection this producer publishes on. */
     readonly connection: string,
     private readonly logger: LoggerService,
+    private readonly observers: MQProducerObservers,
   ) {}
 
   /**
@@ -74,7 +87,7 @@ export class MQProducer {
     } catch (error) {
       return Promise.reject(error); // a bad argument rejects, like the client's own checks
     }
-    return this.transport.publish(topic, input, signal ? { signal } : undefined);
+    return this.send(topic, input, signal);
   }
 
   /**
@@ -103,7 +116,7 @@ export class MQProducer {
     const input = toInput(body, rest);
     input.transCheckImmunitySeconds =
       transCheckImmunitySeconds ?? MODULE_DEFAULTS.transCheckImmunitySeconds;
-    const half = await this.transport.publish(topic, input, signal ? { signal } : undefined);
+    const half = await this.send(topic, input, signal);
     const handle = half.receiptHandle;
     if (!handle) {
       throw new Error(
@@ -119,6 +132,22 @@ export class MQProducer {
     }
     await this.settle('commit', topic, group, handle, half.messageId);
     return result;
+  }
+
+  /** The transport call, traced and measured when telemetry records, its outcome noted for health. */
+  private send(
+    topic: string,
+    input: MQPublishInput,
+    signal: AbortSignal | undefined,
+  ): Promise<MQPublishResult> {
+    const options = signal ? { signal } : undefined;
+    const telemetry = this.observers.telemetry.publisher;
+    const sent =
+      telemetry === undefined
+        ? this.transport.publish(topic, input, options)
+        : telemetry.send(topic, input, (traced) => this.transport.publish(topic, traced, options));
+    const health = this.observers.health;
+    return sent.then(health.succeeded, health.failed);
   }
 
   /** Commit or rollback without a signal: the local outcome is decided and must be reported. */

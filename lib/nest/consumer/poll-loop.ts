@@ -78,6 +78,8 @@ export abstract class PollLoop {
   private readonly isConfigurationError: (error: unknown) => boolean;
   private readonly unhealthyBackoffMs: number;
   private readonly emptyPollDelayMs: number;
+  private failingSinceMs: number | undefined;
+  private lastFailure: Error | undefined;
   private lastTransientLogAt = -Infinity;
   private suppressedTransientLogs = 0;
   private lastUnhealthyLogAt = -Infinity;
@@ -115,6 +117,19 @@ export abstract class PollLoop {
     if (this.unhealthy) return 'unhealthy';
     if (this.backingOff) return 'backing-off';
     return 'running';
+  }
+
+  /**
+   * When the current run of failed polls began (epoch ms): set by the first reported failure,
+   * cleared by the first poll that returns afterwards and by stop. Health reads it.
+   */
+  get failingSince(): number | undefined {
+    return this.failingSinceMs;
+  }
+
+  /** The last reported poll failure of the current run (undefined while polls succeed). */
+  get lastPollError(): Error | undefined {
+    return this.lastFailure;
   }
 
   /** Messages taken from the broker and not yet done with (handlers running or queued in a key). */
@@ -335,6 +350,8 @@ export abstract class PollLoop {
   private onPollError(error: unknown): void {
     this.failureEpoch++;
     const err = asError(error);
+    this.failingSinceMs ??= Date.now();
+    this.lastFailure = err;
     const { name, topic, group } = this.settings;
     let delay: number;
     // Credentials, permissions, missing resources: retrying fast fixes nothing (the transport knows).
@@ -378,6 +395,8 @@ export abstract class PollLoop {
 
   private onPollRecovered(): void {
     this.backingOff = false;
+    this.failingSinceMs = undefined;
+    this.lastFailure = undefined;
     this.backoff.reset();
     if (this.unhealthy) {
       this.unhealthy = false;
@@ -414,6 +433,8 @@ export abstract class PollLoop {
       this.paused = false;
       this.backingOff = false;
       this.unhealthy = false;
+      this.failingSinceMs = undefined;
+      this.lastFailure = undefined;
       this.clearHold();
       this.events.lifecycle('consumer.stopped');
     }

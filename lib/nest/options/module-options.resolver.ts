@@ -43,6 +43,7 @@ export interface ResolvedModuleOptions {
   onGuardRejection: MQFailurePolicy;
   onInvalidMessage: MQFailurePolicy;
   logger: LoggerService | false | undefined;
+  telemetry: boolean;
 }
 
 const KNOWN_OPTIONS = new Set<string>([
@@ -64,6 +65,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'onInvalidMessage',
   'client',
   'logger',
+  'telemetry',
 ]);
 
 /**
@@ -125,6 +127,9 @@ export function resolveModuleOptions(
   if (logger !== undefined && logger !== false && typeof logger?.log !== 'function') {
     fail('logger', 'must be a LoggerService or false');
   }
+  if (raw.telemetry !== undefined && typeof raw.telemetry !== 'boolean') {
+    fail('telemetry', 'must be a boolean');
+  }
   return {
     connection,
     transport,
@@ -143,6 +148,7 @@ export function resolveModuleOptions(
     onGuardRejection: raw.onGuardRejection ?? 'retry',
     onInvalidMessage: raw.onInvalidMessage ?? 'retry',
     logger,
+    telemetry: raw.telemetry ?? true,
   };
 }
 
