@@ -71,7 +71,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // Safe by default: beyond loopback, the admin API (which can drop every message) needs a token.
   const adminToken =
     resolved.adminToken ?? (isLoopbackHost(resolved.host) ? undefined : generateAdminToken());
-  const feed = tap !== undefined ? new LiveFeed(tap, () => clock.now()) : undefined;
+  const feed = tap !== undefined ? new LiveFeed(tap, () => clock.now(), faults) : undefined;
   const http = new EmulatorHttpServer({
     broker,
     clock,

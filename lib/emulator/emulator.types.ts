@@ -1,5 +1,11 @@
 /** Public options and handles of the emulator (subpath `nestjs-aliyun-mq/emulator`). */
-import type { EmulatorFaultOptions, EmulatorFaults } from './faults/fault.types.js';
+import type {
+  EmulatorFaultOptions,
+  EmulatorFaults,
+  FaultAction,
+  FaultFront,
+  FaultOperation,
+} from './faults/fault.types.js';
 
 /** Every time constant of the broker, in ms unless named otherwise. All configurable. */
 export interface EmulatorTimings {
@@ -144,7 +150,8 @@ export interface EmulatorLifeEvent {
    * published | timerDue | delivered | invisibilityChanged (same attempt, new handle: gRPC
    * ChangeInvisibleDuration) | expired (not acked by its NextConsumeTime) | acked |
    * deadLettered | resent | deadLetterPurged | checked (transaction check) | committed |
-   * rolledBack | retentionEnded | purged
+   * rolledBack | retentionEnded | purged | faultInjected (a fault applied to a request that
+   * carried this message: its publish, a consume answer with this delivery, an ack of it)
    */
   kind: string;
   group?: string;
@@ -153,6 +160,22 @@ export interface EmulatorLifeEvent {
   receiptHandle?: string;
   nextConsumeTime?: number;
   mode?: 'normal' | 'orderly' | 'half';
+  /** `faultInjected` only: which rule did what to which request. */
+  fault?: EmulatorLifeFault;
+}
+
+/** A fault applied to a request that carried a message (see `EmulatorLifeEvent.fault`). */
+export interface EmulatorLifeFault {
+  ruleId: string;
+  front: FaultFront;
+  operation: FaultOperation;
+  action: FaultAction;
+  /**
+   * The server acted on the request (stored, delivered, acked) and the fault hit its answer or
+   * delayed it; false when the request was refused or cut before (error, reset before, or the
+   * client left during a delay).
+   */
+  acted: boolean;
 }
 
 /** A message as the broker holds it now, and its recorded life. */

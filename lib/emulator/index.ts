@@ -27,6 +27,7 @@ export type {
   EmulatorGroupDeclaration,
   EmulatorGroupStats,
   EmulatorLifeEvent,
+  EmulatorLifeFault,
   EmulatorMessageLife,
   EmulatorMessageSummary,
   EmulatorMessageView,

@@ -6,6 +6,7 @@
  * hot path pays a few nanoseconds and memory stays bounded; a question scans the ring (admin path).
  * A message whose early events left the ring shows the rest, and says that the start is missing.
  */
+import type { EmulatorLifeFault } from '../emulator.types.js';
 import type { BrokerEvent } from '../store/store.js';
 
 export type LifeEntryKind =
@@ -18,7 +19,8 @@ export type LifeEntryKind =
   | 'retentionEnded'
   | 'purged'
   | 'resent'
-  | 'deadLetterPurged';
+  | 'deadLetterPurged'
+  | 'faultInjected';
 
 /** One step after the publish. */
 export interface LifeEntry {
@@ -30,9 +32,23 @@ export interface LifeEntry {
   /** NextConsumeTime of a delivery or check. */
   next?: number;
   mode?: 'normal' | 'orderly' | 'half';
+  /** faultInjected: the fault (the rule's frozen action is shared, not copied). */
+  fault?: EmulatorLifeFault;
 }
 
-/** The publish of a message as kept in the ring (no body). */
+/**
+ * A fault a front applied to a request that carried messages, recorded once the fault was applied
+ * (only when the request touched a message: never for an error answered to a publish or consume).
+ */
+export interface FaultTouch extends EmulatorLifeFault {
+  ns: string;
+  topic: string;
+  /** The messages a publish stored... */
+  ids?: readonly string[];
+  /** ...or the receipt handles of a consume answer, an ack, a commit or a rollback. */
+  handles?: readonly string[];
+}
+
 export interface PublishFacts {
   id: string;
   ns: string;
@@ -63,6 +79,7 @@ export interface MessageRecord {
 
 type Kept =
   | ({ t: 'pub' } & PublishFacts)
+  | ({ t: 'fault' } & FaultTouch)
   | { t: 'dead'; ns: string; topic: string; group: string; id: string; at: number; n: number }
   | Extract<
       BrokerEvent,
@@ -141,6 +158,15 @@ export class MessageHistory {
       default:
         return;
     }
+    this.keep(kept, now);
+  }
+
+  /** Records a fault that touched messages, in the same ring (so it keeps its place in time). */
+  recordFault(touch: FaultTouch, now: number): void {
+    this.keep({ t: 'fault', ...touch }, now);
+  }
+
+  private keep(kept: Kept, now: number): void {
     if (this.events.length < this.maxEvents) this.events.push(kept);
     else this.events[this.next] = kept;
     this.times[this.next] = now;
@@ -158,7 +184,16 @@ export class MessageHistory {
     /** Groups that hold it as a dead letter now (a purge without ids applies to those). */
     const dead = new Set<string>();
     const entries: LifeEntry[] = [];
+    /** Its receipt handles so far (deliveries, checks, the half message's own), for faults. */
+    const handles = new Map<string, LifeEntry | undefined>();
     for (const { event: e, at } of this.ordered()) {
+      if (e.t === 'fault') {
+        const via = faultOn(e, id, handles);
+        if (via === false) continue;
+        r ??= { id, ns: e.ns, topic: e.topic, publish: undefined, entries, truncated: 0 };
+        entries.push(faultEntry(e, at, via));
+        continue;
+      }
       if (e.t === 'purge' || (e.t === 'dlpurge' && e.ids === undefined)) {
         if (r === undefined || e.ns !== r.ns || e.topic !== r.topic) continue;
         if (e.t === 'purge') {
@@ -176,9 +211,10 @@ export class MessageHistory {
       switch (e.t) {
         case 'pub':
           r.publish = e;
+          if (e.h !== undefined) handles.set(e.h, undefined);
           break;
-        case 'dlv':
-          entries.push({
+        case 'dlv': {
+          const entry: LifeEntry = {
             at,
             kind: e.g === undefined ? 'checked' : 'delivered',
             ...(e.g !== undefined ? { group: e.g } : {}),
@@ -186,8 +222,11 @@ export class MessageHistory {
             attempt: e.n,
             next: e.next,
             mode: e.kind,
-          });
+          };
+          entries.push(entry);
+          if (e.h !== '') handles.set(e.h, entry);
           break;
+        }
         case 'ack':
           entries.push({ at, kind: 'acked', group: e.group });
           break;
@@ -230,4 +269,38 @@ export class MessageHistory {
       yield { event: this.events[slot]!, at: this.times[slot]! };
     }
   }
+}
+
+/**
+ * Whether a recorded fault touched message `id`: false if not; otherwise the delivery (or check)
+ * whose handle it carried, or undefined when it matched by message id or the publish's handle.
+ */
+function faultOn(
+  f: FaultTouch,
+  id: string,
+  handles: ReadonlyMap<string, LifeEntry | undefined>,
+): LifeEntry | undefined | false {
+  if (f.ids !== undefined && f.ids.includes(id)) return undefined;
+  if (f.handles !== undefined && handles.size > 0) {
+    for (const h of f.handles) if (handles.has(h)) return handles.get(h);
+  }
+  return false;
+}
+
+function faultEntry(f: FaultTouch, at: number, via: LifeEntry | undefined): LifeEntry {
+  const entry: LifeEntry = {
+    at,
+    kind: 'faultInjected',
+    fault: {
+      ruleId: f.ruleId,
+      front: f.front,
+      operation: f.operation,
+      action: f.action,
+      acted: f.acted,
+    },
+  };
+  if (via?.group !== undefined) entry.group = via.group;
+  if (via?.attempt !== undefined) entry.attempt = via.attempt;
+  if (via?.handle !== undefined) entry.handle = via.handle;
+  return entry;
 }

@@ -119,6 +119,7 @@ function publicEntry(e: LifeEntry): EmulatorLifeEvent {
   if (e.handle !== undefined) out.receiptHandle = e.handle;
   if (e.next !== undefined) out.nextConsumeTime = e.next;
   if (e.mode !== undefined) out.mode = e.mode;
+  if (e.fault !== undefined) out.fault = { ...e.fault };
   return out;
 }
 

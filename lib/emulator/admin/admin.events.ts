@@ -1,23 +1,33 @@
 /**
  * The console's live stream (`GET /_emulator/events`, server-sent events). The broker can change
  * tens of thousands of times a second; the stream does not forward each change. It batches: at
- * most every FLUSH_MS it sends one `change` event with the emulator time, the traffic totals and
- * up to MAX_EVENTS_PER_FLUSH recent message events (`more` counts the rest). Nothing runs and
- * nothing is kept while nobody listens; slow listeners are dropped instead of buffered.
+ * most every FLUSH_MS it sends one `change` event with the emulator time, the traffic totals, the
+ * fault summary and up to MAX_EVENTS_PER_FLUSH recent message events plus up to
+ * MAX_FAULT_EVENTS_PER_FLUSH fault events (injected faults, rule changes; `more` counts what was
+ * left out of both). A fault storm costs one counter increment per fault past the bound, and
+ * cannot crowd message events out. Nothing runs and nothing is kept while nobody listens; slow
+ * listeners are dropped instead of buffered.
  */
 import type { ServerResponse } from 'node:http';
 import type { ActivityTap } from '../activity/activity.tap.js';
+import type { FaultInjector } from '../faults/fault.injector.js';
+import type { FaultDecision, FaultRequest } from '../faults/fault.types.js';
 import type { BrokerEvent } from '../store/store.js';
 import { AdminHttpError } from './admin.json.js';
 
 const FLUSH_MS = 250;
 const KEEPALIVE_MS = 15_000;
 const MAX_EVENTS_PER_FLUSH = 50;
+const MAX_FAULT_EVENTS_PER_FLUSH = 20;
 const MAX_LISTENERS = 16;
 /** A listener that has this much unsent data is too slow for a live view: it is disconnected. */
 const MAX_BACKLOG_BYTES = 256 * 1024;
 
-/** One message event as the stream shows it. */
+/**
+ * One event as the stream shows it: a message event, or a fault event (`faultInjected` with the
+ * rule, action kind, front and operation; `faultRuleAdded` / `faultRuleRemoved` with the rule;
+ * `faultRulesCleared`). Events that concern no topic have `instanceId` and `topic` ''.
+ */
 export interface FeedEvent {
   kind: string;
   instanceId: string;
@@ -25,20 +35,32 @@ export interface FeedEvent {
   messageId?: string;
   group?: string;
   attempt?: number;
+  ruleId?: string;
+  action?: string;
+  front?: string;
+  operation?: string;
 }
+
+/** The fault layer as the stream sees it (FaultInjector). */
+type FaultSource = Pick<FaultInjector, 'onFault' | 'onRulesChange' | 'stats'>;
 
 export class LiveFeed {
   private readonly listeners = new Set<ServerResponse>();
   private pending: BrokerEvent[] = [];
+  private pendingFaults: FeedEvent[] = [];
   private more = 0;
   private changed = false;
   private timer: NodeJS.Timeout | undefined;
   private lastWrite = 0;
   private closed = false;
+  private unsubscribe: (() => void)[] = [];
+  /** `{ rules, injected }`, recomputed only after a fault event (stats() copies every rule). */
+  private faultSummary: { rules: number; injected: number } | undefined;
 
   constructor(
     private readonly tap: ActivityTap,
     private readonly now: () => number,
+    private readonly faults?: FaultSource,
   ) {}
 
   get size(): number {
@@ -70,6 +92,12 @@ export class LiveFeed {
     this.write(res, `retry: 2000\nevent: hello\ndata: ${JSON.stringify(this.snapshot([]))}\n\n`);
     if (this.listeners.size === 1) {
       this.tap.onEvent = this.onEvent;
+      if (this.faults !== undefined) {
+        this.unsubscribe = [
+          this.faults.onFault(this.onFault),
+          this.faults.onRulesChange(this.onRulesChange),
+        ];
+      }
       this.timer = setInterval(() => this.flush(), FLUSH_MS);
       this.timer.unref();
     }
@@ -90,14 +118,60 @@ export class LiveFeed {
     else this.more++;
   };
 
+  /** Runs inside the fault decision of a request: one increment once the bound is reached. */
+  private readonly onFault = (d: FaultDecision, r: FaultRequest): void => {
+    this.changed = true;
+    this.faultSummary = undefined;
+    if (this.pendingFaults.length >= MAX_FAULT_EVENTS_PER_FLUSH) {
+      this.more++;
+      return;
+    }
+    const e: FeedEvent = {
+      kind: 'faultInjected',
+      instanceId: r.instanceId,
+      topic: r.topic,
+      ruleId: d.ruleId,
+      action: d.action.kind,
+      front: r.front,
+      operation: r.operation,
+    };
+    if (r.group !== undefined) e.group = r.group;
+    this.pendingFaults.push(e);
+  };
+
+  private readonly onRulesChange = (change: 'added' | 'removed' | 'cleared', id?: string): void => {
+    this.changed = true;
+    this.faultSummary = undefined;
+    if (this.pendingFaults.length >= MAX_FAULT_EVENTS_PER_FLUSH) {
+      this.more++;
+      return;
+    }
+    const kind =
+      change === 'added'
+        ? 'faultRuleAdded'
+        : change === 'removed'
+          ? 'faultRuleRemoved'
+          : 'faultRulesCleared';
+    this.pendingFaults.push({
+      kind,
+      instanceId: '',
+      topic: '',
+      ...(id !== undefined ? { ruleId: id } : {}),
+    });
+  };
+
   private detach(res: ServerResponse): void {
     if (!this.listeners.delete(res) || this.listeners.size > 0) return;
     this.tap.onEvent = undefined;
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     this.pending = [];
+    this.pendingFaults = [];
     this.more = 0;
     this.changed = false;
+    this.faultSummary = undefined;
   }
 
   private flush(): void {
@@ -111,15 +185,31 @@ export class LiveFeed {
       const f = feedEvent(e);
       if (f !== undefined) events.push(f);
     }
+    for (const f of this.pendingFaults) events.push(f);
     const data = this.snapshot(events);
     this.pending = [];
+    this.pendingFaults = [];
     this.more = 0;
     this.changed = false;
     this.broadcast(`event: change\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
   private snapshot(events: FeedEvent[]): object {
-    return { now: this.now(), totals: this.tap.totals, events, more: this.more };
+    const snapshot: Record<string, unknown> = {
+      now: this.now(),
+      totals: this.tap.totals,
+      events,
+      more: this.more,
+    };
+    if (this.faults !== undefined) {
+      // Lets every view show that faults are armed.
+      if (this.faultSummary === undefined) {
+        const stats = this.faults.stats();
+        this.faultSummary = { rules: stats.rules.length, injected: stats.injected.total };
+      }
+      snapshot.faults = this.faultSummary;
+    }
+    return snapshot;
   }
 
   private broadcast(chunk: string): void {

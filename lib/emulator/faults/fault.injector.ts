@@ -33,6 +33,9 @@ interface ActiveRule {
 /** Called for every injected fault (e.g. a live event stream); must not throw. */
 export type FaultListener = (decision: FaultDecision, request: FaultRequest) => void;
 
+/** Called after the rule list changed: a rule added or removed (its id), or every rule cleared. */
+export type FaultRulesListener = (change: 'added' | 'removed' | 'cleared', id?: string) => void;
+
 export class FaultInjector implements EmulatorFaults {
   readonly seed: number;
   private rules: ActiveRule[] = [];
@@ -43,6 +46,7 @@ export class FaultInjector implements EmulatorFaults {
     number
   >;
   private readonly listeners = new Set<FaultListener>();
+  private readonly rulesListeners = new Set<FaultRulesListener>();
 
   constructor(options: { seed?: number; rules?: readonly FaultRuleInput[] } = {}) {
     this.seed =
@@ -93,17 +97,22 @@ export class FaultInjector implements EmulatorFaults {
       hits: 0,
       matched: 0,
     });
+    this.rulesChanged('added', id);
     return id;
   }
 
   remove(id: string): boolean {
     const before = this.rules.length;
     this.rules = this.rules.filter((r) => r.id !== id);
-    return this.rules.length !== before;
+    if (this.rules.length === before) return false;
+    this.rulesChanged('removed', id);
+    return true;
   }
 
   clear(): void {
+    if (this.rules.length === 0) return;
     this.rules = [];
+    this.rulesChanged('cleared');
   }
 
   stats(): FaultStats {
@@ -128,6 +137,22 @@ export class FaultInjector implements EmulatorFaults {
   onFault(listener: FaultListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Observes rule changes from any source (admin API, code, harness); returns the unsubscribe. */
+  onRulesChange(listener: FaultRulesListener): () => void {
+    this.rulesListeners.add(listener);
+    return () => this.rulesListeners.delete(listener);
+  }
+
+  private rulesChanged(change: 'added' | 'removed' | 'cleared', id?: string): void {
+    for (const listener of this.rulesListeners) {
+      try {
+        listener(change, id);
+      } catch {
+        // An observer must never undo a change that happened.
+      }
+    }
   }
 }
 

@@ -23,6 +23,8 @@ import { matchOnsTarget } from '../ons/ons.route.js';
 import { MQRequestError, toWireError } from './http.errors.js';
 import type { EmulatorLog } from './http.log.js';
 import { executeOperation } from './messages.execute.js';
+import type { OperationOutcome } from './messages.execute.js';
+import { traceFault } from './fault.trace.js';
 import type { LongPollGauge } from './messages.execute.js';
 import { createRequestAuthenticator, verifyContentMd5 } from './request.auth.js';
 import type { FaultInjector } from '../faults/fault.injector.js';
@@ -306,11 +308,15 @@ export class EmulatorHttpServer {
       if (fault !== undefined) {
         state.fault = fault;
         if (fault.action.kind === 'error') {
+          this.traceFault(fault, operation, body, undefined);
           const wire = injectedError(fault.action);
           state.errorCode = wire.code;
           return errorReply(wire, requestId, this.hostId);
         }
-        if (!(await beforeActing(fault.action, req, res))) return undefined;
+        if (!(await beforeActing(fault.action, req, res))) {
+          this.traceFault(fault, operation, body, undefined);
+          return undefined;
+        }
       }
     }
     const activity = this.options.activity;
@@ -324,10 +330,24 @@ export class EmulatorHttpServer {
     } finally {
       polled?.();
     }
+    if (state.fault !== undefined) this.traceFault(state.fault, operation, body, outcome);
     if (outcome.status === 0) return undefined;
     if (outcome.status === 204) return noContentReply(requestId);
     if (outcome.status === 200) state.handles = outcome.handles;
     return xmlReply(outcome.status, outcome.xml, requestId);
+  }
+
+  /** The console's history learns which messages a fault touched (nothing when it is off). */
+  private traceFault(
+    fault: FaultDecision,
+    operation: MessagesOperation,
+    body: Buffer,
+    outcome: OperationOutcome | undefined,
+  ): void {
+    const history = this.options.admin.console?.tap.history;
+    if (history !== undefined) {
+      traceFault(history, this.options.clock.now(), fault, operation, body, outcome);
+    }
   }
 
   /** Writes the reply, or lets an after-acting fault decide what the client gets. */

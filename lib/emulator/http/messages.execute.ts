@@ -22,7 +22,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** What the front sends back for a successful (or partially failed) operation. */
 export type OperationOutcome =
-  | { status: 201 | 404; xml: string }
+  /** A publish carries the stored message's id (for the console's fault trail). */
+  | { status: 201; xml: string; messageId: string }
+  | { status: 404; xml: string }
   /** Messages delivered: their handles go back to the broker if the reply cannot be written. */
   | { status: 200; xml: string; handles: string[] }
   | { status: 204 }
@@ -67,7 +69,8 @@ function publish(broker: Broker, ns: string, topic: string, body: Buffer): Opera
   };
   // PHP sends <MessageTag/> for an empty tag: that means "no tag".
   if (doc.tag !== undefined && doc.tag !== '') message.tag = doc.tag;
-  return { status: 201, xml: buildPublishResponse(broker.publish(ns, topic, message)) };
+  const stored = broker.publish(ns, topic, message);
+  return { status: 201, xml: buildPublishResponse(stored), messageId: stored.messageId };
 }
 
 async function consume(
@@ -165,6 +168,17 @@ function settle(
         : broker.rollback(op.ns, op.topic, op.group, handles[0]!);
   }
   return failed.length === 0 ? { status: 204 } : { status: 404, xml: buildAckErrors(failed) };
+}
+
+/** The receipt handles an ack, commit or rollback body names; [] when it cannot be read. */
+export function receiptHandlesOf(body: Buffer): string[] {
+  try {
+    const xml = decodeXml(body);
+    checkRequestShape(xml, HANDLES_SHAPE);
+    return parseReceiptHandles(xml).slice(0, MAX_HANDLES_PER_ACK);
+  } catch {
+    return [];
+  }
 }
 
 function tooManyHandles(): MQRequestError {

@@ -133,6 +133,24 @@ describe('FaultInjector', () => {
     expect(seen).toEqual(['f1:publish']);
   });
 
+  it('tells rule observers about additions, removals and clears that changed something', () => {
+    const injector = new FaultInjector({ seed: 1, rules: [{ action: { kind: 'drop' } }] });
+    const seen: string[] = [];
+    const off = injector.onRulesChange((change, id) => seen.push(`${change}:${id ?? ''}`));
+    injector.onRulesChange(() => {
+      throw new Error('observer bug');
+    });
+    const id = injector.add({ action: { kind: 'stall' } });
+    expect(injector.remove('f99')).toBe(false);
+    expect(injector.remove(id)).toBe(true);
+    injector.clear();
+    injector.clear(); // nothing left: no change
+    off();
+    injector.add({ action: { kind: 'drop' } });
+    expect(seen).toEqual(['added:f2', 'removed:f2', 'cleared:']);
+    expect(injector.stats().rules.map((r) => r.id)).toEqual(['f3']);
+  });
+
   it.each<[unknown, string]>([
     [{}, 'action'],
     [{ action: { kind: 'explode' } }, 'action.kind'],
