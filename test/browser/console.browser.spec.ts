@@ -3,7 +3,15 @@
  * playwright-core against a real emulator, with the real client producing and consuming. Pages
  * load with no console error and no failed request; a published message appears live; a message
  * body is shown as text (an HTML body stays inert); a dead letter is resent; the clock advances;
- * everything used here works from the keyboard; the token flow works beyond loopback.
+ * a fault rule added from the form makes a real client's publish fail and its counter moves live,
+ * a message's life shows the fault that hit its delivery, rules are removed one by one or all at
+ * once; everything used here works from the keyboard; the token flow works beyond loopback.
+ *
+ * "No failed request" is strict: every 4xx/5xx answer to the page and every console error counts,
+ * except the failures a test provokes on purpose. Those are declared right before the action that
+ * provokes them (method, path, status) and must each happen exactly once: one answer, and the one
+ * console line Chromium logs for it ("Failed to load resource: ... status of 400", whose location
+ * is that URL). The faults a test injects hit the real MQ client in Node, never the page.
  *
  * Without Chromium (CHROMIUM_PATH or /usr/bin/chromium) the test is skipped, and says so.
  * Screenshots for the README: `UPDATE_SCREENSHOTS=1` writes them to docs/images/ (otherwise they
@@ -14,7 +22,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { MQClient } from '../../lib/client/index.js';
+import { MQClient, MQNetworkError } from '../../lib/client/index.js';
 import { startEmulator } from '../../lib/emulator/index.js';
 import type { RunningEmulator } from '../../lib/emulator/index.js';
 
@@ -37,10 +45,12 @@ if (!HAVE_CHROMIUM) {
 const describeBrowser = HAVE_CHROMIUM ? describe : describe.skip;
 
 /** The element that has the keyboard focus in the page. */
-function focused(page: Page): Promise<{ tag?: string; id?: string; text?: string | null }> {
+function focused(
+  page: Page,
+): Promise<{ tag?: string; id?: string; text?: string | null; value?: string }> {
   return page.evaluate(() => {
     const el = (globalThis as any).document.activeElement;
-    return { tag: el?.tagName, id: el?.id, text: el?.textContent };
+    return { tag: el?.tagName, id: el?.id, text: el?.textContent, value: el?.value };
   });
 }
 
@@ -53,12 +63,29 @@ describeBrowser(
     let profile: string;
     const shots = UPDATE ? join(ROOT, 'docs', 'images') : mkdtempSync(join(tmpdir(), 'shots-'));
     const problems: string[] = [];
+    /** Failures provoked on purpose (see the file's comment), counted instead of reported. */
+    const onPurpose: {
+      method: string;
+      path: string;
+      status: number;
+      answers: number;
+      consoleErrors: number;
+    }[] = [];
+    const provoked = (url: string, status: number, method?: string) =>
+      onPurpose.find(
+        (p) =>
+          p.status === status &&
+          (method === undefined || p.method === method) &&
+          url !== '' &&
+          new URL(url).pathname === p.path,
+      );
 
     beforeAll(async () => {
       emulator = await startEmulator({
         clock: 'virtual',
         startTime: START,
         timings: { invisibilityMs: 60_000, maxRetries: 0 },
+        faults: { seed: 42 },
       });
       client = new MQClient(emulator.endpoint, emulator.credentials, {
         instanceId: emulator.instanceId,
@@ -92,7 +119,11 @@ describeBrowser(
     async function open(url: string): Promise<Page> {
       const page = await context.newPage();
       page.on('console', (m) => {
-        if (m.type() === 'error' || m.type() === 'warning') problems.push(`console: ${m.text()}`);
+        if (m.type() !== 'error' && m.type() !== 'warning') return;
+        const status = /status of (\d{3})/.exec(m.text())?.[1];
+        const expected = status && provoked(m.location().url, Number(status));
+        if (expected) expected.consoleErrors++;
+        else problems.push(`console: ${m.text()}`);
       });
       page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
       page.on('requestfailed', (r) => {
@@ -102,7 +133,10 @@ describeBrowser(
         problems.push(`failed: ${r.url()} ${error}`);
       });
       page.on('response', (r) => {
-        if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+        if (r.status() < 400) return;
+        const expected = provoked(r.url(), r.status(), r.request().method());
+        if (expected) expected.answers++;
+        else problems.push(`HTTP ${r.status()}: ${r.url()}`);
       });
       await page.goto(url);
       await page.locator('#live-state[data-state="live"]').waitFor(WAIT);
@@ -111,6 +145,7 @@ describeBrowser(
 
     beforeEach(() => {
       problems.length = 0;
+      onPurpose.length = 0;
     });
 
     it('shows traffic live, message lives as text, resends a dead letter, advances the clock', async () => {
@@ -248,6 +283,154 @@ describeBrowser(
       await page.close();
       expect(problems).toEqual([]);
     }, 60_000);
+
+    it('faults: a rule from the form fails a real publish live; timeline; remove one, then all', async () => {
+      const page = await open(`${emulator.endpoint}/_emulator/ui/#/overview`);
+      const posts: string[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && r.url().endsWith('/_emulator/faults')) posts.push(r.url());
+      });
+      await page.locator('#nav a[data-route="faults"]').focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Faults', exact: true }).waitFor(WAIT);
+      await page.getByText('No rule: every request is served normally.').waitFor(WAIT);
+
+      // Checked in the page: a probability of 1.5 never reaches the emulator.
+      await page.getByLabel('Operation').selectOption('publish');
+      await page.getByLabel('Topic', { exact: true }).fill('checkout');
+      await page.getByLabel('Probability').fill('1.5');
+      await page.getByLabel('Error code').fill('Boom');
+      await page.getByLabel('Error code').press('Enter');
+      const probability = page.getByLabel('Probability');
+      await page.locator('#fault-probability-error').waitFor(WAIT);
+      expect(await probability.getAttribute('aria-invalid')).toBe('true');
+      expect(await probability.getAttribute('aria-describedby')).toContain(
+        'fault-probability-error',
+      );
+      expect(await page.locator('#fault-probability-error').textContent()).toBe(
+        'Enter a number greater than 0 and at most 1, such as 0.25.',
+      );
+      expect((await focused(page)).id).toBe('fault-probability');
+      expect(posts).toEqual([]);
+
+      // Checked by the emulator (it knows the protocol's codes): its 400 names action.status,
+      // shown next to that field. This is the one failed request this test provokes.
+      onPurpose.push({
+        method: 'POST',
+        path: '/_emulator/faults',
+        status: 400,
+        answers: 0,
+        consoleErrors: 0,
+      });
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.press('Enter');
+      const statusError = page.locator('#fault-status-error');
+      await statusError.filter({ hasText: 'required for "Boom"' }).waitFor(WAIT);
+      expect(await page.getByLabel('HTTP status').getAttribute('aria-invalid')).toBe('true');
+      expect(await probability.getAttribute('aria-invalid')).toBeNull();
+      expect((await focused(page)).id).toBe('fault-status');
+      await page.keyboard.type('503');
+      await page.keyboard.press('Enter');
+      const added = page.getByText(
+        /^Rule f\d+ added: publish · topic checkout → error Boom \(503\)\.$/,
+      );
+      await added.waitFor(WAIT);
+      const publishRule = /Rule (f\d+)/.exec((await added.textContent())!)![1]!;
+      expect(await statusError.isHidden()).toBe(true);
+      expect(posts).toHaveLength(2);
+      const hits = (id: string) =>
+        page
+          .getByRole('row', { name: new RegExp(`^${id} `) })
+          .locator('td')
+          .nth(3);
+      expect(await hits(publishRule).textContent()).toBe('0');
+
+      // A real client: its publish fails with the injected error; the counter moves live.
+      await expect(client.publish('checkout', { body: 'refused' })).rejects.toMatchObject({
+        code: 'Boom',
+        status: 503,
+      });
+      await hits(publishRule).filter({ hasText: /^1$/ }).waitFor(WAIT);
+      await page
+        .locator('ol.feed li', { hasText: `${publishRule} error → http publish · checkout` })
+        .waitFor(WAIT);
+      expect(await page.locator('#fault-rules').textContent()).toBe('1');
+
+      // A second rule, by keyboard only: Reset (arrow keys), after acting, once.
+      await page.getByLabel('Operation').selectOption('consume');
+      await page.getByLabel('At most (times)').fill('1');
+      await page.getByRole('radio', { name: /^Error/ }).focus();
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      expect(await page.getByRole('radio', { name: /^Reset/ }).isChecked()).toBe(true);
+      expect(await page.getByLabel('Error code').isHidden()).toBe(true);
+      await page.keyboard.press('Tab');
+      expect((await focused(page)).value).toBe('before');
+      await page.keyboard.press('ArrowDown');
+      expect(await page.getByRole('radio', { name: /^after/ }).isChecked()).toBe(true);
+      await page.keyboard.press('Tab');
+      expect((await focused(page)).text).toBe('Add rule');
+      await page.keyboard.press('Enter');
+      const second = page.getByText(
+        /^Rule f\d+ added: consume · topic checkout → reset after acting\.$/,
+      );
+      await second.waitFor(WAIT);
+      const consumeRule = /Rule (f\d+)/.exec((await second.textContent())!)![1]!;
+      await page.getByRole('row', { name: new RegExp(`^${consumeRule} `) }).waitFor(WAIT);
+      await page.locator('#fault-rules', { hasText: /^2$/ }).waitFor(WAIT);
+      await page.screenshot({ path: join(shots, 'console-faults.png'), fullPage: true });
+
+      // Remove the first rule from the keyboard; focus moves to the next rule's button.
+      await page.getByRole('button', { name: `Remove rule ${publishRule}` }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByText(`Rule ${publishRule} removed.`).waitFor(WAIT);
+      await page.waitForFunction(
+        (name) => (globalThis as any).document.activeElement?.textContent === name,
+        `Remove rule ${consumeRule}`,
+      );
+      const { messageId } = await client.publish('checkout', { body: 'accepted again' });
+
+      // The delivery whose answer the second rule cut: in flight, and in the message's life.
+      const err = await client.consume('checkout', 'GID_checkout').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MQNetworkError);
+      const row = page.getByRole('row', { name: new RegExp(`^${consumeRule} `) });
+      await row.getByText('exhausted').waitFor(WAIT);
+
+      // Remove every rule: asked first; "cancel" keeps them.
+      page.once('dialog', (d) => void d.dismiss());
+      await page.getByRole('button', { name: 'Remove every rule…' }).click();
+      expect(await row.isVisible()).toBe(true);
+      expect(emulator.faults.stats().rules).toHaveLength(1);
+      page.once('dialog', (d) => {
+        expect(d.message()).toBe('Remove all 1 fault rule(s)? The injected counters stay.');
+        void d.accept();
+      });
+      await page.getByRole('button', { name: 'Remove every rule…' }).click();
+      await page.getByText('Removed 1 rule(s).').waitFor(WAIT);
+      await page.getByText('No rule: every request is served normally.').waitFor(WAIT);
+      expect(emulator.faults.stats().rules).toEqual([]);
+      await page.locator('#fault-rules').waitFor({ ...WAIT, state: 'hidden' });
+
+      await page.goto(`${emulator.endpoint}/_emulator/ui/#/message/${messageId}`);
+      const life = page.locator('ol.timeline li');
+      await life.nth(2).waitFor(WAIT);
+      expect(await life.evaluateAll((items) => items.map((li) => li.dataset.kind))).toEqual([
+        'published',
+        'delivered',
+        'faultInjected',
+      ]);
+      expect(await life.nth(2).textContent()).toMatch(
+        new RegExp(
+          `Fault injected.*group GID_checkout · attempt 1 · rule ${consumeRule}: reset after acting on http consume` +
+            '.*Delivered, then the connection was reset: the client got no answer\\.',
+        ),
+      );
+
+      await page.close();
+      expect(problems).toEqual([]);
+      expect(onPurpose).toEqual([expect.objectContaining({ answers: 1, consoleErrors: 1 })]);
+    }, 30_000);
 
     it('beyond loopback: opens with the banner link, or asks for the token', async () => {
       const guarded = await startEmulator({ host: '0.0.0.0', clock: 'virtual' });

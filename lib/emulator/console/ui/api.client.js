@@ -13,11 +13,13 @@ export class ApiError extends Error {
    * @param {number} status
    * @param {string} code
    * @param {string} message
+   * @param {string} [field] the request field at fault, when the emulator names one
    */
-  constructor(status, code, message) {
+  constructor(status, code, message, field) {
     super(message);
     this.status = status;
     this.code = code;
+    this.field = field;
   }
 }
 
@@ -65,6 +67,7 @@ export async function api(path, init = {}) {
       res.status,
       json?.error?.code ?? 'HttpError',
       json?.error?.message ?? `${res.status} ${res.statusText}`,
+      typeof json?.error?.field === 'string' ? json.error.field : undefined,
     );
   }
   return json;

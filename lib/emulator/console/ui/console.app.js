@@ -8,6 +8,7 @@ import { announce, h } from './dom.util.js';
 import { formatTime } from './format.util.js';
 import { openLiveStream } from './live.stream.js';
 import { deadLettersView } from './deadletters.view.js';
+import { faultsView } from './faults.view.js';
 import { messageView } from './message.view.js';
 import { messagesView } from './messages.view.js';
 import { overviewView } from './overview.view.js';
@@ -22,6 +23,7 @@ import { sendView } from './send.view.js';
  *   clockMode: () => string,
  *   overview: () => Promise<any>,
  *   feed: import('./live.stream.js').FeedEvent[],
+ *   faultFeed: (import('./live.stream.js').FeedEvent & { at: number })[],
  *   go: (hash: string, replace?: boolean) => void,
  *   changed: () => void,
  * }} ConsoleContext
@@ -35,9 +37,11 @@ const VIEWS = {
   search: searchView,
   deadletters: deadLettersView,
   send: sendView,
+  faults: faultsView,
 };
 const REFRESH_MIN_MS = 400;
 const FEED_SIZE = 40;
+const FAULT_FEED_SIZE = 20;
 
 const main = /** @type {HTMLElement} */ (document.getElementById('main'));
 let now = 0;
@@ -55,6 +59,7 @@ const ctx = {
   clockMode: () => clockMode,
   overview: () => (overviewCache ??= api('overview')),
   feed: [],
+  faultFeed: [],
   go: (hash, replace = false) => {
     if (replace) {
       // A view completing its own address (default selection): no extra history entry.
@@ -153,6 +158,21 @@ function startClockForm() {
   });
 }
 
+/**
+ * The nav's Faults link says how many rules are armed, on every view: faults left on by mistake
+ * make an app look broken.
+ * @param {number} rules
+ */
+function showFaultRules(rules) {
+  const badge = /** @type {HTMLElement} */ (document.getElementById('fault-rules'));
+  const text = rules === 0 ? '' : String(rules);
+  if (badge.textContent === text) return;
+  badge.textContent = text;
+  badge.hidden = rules === 0;
+  /** @type {HTMLElement} */ (document.getElementById('fault-rules-label')).textContent =
+    rules === 0 ? '' : ` (${rules} rule${rules === 1 ? '' : 's'} active)`;
+}
+
 /** @param {'live' | 'offline' | 'connecting'} state */
 function showLiveState(state) {
   const el = /** @type {HTMLElement} */ (document.getElementById('live-state'));
@@ -224,8 +244,14 @@ async function start() {
     onStatus: showLiveState,
     onChange: (change) => {
       now = change.now;
-      for (const e of change.events) ctx.feed.unshift(e);
+      for (const e of change.events) {
+        // Injected faults have their own list (Faults view); rule changes only refresh views.
+        if (e.kind === 'faultInjected') ctx.faultFeed.unshift({ ...e, at: change.now });
+        else if (!e.kind.startsWith('fault')) ctx.feed.unshift(e);
+      }
       ctx.feed.length = Math.min(ctx.feed.length, FEED_SIZE);
+      ctx.faultFeed.length = Math.min(ctx.faultFeed.length, FAULT_FEED_SIZE);
+      if (change.faults !== undefined) showFaultRules(change.faults.rules);
       scheduleRefresh();
     },
   });

@@ -57,6 +57,7 @@ const KINDS = {
   retentionEnded: 'Retention ended',
   purged: 'Purged with its topic',
   reset: 'Emulator reset',
+  faultInjected: 'Fault injected',
 };
 
 /** @param {string} kind */

@@ -6,8 +6,8 @@
 import { authHeaders } from './api.client.js';
 
 /**
- * @typedef {{ now: number, totals: Record<string, number>, events: FeedEvent[], more: number }} Change
- * @typedef {{ kind: string, instanceId: string, topic: string, messageId?: string, group?: string, attempt?: number }} FeedEvent
+ * @typedef {{ now: number, totals: Record<string, number>, events: FeedEvent[], more: number, faults?: { rules: number, injected: number } }} Change
+ * @typedef {{ kind: string, instanceId: string, topic: string, messageId?: string, group?: string, attempt?: number, ruleId?: string, action?: string, front?: string, operation?: string }} FeedEvent
  */
 
 /**

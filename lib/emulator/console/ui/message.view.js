@@ -2,11 +2,13 @@
 /**
  * One message: where it is now (per group, with receipt handles), its body, and its life as a
  * timeline (published, deliveries with attempt, group and handle, expiries, acks, dead letter,
- * resend, transaction checks, commit or rollback), with the trace id of a `traceparent` property.
+ * resend, transaction checks, commit or rollback, injected faults that hit its publish, a delivery
+ * or an ack, and what they did), with the trace id of a `traceparent` property.
  */
 import { api, ApiError, query } from './api.client.js';
 import { bodyViewer } from './body.view.js';
 import { h, replaceKeepingFocus, table } from './dom.util.js';
+import { faultEffect, actionText } from './fault.text.js';
 import { formatTime, instanceLabel, kindLabel, relative } from './format.util.js';
 
 /** @type {import('./console.app.js').View} */
@@ -156,11 +158,16 @@ function timeline(life) {
           e.nextConsumeTime && e.kind !== 'published'
             ? `next consume ${formatTime(e.nextConsumeTime)}`
             : '',
+          e.fault
+            ? `rule ${e.fault.ruleId}: ${actionText(e.fault.action)} on ${e.fault.front} ${e.fault.operation}`
+            : '',
         ]
           .filter((x) => x !== '')
           .join(' · '),
       ),
-      e.receiptHandle ? h('span', { class: 'mono handle' }, e.receiptHandle) : null,
+      e.fault ? h('span', { class: 'effect' }, faultEffect(e.fault)) : null,
+      // A fault's handle is the delivery's just above (same attempt): not repeated.
+      e.receiptHandle && !e.fault ? h('span', { class: 'mono handle' }, e.receiptHandle) : null,
     ),
   );
   return h(
