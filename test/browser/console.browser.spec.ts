@@ -452,6 +452,16 @@ describeBrowser(
         await fresh.getByRole('textbox', { name: 'Admin token' }).fill(guarded.adminToken!);
         await fresh.keyboard.press('Enter');
         await fresh.locator('#live-state[data-state="live"]').waitFor(WAIT);
+        // Fault actions carry the token like every other action.
+        await fresh.goto(`${guarded.endpoint}/_emulator/ui/#/faults`);
+        await fresh.getByLabel('Error code').fill('QpsLimitExceeded');
+        await fresh.getByRole('button', { name: 'Add rule' }).click();
+        await fresh
+          .getByText(/^Rule f1 added: every request → error QpsLimitExceeded\.$/)
+          .waitFor(WAIT);
+        await fresh.getByRole('button', { name: 'Remove rule f1' }).click();
+        await fresh.getByText('Rule f1 removed.').waitFor(WAIT);
+        expect(guarded.faults.stats().rules).toEqual([]);
         await fresh.close();
         expect(problems).toEqual([]);
       } finally {

@@ -74,6 +74,32 @@ describe('admin API on loopback without a token', () => {
     expect([res.status, errorCode(res.body)]).toEqual([status, code]);
   });
 
+  it('refuses fault-rule actions (add, remove one, remove all) from another site', async () => {
+    const id = emulator.faults.add({ match: { topic: 'guarded' }, action: { kind: 'drop' } });
+    const rule = '{"action":{"kind":"drop"}}';
+    const type = { 'Content-Type': 'application/json' };
+    for (const [method, path, headers, body] of [
+      ['POST', '/_emulator/faults', { Origin: 'http://attacker.example', ...type }, rule],
+      ['POST', '/_emulator/faults', { 'Content-Type': 'text/plain' }, rule],
+      ['DELETE', `/_emulator/faults/${id}`, { 'Sec-Fetch-Site': 'cross-site' }, ''],
+      ['DELETE', '/_emulator/faults', { Origin: 'null' }, ''],
+    ] as const) {
+      const res = await raw(emulator.endpoint, method, path, { Host: host, ...headers }, body);
+      expect([method, path, res.status]).toEqual([
+        method,
+        path,
+        body === '' || 'Origin' in headers ? 403 : 415,
+      ]);
+    }
+    expect(emulator.faults.stats().rules.map((r) => r.id)).toEqual([id]);
+    const own = await raw(emulator.endpoint, 'DELETE', '/_emulator/faults', {
+      Host: host,
+      Origin: emulator.endpoint,
+      'Sec-Fetch-Site': 'same-origin',
+    });
+    expect([own.status, JSON.parse(own.body)]).toEqual([200, { removed: 1 }]);
+  });
+
   it('accepts actions from its own origin and from tools that send no Origin', async () => {
     const before = emulator.admin.now();
     const own = await raw(
