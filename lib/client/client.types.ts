@@ -41,8 +41,9 @@ export interface MQCallOptions {
   /** Overrides the client's instanceId for this call. */
   instanceId?: string;
   /**
-   * Whole-call deadline in ms for this call, instead of `requestTimeoutMs` (a consume:
-   * `waitSeconds` * 1000 + `longPollMarginMs`). Past it the call rejects with MQTimeoutError.
+   * Shortens this call's whole-call deadline to this many ms (the default is `requestTimeoutMs`,
+   * for a consume `waitSeconds` * 1000 + `longPollMarginMs`; a longer value changes nothing), e.g.
+   * what is left of a retry budget. Past it the call rejects with MQTimeoutError.
    */
   timeoutMs?: number;
 }

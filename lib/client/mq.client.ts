@@ -324,10 +324,12 @@ export class MQClient {
     return this.topicPaths.get(topic);
   }
 
-  /** The call's deadline: its own `timeoutMs`, else the default of its kind. */
+  /** The call's deadline: the default of its kind, or the call's own `timeoutMs` if shorter. */
   private timeoutOf(options: MQCallOptions | undefined, dflt: number): number {
     const own = options?.timeoutMs;
-    return own === undefined ? dflt : checkTimeout(own, 'options.timeoutMs');
+    if (own === undefined) return dflt;
+    const checked = checkTimeout(own, 'options.timeoutMs');
+    return checked < dflt ? checked : dflt;
   }
 
   private instanceId(options: MQCallOptions | undefined): string {

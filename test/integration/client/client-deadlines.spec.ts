@@ -70,11 +70,14 @@ describe('MQClient deadlines', () => {
     expect(err.message).toContain('200 ms');
   });
 
-  it('a per-call timeoutMs replaces the default deadline', async () => {
+  it('a per-call timeoutMs shortens the deadline, never lengthens it', async () => {
     server.next(trickle(TRICKLE_MS, 201));
     const err = await rejection(client.publish('T1', { body: 'x' }, { timeoutMs: 60 }));
     expect(err).toBeInstanceOf(MQTimeoutError);
     expect(err.message).toContain('60 ms');
+    server.next(trickle(TRICKLE_MS, 201));
+    const longer = await rejection(client.publish('T1', { body: 'x' }, { timeoutMs: 60_000 }));
+    expect(longer.message).toContain('200 ms');
     await expect(client.publish('T1', { body: 'x' }, { timeoutMs: 0 })).rejects.toBeInstanceOf(
       MQInvalidArgumentError,
     );
