@@ -21,7 +21,7 @@ export class MQConnection implements OnApplicationShutdown {
   ) {
     this.name = options.connection;
     this.logger = createMQLogger(options.logger, 'MQModule');
-    this.producer = new MQProducer(transport, this.name, this.logger);
+    this.producer = new MQProducer(transport, this.name, this.logger, options.publishRetry);
   }
 
   /** Builds the connection's transport; it opens nothing until the first call. */

@@ -265,7 +265,7 @@ describe('ConsumerRunner — overlapping poll failures', () => {
           .of('poll.error')
           .slice(0, 5)
           .map((e) => e.retryInMs),
-      ).toEqual([2, 4, 8, 16, 20]);
+      ).toEqual([3, 6, 12, 24, 30]);
       // Every reported failure came from a poll sent after the previous report.
       for (let i = 1; i < 5; i++) expect(pollsAtError[i]!).toBeGreaterThan(pollsAtError[i - 1]!);
       expect(logger.at('warn')).toHaveLength(1);
