@@ -24,21 +24,13 @@ import { PollHealth } from './poll-health.js';
 import { RunnerEvents } from './runner-events.js';
 import type { PollLoopDeps, RunnerStatus } from './runner-status.js';
 import { validateSettings, type PollLoopSettings } from './poll-loop.settings.js';
+import { SETTLE_GRACE_MS, STOP_POLL_GRACE_MS, within, type Run } from './poll-loop.timing.js';
 import { HandlerSlots } from './slots.js';
 
 export type { PollLoopSettings } from './poll-loop.settings.js';
+export { PROBE_TIMEOUT_MS, SETTLE_GRACE_MS, STOP_POLL_GRACE_MS } from './poll-loop.timing.js';
 
 const LOG_CONTEXT = 'MQConsumer';
-/**
- * Acks and commits of handlers that finished by the drain deadline get this much longer to reach
- * the broker; nothing the runner sends runs past it.
- */
-export const SETTLE_GRACE_MS = 1_000;
-/**
- * Deadline of a probe (a short poll, answered at once by a server that works): a server that
- * accepts connections but does not answer is found out quickly, not after the long-poll margin.
- */
-export const PROBE_TIMEOUT_MS = 2_000;
 
 type Lifecycle = 'idle' | 'running' | 'stopping' | 'stopped';
 
@@ -50,7 +42,7 @@ export abstract class PollLoop {
 
   private lifecycle: Lifecycle = 'idle';
   private paused = false;
-  private runController: AbortController | undefined;
+  private run: Run | undefined;
   private loopDone: Promise<void> = Promise.resolve();
   private stopDone: Promise<void> | undefined;
   /** Resolver of the loop's wait for a free slot / resume / stop. */
@@ -135,10 +127,10 @@ export abstract class PollLoop {
     this.intakeClosed = false;
     this.stopDone = undefined;
     this.limitPendingWork(Infinity);
-    const controller = new AbortController();
-    this.runController = controller;
+    const run: Run = { intake: new AbortController(), polls: new AbortController() };
+    this.run = run;
     this.events.lifecycle('consumer.started');
-    this.loopDone = this.loop(controller.signal);
+    this.loopDone = this.loop(run);
   }
 
   /**
@@ -160,8 +152,9 @@ export abstract class PollLoop {
   }
 
   /**
-   * Aborts every outstanding long poll and any backoff at once (a poll whose answer is already
-   * arriving completes, and its batch is handled), lets running handlers finish until
+   * Sends no new poll; polls still outstanding get STOP_POLL_GRACE_MS to come back, then are
+   * aborted together (a poll whose answer is already arriving completes; every batch that comes
+   * back is handled); ends any backoff at once; lets running handlers finish until
    * `drainTimeoutMs` (then aborts their signals and stops waiting: those messages stay unacked and
    * come back later), flushes pending acks (none runs past the deadline + SETTLE_GRACE_MS), emits
    * consumer.stopped. Idempotent; never rejects. A non-finite drainTimeoutMs waits for the
@@ -225,19 +218,20 @@ export abstract class PollLoop {
     });
   }
 
-  private async loop(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
+  private async loop(run: Run): Promise<void> {
+    const intake = run.intake.signal;
+    while (!intake.aborted) {
       try {
-        this.sendPolls(signal);
+        this.sendPolls(run);
         await this.waitForWake();
       } catch (error) {
         // Only a defect (ours, or a throwing logger) gets here. A consumer that keeps polling
         // after a pause is better than one that is silently dead while its status says running.
         this.logInternalError(error);
-        await sleep(this.defectBackoff.next(), signal);
+        await sleep(this.defectBackoff.next(), intake);
       }
     }
-    // Stop aborted every outstanding poll through `signal`; wait until each gave its slots back.
+    // Stopping: wait until every outstanding poll came back or was aborted and gave its slots back.
     if (this.outstandingPolls > 0) {
       await new Promise<void>((resolve) => {
         this.pollsSettled = resolve;
@@ -250,16 +244,16 @@ export abstract class PollLoop {
    * further one only when a whole batch of slots is free (a small extra poll would cost a round
    * trip for little), never more than `maxPolls` outstanding.
    */
-  private sendPolls(signal: AbortSignal): void {
+  private sendPolls(run: Run): void {
     if (this.health.probing) {
-      this.sendProbe(signal);
+      this.sendProbe(run);
       return;
     }
     const batchSize = this.settings.batchSize;
     while (
       !this.paused &&
       this.holdTimer === undefined &&
-      !signal.aborted &&
+      !run.intake.signal.aborted &&
       this.outstandingPolls < this.maxPolls
     ) {
       const free = this.slots.free;
@@ -267,7 +261,7 @@ export abstract class PollLoop {
       const max = free < batchSize ? free : batchSize;
       this.slots.reserve(max);
       this.outstandingPolls++;
-      void this.runPoll(max, signal, false);
+      void this.runPoll(max, run, false);
     }
   }
 
@@ -275,8 +269,13 @@ export abstract class PollLoop {
    * After a failure: one short poll once the hold is over, whatever older long polls are still
    * outstanding (a long poll sent before the failure may wait 30 s; its outcome says nothing).
    */
-  private sendProbe(signal: AbortSignal): void {
-    if (this.probeOutstanding || this.paused || this.holdTimer !== undefined || signal.aborted) {
+  private sendProbe(run: Run): void {
+    if (
+      this.probeOutstanding ||
+      this.paused ||
+      this.holdTimer !== undefined ||
+      run.intake.signal.aborted
+    ) {
       return;
     }
     const free = this.slots.free;
@@ -285,16 +284,16 @@ export abstract class PollLoop {
     this.slots.reserve(max);
     this.outstandingPolls++;
     this.probeOutstanding = true;
-    void this.runPoll(max, signal, true);
+    void this.runPoll(max, run, true);
   }
 
   /** One poll: settles its reservation, hands the batch over, or reports the error. */
-  private async runPoll(max: number, signal: AbortSignal, probe: boolean): Promise<void> {
+  private async runPoll(max: number, run: Run, probe: boolean): Promise<void> {
     const epoch = this.health.failureEpoch;
     let messages: MQReceivedMessage[] | undefined;
     let failure: unknown;
     try {
-      messages = await this.poll(max, signal, probe);
+      messages = await this.poll(max, run.polls.signal, probe);
     } catch (error) {
       failure = error;
     }
@@ -303,8 +302,10 @@ export abstract class PollLoop {
     this.slots.settleReservation(max, count);
     try {
       if (messages === undefined) {
-        // Our own abort (stop) is how a poll ends, not an error.
-        if (!signal.aborted && epoch === this.health.failureEpoch) this.onPollError(failure);
+        // While stopping, a failure (our own abort, most often) says nothing worth reporting.
+        if (!run.intake.signal.aborted && epoch === this.health.failureEpoch) {
+          this.onPollError(failure);
+        }
       } else {
         if (this.health.probing && epoch === this.health.failureEpoch) this.health.recovered();
         if (count === 0) {
@@ -328,7 +329,7 @@ export abstract class PollLoop {
     }
     // Poll again at once, as a single loop would after its poll returned (a wake waits a turn).
     try {
-      this.sendPolls(signal);
+      this.sendPolls(run);
     } catch (error) {
       this.logInternalError(error);
     }
@@ -385,13 +386,20 @@ export abstract class PollLoop {
     const bounded = Number.isFinite(drainTimeoutMs);
     const deadlineAt = bounded ? performance.now() + Math.max(0, drainTimeoutMs) : Infinity;
     this.limitPendingWork(bounded ? deadlineAt + SETTLE_GRACE_MS : Infinity);
-    // One signal for every outstanding poll: they are all aborted at once (an answer already
-    // arriving completes, and its batch is handled like any other within the deadline).
-    this.runController?.abort();
+    const run = this.run;
+    // No new poll from now on; polls still out get a short grace, then one signal cuts them all
+    // (an answer already arriving completes; its batch is handled within the deadline).
+    run?.intake.abort();
+    const grace = bounded
+      ? Math.min(STOP_POLL_GRACE_MS, Math.max(0, drainTimeoutMs))
+      : STOP_POLL_GRACE_MS;
+    const cut = setTimeout(() => run?.polls.abort(), grace);
     this.clearHold();
     this.notify();
     try {
       const intakeDone = await within(this.loopDone, deadlineAt);
+      clearTimeout(cut);
+      run?.polls.abort();
       if (!intakeDone) this.intakeClosed = true;
       const drained =
         intakeDone && (this.slots.used === 0 || (await within(this.slots.whenIdle(), deadlineAt)));
@@ -410,22 +418,5 @@ export abstract class PollLoop {
       this.clearHold();
       this.events.lifecycle('consumer.stopped');
     }
-  }
-}
-
-/** True when `done` settled before `deadlineAt` (monotonic ms; Infinity waits for it). */
-async function within(done: Promise<void>, deadlineAt: number): Promise<boolean> {
-  if (deadlineAt === Infinity) {
-    await done;
-    return true;
-  }
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<boolean>((resolve) => {
-    timer = setTimeout(resolve, Math.max(0, deadlineAt - performance.now()), false);
-  });
-  try {
-    return await Promise.race([done.then(() => true), deadline]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -20,29 +20,14 @@ import {
   groupStats,
   publishMany,
   recordBodiesAndAck,
+  parkedLongPolls,
+  untilParked,
   useRunnerHarness,
   type Gate,
   type Harness,
 } from './consumer.harness.js';
 
 /** Long polls parked at the emulator right now, from its admin API. */
-async function parkedLongPolls(h: Harness): Promise<number> {
-  const response = await fetch(`${h.emulator.endpoint}/_emulator/health`);
-  const body = (await response.json()) as { longPolls: number };
-  return body.longPolls;
-}
-
-/** Re-reads the emulator's parked long polls until `check` holds (a wait, not a timing check). */
-async function untilParked(h: Harness, check: (parked: number) => boolean, label: string) {
-  const guard = Date.now() + 10_000;
-  let parked = await parkedLongPolls(h);
-  while (!check(parked)) {
-    if (Date.now() > guard) throw new Error(`Condition not met: ${label} (parked=${parked})`);
-    await new Promise((resolve) => setImmediate(resolve));
-    parked = await parkedLongPolls(h);
-  }
-}
-
 describe('ConsumerRunner — polls in flight', () => {
   const t = useRunnerHarness();
 

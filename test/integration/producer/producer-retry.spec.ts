@@ -129,11 +129,7 @@ describe('MQProducer retries', () => {
     server.next(serviceError(503, 'InternalError'), published('x'));
     const controller = new AbortController();
     const slow = { ...FAST, initialDelayMs: 60_000, maxDelayMs: 60_000, deadlineMs: 120_000 };
-    const pending = producer(slow).publish(
-      'T',
-      'x',
-      { signal: controller.signal },
-    );
+    const pending = producer(slow).publish('T', 'x', { signal: controller.signal });
     // The retry is logged just before the producer starts waiting 30-60 s for it.
     while (logger.at('warn').length === 0) await new Promise((resolve) => setImmediate(resolve));
     controller.abort();
@@ -173,9 +169,7 @@ describe('MQProducer retries', () => {
       resetConnection,
       reply(
         404,
-        buildAckErrors([
-          { receiptHandle: 'RH-1', code: 'MessageNotExist', message: 'gone' },
-        ]),
+        buildAckErrors([{ receiptHandle: 'RH-1', code: 'MessageNotExist', message: 'gone' }]),
       ),
     );
     const result = await producer().publishTransactional(
@@ -203,9 +197,7 @@ describe('MQProducer retries', () => {
       ),
       reply(
         404,
-        buildAckErrors([
-          { receiptHandle: 'RH-2', code: 'MessageNotExist', message: 'gone' },
-        ]),
+        buildAckErrors([{ receiptHandle: 'RH-2', code: 'MessageNotExist', message: 'gone' }]),
       ),
     );
     await producer().publishTransactional('T', 'tx', { group: 'GID_tx' }, async () => undefined);
