@@ -1,6 +1,6 @@
 /**
  * Several polls in flight per plain consumer: each reserves the slots it asks for, so together they
- * never fetch more than the free handler slots; stop aborts all of them at once; overlapping poll
+ * never fetch more than the free handler slots; stop aborts all of them together; overlapping poll
  * failures count as one; orderly consumers keep one poll.
  */
 import { createServer } from 'node:net';
@@ -24,10 +24,8 @@ import {
   untilParked,
   useRunnerHarness,
   type Gate,
-  type Harness,
 } from './consumer.harness.js';
 
-/** Long polls parked at the emulator right now, from its admin API. */
 describe('ConsumerRunner — polls in flight', () => {
   const t = useRunnerHarness();
 
