@@ -4,6 +4,7 @@ import { RealClock, VirtualClock } from './clock/clock.js';
 import type { Clock } from './clock/clock.js';
 import { resolveEmulatorOptions } from './config/emulator-options.validate.js';
 import type { EmulatorOptions, RunningEmulator } from './emulator.types.js';
+import { FaultInjector } from './faults/fault.injector.js';
 import { createEmulatorLog } from './http/http.log.js';
 import { EmulatorHttpServer } from './http/http.server.js';
 import { LogStore } from './store/log.store.js';
@@ -42,6 +43,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     throw err;
   }
   const admin = createEmulatorAdmin(broker, clock, resolved.instanceId);
+  const faults = new FaultInjector(resolved.faults);
   const http = new EmulatorHttpServer({
     broker,
     clock,
@@ -49,9 +51,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     credentials: resolved.credentials,
     maxDateSkewMs: resolved.timings.maxDateSkewMs,
     maxWaitSeconds: resolved.timings.maxWaitSeconds,
+    headersTimeoutMs: resolved.timings.headersTimeoutMs,
+    requestTimeoutMs: resolved.timings.requestTimeoutMs,
     log,
+    faults,
     admin: {
       admin,
+      faults,
       instanceId: resolved.instanceId,
       clockMode: resolved.clock,
       auth: resolved.auth,
@@ -85,6 +91,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     credentials: { ...resolved.credentials[0]! },
     instanceId: resolved.instanceId,
     admin,
+    faults,
     stop: () => (stopping ??= stop()),
   };
 }

@@ -1,4 +1,5 @@
 /** Public options and handles of the emulator (subpath `nestjs-aliyun-mq/emulator`). */
+import type { EmulatorFaultOptions, EmulatorFaults } from './faults/fault.types.js';
 
 /** Every time constant of the broker, in ms unless named otherwise. All configurable. */
 export interface EmulatorTimings {
@@ -18,6 +19,13 @@ export interface EmulatorTimings {
   maxDateSkewMs: number;
   /** Largest accepted waitseconds (default 30). */
   maxWaitSeconds: number;
+  /** A connection whose request headers are not complete by then is closed (default 10 000). */
+  headersTimeoutMs: number;
+  /**
+   * A request not received completely (headers and body) by then is closed (default 30 000).
+   * Receiving only: a long poll waits up to `maxWaitSeconds` after its request has arrived.
+   */
+  requestTimeoutMs: number;
 }
 
 export interface EmulatorCredential {
@@ -60,6 +68,8 @@ export interface EmulatorOptions {
   /** Durable append-only log in this directory; memory only when omitted. */
   dataDir?: string;
   timings?: Partial<EmulatorTimings>;
+  /** Fault injection: a seed and rules active from the start (more can be added at run time). */
+  faults?: EmulatorFaultOptions;
   /** Request/log lines; default silent when embedded. */
   logger?: (line: string) => void;
 }
@@ -124,5 +134,7 @@ export interface RunningEmulator {
   credentials: EmulatorCredential;
   instanceId: string;
   admin: EmulatorAdmin;
+  /** Fault injection rules and counters (also under `/_emulator/faults`). */
+  faults: EmulatorFaults;
   stop(): Promise<void>;
 }

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorAdmin } from '../emulator.types.js';
+import type { FaultInjector } from '../faults/fault.injector.js';
+import { handleFaultsRequest } from './admin.faults.js';
 import { EmulatorAdminError } from './emulator-admin.js';
 
 /** Every admin path starts with this; it can never collide with `/topics/...`. */
@@ -21,6 +23,7 @@ export interface AdminHttpContext {
   endpoint: () => string;
   /** Long polls parked right now. */
   longPolls: () => number;
+  faults: FaultInjector;
 }
 
 /** A bad admin request: answered as JSON `{ error: { code, message } }`. */
@@ -49,6 +52,11 @@ export async function handleAdminRequest(
     const route = path.slice(ADMIN_PREFIX.length);
     const query = new URLSearchParams(rawQuery);
     const method = req.method ?? '';
+    if (route === 'faults' || route.startsWith('faults/')) {
+      const id = route === 'faults' ? undefined : route.slice('faults/'.length);
+      const answer = await handleFaultsRequest(ctx.faults, method, id, () => readJsonBody(req));
+      return sendJson(res, answer.status, answer.body);
+    }
     switch (route) {
       case 'health':
         allow(method, 'GET');

@@ -199,6 +199,16 @@ export class Broker extends BrokerLifecycle {
     return errors ?? [];
   }
 
+  /**
+   * Hands back deliveries whose answer could not be written (the client left): the messages are
+   * ready again at once, ConsumedTimes as before. Returns how many were released.
+   */
+  release(handles: readonly string[]): number {
+    if (this.closed) return 0;
+    this.due.runDue();
+    return this.releaseUndelivered(handles);
+  }
+
   commit(ns: string, topic: string, group: string, handle: string): AckErrorItem[] {
     return this.resolve(ns, topic, group, handle, 'commit');
   }

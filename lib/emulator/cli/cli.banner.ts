@@ -32,6 +32,7 @@ export function formatBanner(
     `  Clock          ${options.clock === 'virtual' ? 'virtual (moves via POST /_emulator/clock)' : 'real'}`,
     `  Storage        ${storage}`,
     `  Topics/groups  ${topics}`,
+    ...faultLines(running),
     `  Admin API      ${endpoint}/_emulator/health`,
     '',
     `export MQ_ENDPOINT=${endpoint}`,
@@ -42,6 +43,19 @@ export function formatBanner(
     'Press Ctrl+C to stop.',
   ];
   return lines.join('\n') + '\n';
+}
+
+/** Fault rules active from the start deserve a loud line: every app talking to this sees them. */
+function faultLines(running: RunningEmulator): string[] {
+  const { seed, rules } = running.faults.stats();
+  if (rules.length === 0)
+    return [`  Faults         none (add rules at ${running.endpoint}/_emulator/faults)`];
+  return [
+    `  Faults         ${rules.length} rule(s) ACTIVE, seed ${seed}:`,
+    ...rules.map(({ id, hits: _h, matched: _m, exhausted: _e, ...rule }) => {
+      return `                 ${id} ${JSON.stringify(rule)}`;
+    }),
+  ];
 }
 
 /** The one line printed with --quiet. */

@@ -6,6 +6,12 @@ import type {
   EmulatorTopicDeclaration,
 } from '../emulator.types.js';
 import { MQ_LIMITS } from '../../protocol/index.js';
+import type { EmulatorFaultOptions, FaultRuleInput } from '../faults/fault.types.js';
+import {
+  FaultRuleError,
+  validateFaultRule,
+  validateFaultSeed,
+} from '../faults/fault-rule.validate.js';
 import {
   DEFAULT_HOST,
   DEFAULT_INSTANCE_ID,
@@ -38,6 +44,7 @@ export interface ResolvedEmulatorOptions {
   groups: EmulatorGroupDeclaration[];
   dataDir?: string;
   timings: EmulatorTimings;
+  faults: { seed?: number; rules: FaultRuleInput[] };
   logger?: (line: string) => void;
 }
 
@@ -54,6 +61,7 @@ const OPTION_KEYS: ReadonlySet<string> = new Set([
   'groups',
   'dataDir',
   'timings',
+  'faults',
   'logger',
 ]);
 const TOPIC_TYPES: ReadonlySet<string> = new Set(['normal', 'orderly', 'transactional', 'delay']);
@@ -100,6 +108,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     groups: resolveGroups(o.groups, instanceId),
     ...(dataDir !== undefined ? { dataDir } : {}),
     timings: resolveTimings(o.timings),
+    faults: resolveFaults(o.faults),
     ...(logger !== undefined ? { logger: logger as (line: string) => void } : {}),
   };
 }
@@ -198,7 +207,40 @@ function resolveTimings(value: unknown): EmulatorTimings {
     const resolved = optionalInteger(record[key], `timings.${key}`, min);
     if (resolved !== undefined) timings[key] = resolved;
   }
+  if (timings.headersTimeoutMs > timings.requestTimeoutMs) {
+    throw new EmulatorOptionsError(
+      'timings.headersTimeoutMs',
+      `must not exceed timings.requestTimeoutMs (${timings.requestTimeoutMs})`,
+    );
+  }
   return timings;
+}
+
+function resolveFaults(value: unknown): { seed?: number; rules: FaultRuleInput[] } {
+  if (value === undefined) return { rules: [] };
+  const record = asRecord(value, 'faults', ['seed', 'rules']) as EmulatorFaultOptions;
+  const out: { seed?: number; rules: FaultRuleInput[] } = { rules: [] };
+  try {
+    if (record.seed !== undefined) out.seed = validateFaultSeed(record.seed);
+  } catch (err) {
+    if (err instanceof FaultRuleError) throw new EmulatorOptionsError('faults.seed', err.problem);
+    throw err;
+  }
+  if (record.rules === undefined) return out;
+  if (!Array.isArray(record.rules))
+    throw new EmulatorOptionsError('faults.rules', 'expected an array');
+  record.rules.forEach((rule: unknown, i) => {
+    try {
+      out.rules.push(validateFaultRule(rule));
+    } catch (err) {
+      if (err instanceof FaultRuleError) {
+        const field = err.field === 'rule' ? '' : `.${err.field}`;
+        throw new EmulatorOptionsError(`faults.rules[${i}]${field}`, err.problem);
+      }
+      throw err;
+    }
+  });
+  return out;
 }
 
 function declarationInstance(value: unknown, path: string): string | undefined {

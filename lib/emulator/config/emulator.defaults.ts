@@ -25,6 +25,8 @@ export const DEFAULT_TIMINGS: Readonly<EmulatorTimings> = Object.freeze({
   halfMaxAgeMs: 24 * 3_600_000,
   maxDateSkewMs: MQ_LIMITS.maxDateSkewMs,
   maxWaitSeconds: MQ_LIMITS.maxWaitSeconds,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
 });
 
 /**
