@@ -52,6 +52,7 @@ export function renderBenchmarksDocument(
   report: BenchReport,
   failures: readonly string[],
   notes = keptNotes(undefined),
+  sections: readonly string[] = [],
 ): string {
   const parts = [
     '# Benchmarks',
@@ -69,6 +70,9 @@ export function renderBenchmarksDocument(
   if (failures.length > 0) {
     parts.push('', '## Scenarios that failed in this run', '', ...failures.map((f) => `- ${f}`));
   }
-  parts.push('', '## Results', '', renderResults(report), '', METHOD, '', notes);
+  parts.push('', '## Results', '', renderResults(report), '', METHOD, '');
+  // Sections other tools write (e.g. `npm run chaos`), kept as they were.
+  for (const section of sections) parts.push(section, '');
+  parts.push(notes);
   return parts.join('\n');
 }
