@@ -21,6 +21,7 @@ const DOCUMENTED: Record<string, string[]> = {
     'MQPublishOptions',
     'MQTransactionalPublishOptions',
   ],
+  'lib/nest/interfaces/mq-retry-options.interface.ts': ['MQRetryOptions'],
   'lib/nest/context/mq.context.ts': ['MQContext'],
   'lib/client/client.types.ts': ['MQClientOptions'],
   'lib/emulator/emulator.types.ts': ['EmulatorOptions', 'EmulatorTimings'],
