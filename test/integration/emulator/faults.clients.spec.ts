@@ -137,7 +137,15 @@ describe('fault injection seen by real clients', () => {
 
   it('trickle after acting: the whole answer arrives, one byte at a time', async () => {
     emulator.faults.add({ match: { topic }, action: { kind: 'trickle', intervalMs: 1 } });
-    const { messageId } = await client.publish(topic, { body: 'slowly' });
+    // The client's deadline covers the whole call (a trickle a byte per ms takes a few hundred
+    // ms for a publish answer): a client with room for it sees the answer complete.
+    const patient = new MQClient(emulator.endpoint, emulator.credentials, {
+      instanceId: emulator.instanceId,
+      requestTimeoutMs: 10_000,
+    });
+    const { messageId } = await patient
+      .publish(topic, { body: 'slowly' })
+      .finally(() => patient.close());
     expect(emulator.admin.peek({ topic })[0]?.messageId).toBe(messageId);
 
     // Over a raw socket: the headers at once, then the body in one-byte chunks.
