@@ -112,6 +112,12 @@ export class ChaosLedger {
     return this.byKey.has(key);
   }
 
+  /** Every acknowledged key delivered at least once (the consumer has caught up). */
+  caughtUp(): boolean {
+    for (const key of this.acknowledgedKeys) if (!this.byKey.has(key)) return false;
+    return true;
+  }
+
   /** Every acknowledged key delivered, and every failed ack followed by its redelivery. */
   settled(): boolean {
     for (const key of this.acknowledgedKeys) if (!this.byKey.has(key)) return false;

@@ -168,6 +168,9 @@ async function outage(
   ms: number,
   index: number,
 ): Promise<number> {
+  // A consumer still working through a backlog would hand the new message over late for reasons
+  // that have nothing to do with the outage.
+  await ledger.until(() => ledger.caughtUp(), 30_000);
   // Polls under way finish (at most waitSeconds); every request after that is reset.
   const id = emulator.faults.add({ action: { kind: 'reset', when: 'before' } });
   await new Promise((resolve) => setTimeout(resolve, ms));

@@ -12,6 +12,14 @@ import { MQTimeoutError } from '../../transport/index.js';
 import { isRetryable, mayHaveActed } from '../retry/retry.policy.js';
 import { sleep } from './poll-backoff.js';
 
+/**
+ * A retry is only sent while the handle has at least this long to live. Then a retry told the
+ * handle is gone means it was used (by an earlier attempt whose answer was lost), not that it
+ * expired on the way: the "presumed done" report rests on that (clocks of client and broker agree
+ * far better than this).
+ */
+const EXPIRY_MARGIN_MS = 1_000;
+
 export interface TransientRetryPolicy {
   /** Retries after the first attempt. */
   retries: number;
@@ -30,8 +38,9 @@ export interface TransientOutcome<T> {
 }
 
 /**
- * Never rejects. Stops retrying once retries are spent, the error is final, `validUntil` (epoch
- * ms, the handle's NextConsumeTime) passed, or the next attempt would start past `deadlineAt`
+ * Never rejects. Stops retrying once retries are spent, the error is final, the handle would have
+ * less than EXPIRY_MARGIN_MS to live at the next attempt (`validUntil`: epoch ms, the handle's
+ * NextConsumeTime), or the next attempt would start past `deadlineAt`
  * (monotonic ms, Infinity = none); each attempt gets what is left before `deadlineAt`.
  */
 export async function withTransientRetry<T>(
@@ -54,11 +63,10 @@ export async function withTransientRetry<T>(
       return { value: await call(timeoutMs), uncertain };
     } catch (error) {
       if (mayHaveActed(error)) uncertain = true;
-      if (!isRetryable(error) || attempt >= policy.retries || Date.now() >= validUntil) {
-        return { error, uncertain };
-      }
+      if (!isRetryable(error) || attempt >= policy.retries) return { error, uncertain };
       const ceiling = policy.initialDelayMs * 2 ** attempt;
       const delay = ceiling / 2 + Math.round((policy.random() * ceiling) / 2);
+      if (Date.now() + delay + EXPIRY_MARGIN_MS >= validUntil) return { error, uncertain };
       if (performance.now() + delay >= deadlineAt) return { error, uncertain };
       await sleep(delay);
     }
