@@ -227,6 +227,8 @@ describe('the command-line form of a rule', () => {
     ['colour=red,drop', 'colour'],
     ['{"action":', 'rule'],
   ])('refuses %s naming %s', (text, field) => {
-    expect(() => parseFaultRule(text)).toThrow(expect.objectContaining({ field }) as unknown as Error);
+    expect(() => parseFaultRule(text)).toThrow(
+      expect.objectContaining({ field }) as unknown as Error,
+    );
   });
 });
