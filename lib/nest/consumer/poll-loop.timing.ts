@@ -11,11 +11,11 @@ export const SETTLE_GRACE_MS = 1_000;
  */
 export const PROBE_TIMEOUT_MS = 2_000;
 /**
- * On stop, polls still outstanding get this long to come back before they are aborted. A poll
- * that a busy queue is about to answer then brings its batch (handled within the drain deadline)
- * instead of being cut while the broker hands it messages: those would stay invisible to every
- * consumer until their invisibility window ends (5 min on the cloud). A poll of an idle queue is
- * cut after it.
+ * On stop, when the queue is busy (the last poll back brought messages), polls still outstanding
+ * get this long to come back before they are aborted. A poll that a busy queue is about to answer
+ * then brings its batch (handled within the drain deadline) instead of being cut while the broker
+ * hands it messages: those would stay invisible to every consumer until their invisibility window
+ * ends (5 min on the cloud). On an idle queue polls are cut at once (shutdown stays immediate).
  */
 export const STOP_POLL_GRACE_MS = 250;
 
@@ -23,7 +23,7 @@ export const STOP_POLL_GRACE_MS = 250;
 export interface Run {
   /** Aborted when the stop begins: no new poll, sleeps end. */
   readonly intake: AbortController;
-  /** Aborted STOP_POLL_GRACE_MS later (or at the drain deadline): cuts the polls still waiting. */
+  /** Aborted at once or STOP_POLL_GRACE_MS later (busy queue): cuts the polls still waiting. */
   readonly polls: AbortController;
 }
 

@@ -59,6 +59,11 @@ export abstract class PollLoop {
    */
   private intakeClosed = false;
   private strandedCount = 0;
+  /**
+   * The last poll that came back brought messages: the queue is busy, so a poll out at stop time
+   * is likely to be answered any moment (see STOP_POLL_GRACE_MS).
+   */
+  private queueBusy = false;
   /** Resolver of the stopping loop's wait for its outstanding polls. */
   private pollsSettled: (() => void) | undefined;
   /**
@@ -299,6 +304,7 @@ export abstract class PollLoop {
     }
     if (probe) this.probeOutstanding = false;
     const count = messages === undefined ? 0 : messages.length;
+    if (messages !== undefined) this.queueBusy = count > 0;
     this.slots.settleReservation(max, count);
     try {
       if (messages === undefined) {
@@ -387,13 +393,17 @@ export abstract class PollLoop {
     const deadlineAt = bounded ? performance.now() + Math.max(0, drainTimeoutMs) : Infinity;
     this.limitPendingWork(bounded ? deadlineAt + SETTLE_GRACE_MS : Infinity);
     const run = this.run;
-    // No new poll from now on; polls still out get a short grace, then one signal cuts them all
-    // (an answer already arriving completes; its batch is handled within the deadline).
+    // No new poll from now on; on a busy queue the polls still out get a short grace, then one
+    // signal cuts them all (an answer already arriving completes; its batch is handled within the
+    // deadline). On an idle queue they are cut at once: an answer at that very moment is unlikely.
     run?.intake.abort();
-    const grace = bounded
-      ? Math.min(STOP_POLL_GRACE_MS, Math.max(0, drainTimeoutMs))
-      : STOP_POLL_GRACE_MS;
-    const cut = setTimeout(() => run?.polls.abort(), grace);
+    let cut: ReturnType<typeof setTimeout> | undefined;
+    if (this.queueBusy && this.outstandingPolls > 0) {
+      const grace = bounded ? Math.min(STOP_POLL_GRACE_MS, drainTimeoutMs) : STOP_POLL_GRACE_MS;
+      cut = setTimeout(() => run?.polls.abort(), Math.max(0, grace));
+    } else {
+      run?.polls.abort();
+    }
     this.clearHold();
     this.notify();
     try {

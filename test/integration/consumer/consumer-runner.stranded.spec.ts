@@ -5,6 +5,7 @@
  * moment the answer completes, so the order of events is exact.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ServerResponse } from 'node:http';
 import { MQClient } from '../../../lib/client/index.js';
 import { ConsumerRunner } from '../../../lib/nest/consumer/index.js';
@@ -48,8 +49,16 @@ describe('ConsumerRunner — a batch arriving after the drain deadline', () => {
         },
       },
     );
+    // undici announces the response headers just before the client's handler takes them.
+    const headersSeen = new Promise<void>((resolve) => {
+      const onHeaders = (): void => {
+        unsubscribe('undici:request:headers', onHeaders);
+        setImmediate(resolve);
+      };
+      subscribe('undici:request:headers', onHeaders);
+    });
     runner.start();
-    await server.received(1);
+    await headersSeen;
     await runner.stop(100);
     expect(runner.status).toBe('stopped');
 
