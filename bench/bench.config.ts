@@ -37,6 +37,24 @@ export interface BenchConfig {
     consumeLoops: number;
   };
   idlePolls: { polls: number; settleMs: number; sampleMs: number };
+  /** Steady publish + consume by two groups against a fresh emulator; memory sampled all along. */
+  soak: {
+    /** Publishes per second. */
+    rate: number;
+    durationMs: number;
+    /** Samples before this are not used for the slopes. */
+    warmupMs: number;
+    sampleMs: number;
+    consumersPerGroup: number;
+  };
+  /** Hostile requests against a fresh emulator; its peak RSS is the figure. */
+  hostile: {
+    /** Times the list of hostile requests is sent. */
+    rounds: number;
+    concurrency: number;
+    /** Slow (slowloris) connections held open at once. */
+    slowConnections: number;
+  };
   /** Publishes used to fill queues before a drain (not timed). */
   prefillConcurrency: number;
   /** Body of every benchmark message. */
@@ -70,6 +88,14 @@ export const FULL_CONFIG: BenchConfig = {
     rounds: 5,
   },
   idlePolls: { polls: 1_000, settleMs: 1_500, sampleMs: 3_000 },
+  soak: {
+    rate: 1_000,
+    durationMs: 180_000,
+    warmupMs: 30_000,
+    sampleMs: 1_000,
+    consumersPerGroup: 4,
+  },
+  hostile: { rounds: 20, concurrency: 8, slowConnections: 200 },
   prefillConcurrency: 64,
   body: JSON.stringify({ orderId: 'ORD-000042', amount: 129.9, currency: 'CNY', items: 3 }),
 };
@@ -95,6 +121,8 @@ export const SMOKE_CONFIG: BenchConfig = {
     rounds: 1,
   },
   idlePolls: { polls: 20, settleMs: 200, sampleMs: 200 },
+  soak: { rate: 100, durationMs: 2_000, warmupMs: 500, sampleMs: 100, consumersPerGroup: 1 },
+  hostile: { rounds: 1, concurrency: 2, slowConnections: 5 },
   prefillConcurrency: 8,
   body: FULL_CONFIG.body,
 };
@@ -109,6 +137,8 @@ export function describeConfig(config: BenchConfig): string {
     `capacity ${config.capacity.rounds} rounds of ${config.capacity.publishMs} ms publish and ` +
     `${config.capacity.consumeMessages} consume+ack; ` +
     `${config.idlePolls.polls} idle polls sampled ${config.idlePolls.sampleMs} ms; ` +
+    `soak ${config.soak.rate} msg/s for ${config.soak.durationMs / 1000} s; ` +
+    `hostile input ${config.hostile.rounds} rounds; ` +
     `body ${Buffer.byteLength(config.body)} bytes`
   );
 }

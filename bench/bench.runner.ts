@@ -31,6 +31,8 @@ export const SCENARIOS: ReadonlyArray<readonly [SectionId, () => Promise<Scenari
     'idle-polls',
     async () => (await import('./scenarios/idle-polls.scenario.js')).runIdlePollsScenario,
   ],
+  ['soak', async () => (await import('./scenarios/soak.scenario.js')).runSoakScenario],
+  ['hostile', async () => (await import('./scenarios/hostile.scenario.js')).runHostileScenario],
 ];
 
 export interface RunOptions {

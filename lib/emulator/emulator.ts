@@ -7,6 +7,9 @@ import type { EmulatorOptions, RunningEmulator } from './emulator.types.js';
 import { FaultInjector } from './faults/fault.injector.js';
 import { createEmulatorLog } from './http/http.log.js';
 import { EmulatorHttpServer } from './http/http.server.js';
+import { MemoryBodyStore } from './store/body.store.js';
+import type { BodyStore } from './store/body.store.js';
+import { DiskBodyStore } from './store/disk-body.store.js';
 import { LogStore } from './store/log.store.js';
 import { MemoryStore } from './store/memory.store.js';
 import type { Store } from './store/store.js';
@@ -28,8 +31,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       : new RealClock();
   const store: Store =
     resolved.dataDir !== undefined ? new LogStore(resolved.dataDir) : new MemoryStore();
+  let bodies: BodyStore | undefined;
   let broker: Broker;
   try {
+    bodies =
+      resolved.dataDir !== undefined ? new DiskBodyStore(resolved.dataDir) : new MemoryBodyStore();
     broker = new Broker({
       clock,
       timings: resolved.timings,
@@ -37,8 +43,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       topics: resolved.topics,
       groups: resolved.groups,
       store,
+      bodies,
+      maxRetainedMessages: resolved.maxRetainedMessages,
+      maxRetainedBytes: resolved.maxRetainedBytes,
+      warn: (line) => log.warn(line),
     });
   } catch (err) {
+    bodies?.close();
     store.close();
     throw err;
   }
@@ -58,6 +69,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     admin: {
       admin,
       faults,
+      retention: () => broker.retention(),
       instanceId: resolved.instanceId,
       clockMode: resolved.clock,
       auth: resolved.auth,

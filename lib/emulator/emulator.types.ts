@@ -65,8 +65,16 @@ export interface EmulatorOptions {
   autoCreate?: boolean;
   topics?: EmulatorTopicDeclaration[];
   groups?: EmulatorGroupDeclaration[];
-  /** Durable append-only log in this directory; memory only when omitted. */
+  /** Durable append-only log in this directory (message bodies on disk too); memory only when omitted. */
   dataDir?: string;
+  /**
+   * Retention budget (a deviation from the cloud, which keeps everything for 3 days): at most this
+   * many retained messages (default 100 000). Over budget, messages every group has acked go
+   * first, oldest first; then the oldest messages whatever their state, with a warning.
+   */
+  maxRetainedMessages?: number;
+  /** Retention budget in bytes of retained message bodies (default 256 MiB), same policy. */
+  maxRetainedBytes?: number;
   timings?: Partial<EmulatorTimings>;
   /** Fault injection: a seed and rules active from the start (more can be added at run time). */
   faults?: EmulatorFaultOptions;

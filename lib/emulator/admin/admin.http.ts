@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorAdmin } from '../emulator.types.js';
+import type { RetentionStats } from '../broker/broker.retention.js';
 import type { FaultInjector } from '../faults/fault.injector.js';
 import { handleFaultsRequest } from './admin.faults.js';
 import { EmulatorAdminError } from './emulator-admin.js';
@@ -24,6 +25,8 @@ export interface AdminHttpContext {
   /** Long polls parked right now. */
   longPolls: () => number;
   faults: FaultInjector;
+  /** Retained messages and body bytes against the budget, and what it dropped. */
+  retention: () => RetentionStats;
 }
 
 /** A bad admin request: answered as JSON `{ error: { code, message } }`. */
@@ -69,6 +72,7 @@ export async function handleAdminRequest(
           auth: ctx.auth,
           now: ctx.admin.now(),
           longPolls: ctx.longPolls(),
+          retention: ctx.retention(),
         });
       case 'topics':
         allow(method, 'GET');

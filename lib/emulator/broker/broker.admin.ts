@@ -4,6 +4,7 @@ import type {
   EmulatorMessageView,
   EmulatorTopicStats,
 } from '../emulator.types.js';
+import type { BodyRef } from '../store/body.store.js';
 import type { DeadLetter, Message, Subscription, Topic } from './broker.state.js';
 
 /** The broker internals the admin reads (implemented by Broker). */
@@ -12,6 +13,8 @@ export interface AdminSource {
   readonly groups: Map<string, { ns: string; id: string; deadLetters: DeadLetter[] }>;
   clockNow(): number;
   resetAll(): void;
+  /** A body as text, read back from disk if it lives there. */
+  bodyText(ref: BodyRef): string;
 }
 
 export interface PeekQuery {
@@ -104,26 +107,31 @@ export class BrokerAdmin {
       if (m.state === 'half') {
         if (q.group !== undefined) continue;
         const d = m.halfDelivery;
-        const v = view(m, 'half', undefined, m.halfChecks);
+        const v = this.view(m, 'half', undefined, m.halfChecks);
         v.nextConsumeTime = d !== undefined ? d.nextConsumeTime : m.immunityUntil;
         if (!add(v)) return out;
         continue;
       }
       if (m.delayed) {
-        const v = view(m, 'delayed', q.group, 0);
+        const v = this.view(m, 'delayed', q.group, 0);
         v.nextConsumeTime = m.visibleAt;
         if (!add(v)) return out;
         continue;
       }
       if (subs.length === 0 && q.group === undefined) {
-        if (!add(view(m, 'ready', undefined, 0))) return out;
+        if (!add(this.view(m, 'ready', undefined, 0))) return out;
         continue;
       }
       for (const sub of subs) {
         const sm = sub.states.get(m.id);
         if (sm?.done === true) continue;
         const inflight = sm?.delivery !== undefined;
-        const v = view(m, inflight ? 'inflight' : 'ready', sub.group.id, sm?.consumedTimes ?? 0);
+        const v = this.view(
+          m,
+          inflight ? 'inflight' : 'ready',
+          sub.group.id,
+          sm?.consumedTimes ?? 0,
+        );
         if (inflight) v.nextConsumeTime = sm.delivery!.nextConsumeTime;
         if (!add(v)) return out;
       }
@@ -131,7 +139,7 @@ export class BrokerAdmin {
     for (const g of this.broker.groups.values()) {
       if (g.ns !== ns || (q.group !== undefined && g.id !== q.group)) continue;
       for (const dl of g.deadLetters) {
-        if (dl.topic === q.topic && !add(deadView(dl, g.id))) return out;
+        if (dl.topic === q.topic && !add(this.deadView(dl, g.id))) return out;
       }
     }
     return out;
@@ -142,7 +150,7 @@ export class BrokerAdmin {
     const out: EmulatorMessageView[] = [];
     for (const g of this.broker.groups.values()) {
       if (g.ns !== ns || g.id !== q.group) continue;
-      for (const dl of g.deadLetters) if (dl.topic === q.topic) out.push(deadView(dl, g.id));
+      for (const dl of g.deadLetters) if (dl.topic === q.topic) out.push(this.deadView(dl, g.id));
     }
     return out;
   }
@@ -152,43 +160,43 @@ export class BrokerAdmin {
     this.broker.resetAll();
   }
 
+  private view(
+    m: Message,
+    state: string,
+    group: string | undefined,
+    consumedTimes: number,
+  ): EmulatorMessageView {
+    const v: EmulatorMessageView = {
+      messageId: m.id,
+      body: this.broker.bodyText(m.body),
+      properties: parseProps(m.props),
+      publishTime: m.publishTime,
+      state,
+      consumedTimes,
+    };
+    if (m.tag !== undefined) v.tag = m.tag;
+    if (group !== undefined) v.group = group;
+    return v;
+  }
+
+  private deadView(dl: DeadLetter, group: string): EmulatorMessageView {
+    const v: EmulatorMessageView = {
+      messageId: dl.id,
+      body: this.broker.bodyText(dl.body),
+      properties: parseProps(dl.props),
+      publishTime: dl.publishTime,
+      state: 'deadletter',
+      group,
+      consumedTimes: dl.consumedTimes,
+    };
+    if (dl.tag !== undefined) v.tag = dl.tag;
+    return v;
+  }
+
   private findTopic(ns: string, name: string): Topic | undefined {
     for (const t of this.broker.topics.values()) if (t.ns === ns && t.name === name) return t;
     return undefined;
   }
-}
-
-function view(
-  m: Message,
-  state: string,
-  group: string | undefined,
-  consumedTimes: number,
-): EmulatorMessageView {
-  const v: EmulatorMessageView = {
-    messageId: m.id,
-    body: m.body,
-    properties: parseProps(m.props),
-    publishTime: m.publishTime,
-    state,
-    consumedTimes,
-  };
-  if (m.tag !== undefined) v.tag = m.tag;
-  if (group !== undefined) v.group = group;
-  return v;
-}
-
-function deadView(dl: DeadLetter, group: string): EmulatorMessageView {
-  const v: EmulatorMessageView = {
-    messageId: dl.id,
-    body: dl.body,
-    properties: parseProps(dl.props),
-    publishTime: dl.publishTime,
-    state: 'deadletter',
-    group,
-    consumedTimes: dl.consumedTimes,
-  };
-  if (dl.tag !== undefined) v.tag = dl.tag;
-  return v;
 }
 
 function parseProps(raw: string | undefined): Record<string, string> {

@@ -93,6 +93,12 @@ const VALUE_FLAGS: Record<string, ValueFlag> = {
       throw err;
     }
   },
+  '--max-retained-messages': (v, f, s) => {
+    s.options.maxRetainedMessages = integer(v, f, 1, Number.MAX_SAFE_INTEGER);
+  },
+  '--max-retained-bytes': (v, f, s) => {
+    s.options.maxRetainedBytes = integer(v, f, 1, Number.MAX_SAFE_INTEGER);
+  },
   '--fault-seed': (v, f, s) => {
     s.faultSeed = integer(v, f, 0, 0xffffffff);
   },
@@ -229,6 +235,9 @@ Server
   --data-dir <dir>             keep messages in a durable log in <dir> (default: memory only)
   --instance-id <id>           instance id shown to clients (default MQ_INST_emulator)
   --strict                     only declared topics and groups exist (no auto-creation)
+  --max-retained-messages <n>  retention budget: messages kept (default 100000); over it, acked
+                               messages go first, then the oldest (the cloud keeps 3 days)
+  --max-retained-bytes <n>     retention budget: bytes of message bodies kept (default 268435456)
 
 Security
   --auth strict|off            check signatures, Date and Content-MD5 (default strict)

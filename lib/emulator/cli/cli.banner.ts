@@ -1,4 +1,9 @@
-import { DEV_CREDENTIALS } from '../config/emulator.defaults.js';
+import {
+  DEFAULT_MAX_RETAINED_BYTES,
+  DEFAULT_MAX_RETAINED_MESSAGES,
+  DEFAULT_TIMINGS,
+  DEV_CREDENTIALS,
+} from '../config/emulator.defaults.js';
 import type { EmulatorOptions, RunningEmulator } from '../emulator.types.js';
 
 /**
@@ -14,7 +19,12 @@ export function formatBanner(
   const devSecret = credentials.accessKeySecret === DEV_CREDENTIALS.accessKeySecret;
   const secretShown = devSecret ? credentials.accessKeySecret : '<your configured secret>';
   const storage =
-    options.dataDir !== undefined ? `durable log in ${options.dataDir}` : 'memory only';
+    options.dataDir !== undefined
+      ? `durable log in ${options.dataDir} (message bodies on disk)`
+      : 'memory only';
+  const maxMessages = options.maxRetainedMessages ?? DEFAULT_MAX_RETAINED_MESSAGES;
+  const maxBytes = options.maxRetainedBytes ?? DEFAULT_MAX_RETAINED_BYTES;
+  const retentionMs = options.timings?.retentionMs ?? DEFAULT_TIMINGS.retentionMs;
   const topics =
     options.autoCreate === false ? 'only declared ones (strict)' : 'created on first use';
   const lines = [
@@ -31,6 +41,8 @@ export function formatBanner(
     `  Auth           ${options.auth === 'off' ? 'off (nothing checked)' : 'strict (signature, Date, Content-MD5)'}`,
     `  Clock          ${options.clock === 'virtual' ? 'virtual (moves via POST /_emulator/clock)' : 'real'}`,
     `  Storage        ${storage}`,
+    `  Retention      ${duration(retentionMs)}, but at most ${maxMessages} messages and ${mib(maxBytes)} of bodies:`,
+    '                 over that, acked messages are dropped first (the cloud keeps 3 days whatever the volume)',
     `  Topics/groups  ${topics}`,
     ...faultLines(running),
     `  Admin API      ${endpoint}/_emulator/health`,
@@ -61,6 +73,16 @@ function faultLines(running: RunningEmulator): string[] {
 /** The one line printed with --quiet. */
 export function formatQuietLine(running: RunningEmulator): string {
   return `aliyun-mq-emulator (EMULATOR, not the cloud service) listening on ${running.endpoint}\n`;
+}
+
+function duration(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000} day(s)`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  return `${ms} ms`;
+}
+
+function mib(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(0)} MiB` : `${bytes} bytes`;
 }
 
 function shellWord(value: string): string {

@@ -15,6 +15,8 @@ import {
 import {
   DEFAULT_HOST,
   DEFAULT_INSTANCE_ID,
+  DEFAULT_MAX_RETAINED_BYTES,
+  DEFAULT_MAX_RETAINED_MESSAGES,
   DEFAULT_TIMINGS,
   DEV_CREDENTIALS,
 } from './emulator.defaults.js';
@@ -43,6 +45,8 @@ export interface ResolvedEmulatorOptions {
   topics: EmulatorTopicDeclaration[];
   groups: EmulatorGroupDeclaration[];
   dataDir?: string;
+  maxRetainedMessages: number;
+  maxRetainedBytes: number;
   timings: EmulatorTimings;
   faults: { seed?: number; rules: FaultRuleInput[] };
   logger?: (line: string) => void;
@@ -60,6 +64,8 @@ const OPTION_KEYS: ReadonlySet<string> = new Set([
   'topics',
   'groups',
   'dataDir',
+  'maxRetainedMessages',
+  'maxRetainedBytes',
   'timings',
   'faults',
   'logger',
@@ -107,6 +113,11 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     topics: resolveTopics(o.topics, instanceId),
     groups: resolveGroups(o.groups, instanceId),
     ...(dataDir !== undefined ? { dataDir } : {}),
+    maxRetainedMessages:
+      optionalInteger(o.maxRetainedMessages, 'maxRetainedMessages', 1) ??
+      DEFAULT_MAX_RETAINED_MESSAGES,
+    maxRetainedBytes:
+      optionalInteger(o.maxRetainedBytes, 'maxRetainedBytes', 1) ?? DEFAULT_MAX_RETAINED_BYTES,
     timings: resolveTimings(o.timings),
     faults: resolveFaults(o.faults),
     ...(logger !== undefined ? { logger: logger as (line: string) => void } : {}),

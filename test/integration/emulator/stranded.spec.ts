@@ -42,7 +42,14 @@ describe('no stranded messages when a long-poll client goes away', () => {
     requestTimeoutMs: DEFAULT_TIMINGS.requestTimeoutMs,
     log: createEmulatorLog(),
     faults,
-    admin: { admin, faults, instanceId: NS, clockMode: 'virtual', auth: 'off' },
+    admin: {
+      admin,
+      faults,
+      instanceId: NS,
+      clockMode: 'virtual',
+      auth: 'off',
+      retention: () => broker.retention(),
+    },
   });
   let endpoint = '';
   let port = 0;
