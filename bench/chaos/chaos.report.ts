@@ -95,9 +95,10 @@ export function renderChaosSection(report: ChaosReport): string {
   ];
   return [
     sectionStart(RELIABILITY_SECTION),
-    '## Reliability under faults',
+    '### 5c. Reliability: a Nest app under seeded faults',
     '',
-    `Written by \`npm run chaos\` (bench/chaos/run.ts) on ${m.date}, commit ${m.commit}, Node ${m.node}, ` +
+    `Written by \`npm run chaos\` (bench/chaos/run.ts), not by \`npm run bench\`, which keeps it: ` +
+      `${m.date}, commit ${m.commit}, Node ${m.node}, ` +
       `${m.cpuCount} × ${m.cpuModel}; run time ${Math.round(report.seconds)} s. ` +
       `The same scenario, smaller, runs in \`npm test\` (test/chaos/chaos.spec.ts).`,
     '',

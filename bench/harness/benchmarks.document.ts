@@ -70,9 +70,9 @@ export function renderBenchmarksDocument(
   if (failures.length > 0) {
     parts.push('', '## Scenarios that failed in this run', '', ...failures.map((f) => `- ${f}`));
   }
-  parts.push('', '## Results', '', renderResults(report), '', METHOD, '');
+  parts.push('', '## Results', '', renderResults(report), '');
   // Sections other tools write (e.g. `npm run chaos`), kept as they were.
   for (const section of sections) parts.push(section, '');
-  parts.push(notes);
+  parts.push(METHOD, '', notes);
   return parts.join('\n');
 }

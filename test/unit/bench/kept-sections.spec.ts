@@ -25,4 +25,16 @@ describe('kept sections', () => {
       `# B\n\n${block('soak', 's')}\n`,
     );
   });
+
+  it('a new section goes after the kept ones, else before the method', () => {
+    const results = `## Results\n\ntables\n\n`;
+    const withMethod = `${results}## Method\n\nhow\n`;
+    expect(spliceSection(withMethod, 'soak', block('soak', 's'))).toBe(
+      `${results}${block('soak', 's')}\n\n## Method\n\nhow\n`,
+    );
+    const withKept = `${results}${block('a', 'x')}\n\n## Method\n`;
+    expect(spliceSection(withKept, 'b', block('b', 'y'))).toBe(
+      `${results}${block('a', 'x')}\n\n${block('b', 'y')}\n\n## Method\n`,
+    );
+  });
 });
