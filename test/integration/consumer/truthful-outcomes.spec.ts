@@ -34,10 +34,11 @@ describe('truthful ack and commit outcomes', () => {
   beforeEach(async () => {
     h = await startHarness({ topics: [{ name: 'T_tx', type: 'transactional' }] });
     proxy = await FaultProxy.start(h.emulator.endpoint);
-    // A short request deadline: a dropped answer ends the attempt quickly.
+    // A dropped answer ends its attempt at this deadline: short enough for a quick test, long
+    // enough that answered calls never reach it, even on a loaded machine.
     client = new MQClient(proxy.endpoint, h.emulator.credentials, {
       instanceId: h.emulator.instanceId,
-      requestTimeoutMs: 300,
+      requestTimeoutMs: 1_000,
     });
     conditions = new Conditions();
     events = new EventLog(conditions);

@@ -55,7 +55,7 @@ describe('MQProducer retries', () => {
 
   beforeAll(async () => {
     server = await ScriptedServer.start();
-    client = new MQClient(server.endpoint, CREDS, { requestTimeoutMs: 200 });
+    client = new MQClient(server.endpoint, CREDS, { requestTimeoutMs: 2_000 });
   });
   afterAll(async () => {
     await client.close();
@@ -114,8 +114,8 @@ describe('MQProducer retries', () => {
   });
 
   it('stays within its budget: no attempt runs or starts past deadlineMs', async () => {
-    // Each attempt would hang for the client's 200 ms; the budget of 120 ms cuts the first one
-    // at 120 ms and leaves no time for a second.
+    // Each attempt would hang for the client's 2 s; the budget of 120 ms cuts the first one at
+    // 120 ms and leaves no time for a second.
     server.next(hang, hang, hang);
     const err = await rejection(
       producer({ ...FAST, deadlineMs: 120 }).publish('T', 'x', { retry: {} }),
