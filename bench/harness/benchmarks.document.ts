@@ -35,7 +35,18 @@ const METHOD = `## Method
   "per server core" divides the rate by the emulator's measured CPU.
 - Idle long polls: a fresh emulator; RSS and CPU at rest, then with N identical pre-signed long
   polls (\`waitseconds=30\`) held open on an empty queue; the emulator's open descriptors prove
-  that every poll's socket arrived.`;
+  that every poll's socket arrived.
+- Soak (reliability): a fresh emulator child with a steady paced publish (pre-signed raw client) and
+  two consumer groups consuming and acking everything (our client), for several minutes. The child
+  runs a reporter (\`--expose-gc --import bench/harness/heap.reporter.js\`) that writes its live heap
+  after a full GC every 2 s; RSS comes from /proc. Slopes are least-squares fits over the samples
+  after the warm-up, in MiB per minute: flat means bounded. The retention budget is lowered by a flag
+  so that its plateau comes early in a short run.
+- Hostile input (reliability): a fresh emulator child; first slow connections that never complete a
+  request (slowloris, a bare \`GET /\`, garbage), counted when the server closes them; then several
+  rounds of documents built to cost memory or time (a 4.8 MiB publish of 1.25 M empty elements, a
+  400 k repeated leaves, 1.2 M nested elements, 480 k roots, an ack of 150 000 handles, an 8 MiB
+  body), sent with some concurrency while the child's RSS is sampled every 20 ms.`;
 
 /** Everything after this line in BENCHMARKS.md is written by hand and kept by every run. */
 export const NOTES_MARKER =

@@ -17,11 +17,11 @@ const MIB = 2 ** 20;
 export async function runSoakScenario(
   ctx: BenchContext,
 ): Promise<{ rows: ResultRow[]; targets: TargetCheck[] }> {
-  const { rate, durationMs, warmupMs, sampleMs, consumersPerGroup } = ctx.config.soak;
+  const { rate, durationMs, warmupMs, sampleMs, consumersPerGroup, emulatorArgs } = ctx.config.soak;
   const { topic, group } = names('soak');
   const groups = [`${group}_a`, `${group}_b`];
   const heap = heapDir();
-  const emulator = await startEmulatorChild(heapReporting(heap.dir));
+  const emulator = await startEmulatorChild({ ...heapReporting(heap.dir), args: emulatorArgs });
   const publisher = new RawUndiciPublisher(
     emulator.endpoint,
     topic,
@@ -96,17 +96,25 @@ export async function runSoakScenario(
     watch.stop();
     await Promise.all(consumers);
     if (failure !== undefined) throw failure;
+    if (process.env['BENCH_SOAK_TRACE'] === '1') {
+      for (const x of watch.samples) {
+        ctx.log(
+          `t=${(x.t / 1000).toFixed(0)}s heap=${(x.heapUsed / MIB).toFixed(1)} rss=${(x.rss / MIB).toFixed(1)}`,
+        );
+      }
+    }
     const elapsedMin = durationMs / 60_000;
     const heapSlope = slopePerMinute(watch.samples, (s) => s.heapUsed / MIB, warmupMs);
     const rssSlope = slopePerMinute(watch.samples, (s) => s.rss / MIB, warmupMs);
     const last = watch.samples.at(-1)!;
     const lost = Math.max(...groups.map((g) => published - consumed.get(g)!));
-    const detail = `${published} messages in ${(durationMs / 1000).toFixed(0)} s (${Math.round(published / (durationMs / 1000))}/s), ${groups.length} groups, slope after ${Math.round(warmupMs / 1000)} s warm-up`;
+    const flags = emulatorArgs.length > 0 ? ` (emulator ${emulatorArgs.join(' ')})` : '';
+    const detail = `${published} messages in ${(durationMs / 1000).toFixed(0)} s (${Math.round(published / (durationMs / 1000))}/s)${flags}, ${groups.length} groups, slope after ${Math.round(warmupMs / 1000)} s warm-up`;
     rows = [
       {
         id: 'soak.heap-slope',
         section: 'soak',
-        label: 'Emulator heap growth (steady publish + consume)',
+        label: 'Emulator live heap growth (steady publish + consume)',
         value: heapSlope,
         unit: 'MiB/min',
         detail: `${detail}; heap at end ${(last.heapUsed / MIB).toFixed(0)} MiB`,
