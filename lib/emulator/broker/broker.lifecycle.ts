@@ -4,8 +4,8 @@
  * long polls when any of these makes a message deliverable.
  */
 import type { ConsumedMessageDoc } from '../../protocol/index.js';
-import { bodyBytes, diskRecord, isDiskBody } from '../store/body.store.js';
-import type { BodyRef, DiskBodyRecord } from '../store/body.store.js';
+import { bodyBytes } from '../store/body.store.js';
+import type { BodyRef } from '../store/body.store.js';
 import type { BrokerEvent, PublishedEvent } from '../store/store.js';
 import { bodyMd5 } from '../../protocol/index.js';
 import { BrokerResources } from './broker.resources.js';
@@ -222,54 +222,6 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
     if (d.partition !== undefined) this.releasePartition(sub, d.partition);
   }
 
-  /**
-   * Deliveries whose answer never reached the client (it left before the response was written):
-   * each message is ready again at once and the attempt is not counted, as if it had never been
-   * handed out. Unknown or settled handles and publish handles are ignored. Returns how many.
-   */
-  protected releaseUndelivered(handles: readonly string[]): number {
-    let released = 0;
-    for (const h of handles) {
-      const d = this.handles.get(h);
-      if (d === undefined || !d.active) continue;
-      const m = d.msg;
-      if (d.sub === undefined) {
-        // A half message's check; its publish handle is not a delivery.
-        if (m.halfDelivery !== d) continue;
-        this.settleDelivery(d);
-        m.halfDelivery = undefined;
-        if (--m.halfChecks === 0) m.halfFirstCheck = 0;
-        if (this.logging)
-          this.pendingLog.push(undelivered(m, undefined, m.halfChecks, m.halfFirstCheck, 'half'));
-        if (m.state === 'half') this.queueHalfCheck(m);
-      } else {
-        const sub = d.sub;
-        const sm = d.subMsg!;
-        this.settleDelivery(d);
-        if (--sm.consumedTimes === 0) sm.firstConsumeTime = 0;
-        if (this.logging) {
-          this.pendingLog.push(
-            undelivered(
-              m,
-              sub.group.id,
-              sm.consumedTimes,
-              sm.firstConsumeTime,
-              d.kind === 'orderly' ? 'orderly' : 'normal',
-            ),
-          );
-        }
-        // Orderly messages stay in their partition's outstanding list and go out again first.
-        if (d.kind === 'normal' && m.state === 'live' && !sm.done) offer(sub, m, true);
-        if (d.partition !== undefined) this.releasePartition(sub, d.partition);
-        else this.wake(sub);
-      }
-      this.due.noteSettledEarly();
-      released++;
-    }
-    if (this.logging) this.flushLog();
-    return released;
-  }
-
   /** @internal a timer message came due. */
   onTimer(m: Message): void {
     if (m.state !== 'live' || !m.delayed) return;
@@ -365,11 +317,6 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
     if (!this.replaying) this.noteFinished(m);
   }
 
-  /** @internal how a body is written in the event log: inline, or its place on disk. */
-  bodyFields(ref: BodyRef): { body?: string; bref?: DiskBodyRecord } {
-    return isDiskBody(ref) ? { bref: diskRecord(ref) } : { body: this.bodyText(ref) };
-  }
-
   /** A group has finished with this message (acked or dead-lettered): it may become evictable. */
   protected abstract noteFinished(m: Message): void;
 
@@ -457,28 +404,6 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
     this.retainedMessages = 0;
     this.retainedBytes = 0;
   }
-}
-
-/** Replays as "counters only, no delivery in flight" (see applyDelivered). */
-function undelivered(
-  m: Message,
-  group: string | undefined,
-  n: number,
-  first: number,
-  kind: 'normal' | 'orderly' | 'half',
-): BrokerEvent {
-  return {
-    t: 'dlv',
-    ns: m.topic.ns,
-    topic: m.topic.name,
-    g: group,
-    id: m.id,
-    h: '',
-    next: 0,
-    n,
-    first,
-    kind,
-  };
 }
 
 function doc(

@@ -7,7 +7,8 @@ import { MQ_ERRORS, MQ_LIMITS } from '../../protocol/index.js';
 import type { AckErrorItem } from '../../protocol/index.js';
 import type { EmulatorTimings } from '../emulator.types.js';
 import type { Clock } from '../clock/clock.js';
-import type { BodyRef, BodyStore, MessageBody } from '../store/body.store.js';
+import { diskRecord, isDiskBody } from '../store/body.store.js';
+import type { BodyRef, BodyStore, DiskBodyRecord, MessageBody } from '../store/body.store.js';
 import type { BrokerEvent, Store } from '../store/store.js';
 import { BrokerError } from './broker.errors.js';
 import { Fifo } from './fifo.js';
@@ -74,6 +75,11 @@ export abstract class BrokerResources {
   /** @internal the body of a message or dead letter, read back from disk if it lives there. */
   readBody(ref: BodyRef): MessageBody {
     return this.bodies.read(ref);
+  }
+
+  /** @internal how a body is written in the event log: inline, or its place on disk. */
+  bodyFields(ref: BodyRef): { body?: string; bref?: DiskBodyRecord } {
+    return isDiskBody(ref) ? { bref: diskRecord(ref) } : { body: this.bodyText(ref) };
   }
 
   /** @internal the body as text (the HTTP protocols carry text; bytes are read as UTF-8). */

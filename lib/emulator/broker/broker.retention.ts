@@ -8,7 +8,7 @@
  * mode, answered like one (a late ack gets MessageNotExist).
  */
 import { Fifo } from './fifo.js';
-import { BrokerLifecycle } from './broker.lifecycle.js';
+import { BrokerHandback } from './broker.handback.js';
 import type { Message } from './broker.state.js';
 
 export interface RetentionLimits {
@@ -30,7 +30,7 @@ export interface RetentionStats {
 /** How often (in unfinished evictions) the warning is repeated. */
 const WARN_EVERY = 10_000;
 
-export abstract class BrokerRetention extends BrokerLifecycle {
+export abstract class BrokerRetention extends BrokerHandback {
   /** Messages that every group had finished with when it happened, in that order. */
   private readonly finished = new Fifo<Message>();
   private evictedFinished = 0;
