@@ -40,16 +40,26 @@ async function main(): Promise<void> {
     return;
   }
   print(
-    'The app keeps running. Try:',
-    `  curl -s -X POST ${baseUrl}/orders -H 'content-type: application/json' -d '{"customerId":"c-7","amount":42.5,"paymentMethod":"card"}'`,
-    `  curl -s -X POST ${baseUrl}/orders -H 'content-type: application/json' -d '{"customerId":"c-7","amount":650,"paymentMethod":"card"}'   # fails once, retried`,
-    `  curl -s -X POST ${baseUrl}/orders -H 'content-type: application/json' -d '{"customerId":"c-8","amount":10,"paymentMethod":"bank-transfer"}'`,
-    `  curl -s -X POST ${baseUrl}/orders/<id>/pay        # a bank transfer arrived (transactional publish)`,
-    `  curl -s ${baseUrl}/orders`,
-    `  curl -s ${baseUrl}/mq/consumers`,
-    `  curl -s -X POST ${baseUrl}/orders -H 'content-type: application/json' -d '{"customerId":"C 7","amount":-1}'   # 400`,
-    'Press Ctrl-C to stop (consumers drain, then the app exits).',
+    'The app keeps running. Try (the lines paste into a shell as they are):',
+    ...tryCommands(baseUrl),
   );
+}
+
+/** Commands a reader can paste: no placeholders, the new order's id is captured in $ID. */
+function tryCommands(baseUrl: string): string[] {
+  const post = (path: string, body: string): string =>
+    `curl -s -w '\\n' -X POST ${baseUrl}${path} -H 'content-type: application/json' -d '${body}'`;
+  return [
+    `  ${post('/orders', '{"customerId":"c-7","amount":42.5,"paymentMethod":"card"}')}`,
+    `  ${post('/orders', '{"customerId":"c-7","amount":650,"paymentMethod":"card"}')}   # fails once, retried`,
+    `  ID=$(curl -s -X POST ${baseUrl}/orders -H 'content-type: application/json' -d '{"customerId":"c-8","amount":10,"paymentMethod":"bank-transfer"}' | sed -E 's/.*"id":"([^"]+)".*/\\1/')`,
+    `  curl -s -w '\\n' -X POST ${baseUrl}/orders/$ID/pay   # the bank transfer arrived: transactional publish`,
+    `  curl -s -w '\\n' -X POST ${baseUrl}/orders/$ID/pay   # paid already: 409, nothing published`,
+    `  curl -s -w '\\n' ${baseUrl}/orders/$ID`,
+    `  curl -s -w '\\n' ${baseUrl}/mq/consumers`,
+    `  ${post('/orders', '{"customerId":"C 7","amount":-1}')}   # 400`,
+    'Press Ctrl-C to stop (consumers drain, then the app exits).',
+  ];
 }
 
 /** A shutdown that never hangs the demo: past the limit, say so and exit non-zero. */

@@ -35,7 +35,7 @@ export class MQConnectionConfig implements MQOptionsFactory, OnApplicationShutdo
     const endpoint = this.config.get<string>('MQ_ENDPOINT');
     if (endpoint) {
       const instanceId = this.config.get<string>('MQ_INSTANCE_ID');
-      this.description = `Alibaba Cloud MQ at ${endpoint}${instanceId ? ` (instance ${instanceId})` : ''}`;
+      this.description = describeEndpoint(endpoint, instanceId, this.settings);
       return {
         ...common,
         endpoint,
@@ -77,6 +77,34 @@ export class MQConnectionConfig implements MQOptionsFactory, OnApplicationShutdo
     await this.emulator.stop();
     process.stdout.write('The embedded emulator stopped; bye.\n');
   }
+}
+
+/**
+ * Where MQ_ENDPOINT points, truthfully: only an aliyuncs.com host is the cloud; anything else (a
+ * standalone emulator, a proxy) is named by its URL.
+ */
+function describeEndpoint(
+  endpoint: string,
+  instanceId: string | undefined,
+  settings: SampleSettings,
+): string {
+  const instance = instanceId ? `, instance ${instanceId}` : '';
+  let host = '';
+  try {
+    host = new URL(endpoint).hostname;
+  } catch {
+    // MQModule reports a malformed endpoint in its own words.
+  }
+  if (host === 'aliyuncs.com' || host.endsWith('.aliyuncs.com')) {
+    return `Alibaba Cloud MQ at ${endpoint}${instance}`;
+  }
+  return (
+    `the MQ endpoint ${endpoint}${instance} (MQ_ENDPOINT; not an Alibaba Cloud host: a ` +
+    `standalone emulator?), redelivery expected after ${settings.redeliveryMs / 1000} s` +
+    (settings.redeliveryFromEnv
+      ? ' (SAMPLE_REDELIVERY_MS)'
+      : ' (the cloud default; set SAMPLE_REDELIVERY_MS)')
+  );
 }
 
 @Module({

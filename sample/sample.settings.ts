@@ -8,6 +8,8 @@ export class SampleSettings {
   readonly embedded: boolean;
   /** When an unacked message comes back (emulator: shortened; cloud: 5 min). */
   readonly redeliveryMs: number;
+  /** True when SAMPLE_REDELIVERY_MS set `redeliveryMs`. */
+  readonly redeliveryFromEnv: boolean;
   /** When an unacked orderly message comes back (emulator: shortened; cloud: 1 min). */
   readonly orderlyRedeliveryMs: number;
   /** How long a created order waits for its payment before the timeout message cancels it. */
@@ -23,6 +25,7 @@ export class SampleSettings {
     // emulator started with --invisibility-ms (the embedded one uses 3 s).
     const redelivery = optionalMs(env.SAMPLE_REDELIVERY_MS, 'SAMPLE_REDELIVERY_MS');
     this.redeliveryMs = redelivery ?? (this.embedded ? 3_000 : 300_000);
+    this.redeliveryFromEnv = redelivery !== undefined;
     this.orderlyRedeliveryMs = this.embedded ? 2_000 : 60_000;
     // The window must outlast one redelivery of a failed charge, or the retry finds the order
     // cancelled: on the cloud more than 5 minutes.

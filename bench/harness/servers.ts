@@ -4,6 +4,8 @@ import { distFile } from './repo-root.js';
 import { startChild, type RunningChild } from './child.process.js';
 
 const URL_PATTERN = /(https?:\/\/127\.0\.0\.1:\d+)/;
+/** The --quiet line of an emulator with --grpc-port: HTTP endpoint, then gRPC `host:port`. */
+const URL_AND_GRPC_PATTERN = /(https?:\/\/127\.0\.0\.1:\d+) \(gRPC (127\.0\.0\.1:\d+)\)/;
 
 export interface EmulatorChildOptions {
   /** Durable log directory; memory only when omitted. */
@@ -14,6 +16,8 @@ export interface EmulatorChildOptions {
   args?: string[];
   /** Extra environment variables. */
   env?: Record<string, string>;
+  /** Also serve RocketMQ 5 gRPC (`--grpc-port 0`); its `host:port` is `endpoints[1]`. */
+  grpc?: boolean;
 }
 
 /**
@@ -26,10 +30,11 @@ export function startEmulatorChild(options: EmulatorChildOptions = {}): Promise<
   // --quiet: one banner line, no per-request log lines (logging would be measured as emulator cost).
   const args = [main, '--port', '0', '--quiet', ...(options.args ?? [])];
   if (options.dataDir !== undefined) args.push('--data-dir', options.dataDir);
+  if (options.grpc === true) args.push('--grpc-port', '0');
   return startChild({
     name: options.dataDir === undefined ? 'emulator' : 'emulator (--data-dir)',
     args,
-    endpointPattern: URL_PATTERN,
+    endpointPattern: options.grpc === true ? URL_AND_GRPC_PATTERN : URL_PATTERN,
     nodeArgs: [...(options.nodeArgs ?? profileArgs() ?? [])],
     ...(options.env !== undefined ? { env: options.env } : {}),
   });

@@ -42,7 +42,7 @@ export interface TransportRequest {
    * the deadline). For consumes: the server has already handed those messages out, and cutting the
    * response would leave them invisible to everyone until their invisibility window ends.
    */
-  completeOnAbort: boolean;
+  completeOnAbort?: boolean;
   /** For messages only, e.g. `publish to topic "T1"`. */
   operation: string;
 }
@@ -88,7 +88,7 @@ class ResponseCollector extends DeadlineEntry implements Dispatcher.DispatchHand
 
   constructor(
     private readonly req: TransportRequest,
-    private readonly watch: DeadlineWatch,
+    private readonly watch: DeadlineWatch | undefined,
     private readonly resolve: (r: RawResponse) => void,
     private readonly reject: (e: MQError) => void,
   ) {
@@ -180,15 +180,20 @@ class ResponseCollector extends DeadlineEntry implements Dispatcher.DispatchHand
   }
 
   private detach(): void {
-    this.watch.unwatch(this);
+    this.watch?.unwatch(this);
     if (this.onAbort !== null) this.req.signal?.removeEventListener('abort', this.onAbort);
   }
 }
 
+/**
+ * Sends one request. With a `watch`, the call is cut at `req.timeoutMs` whatever the peer does;
+ * without one (a caller that bounds the call itself, e.g. the ONS client's `withDeadline`), only
+ * undici's per-gap timeouts apply.
+ */
 export function send(
   pool: Pool,
-  watch: DeadlineWatch,
   req: TransportRequest,
+  watch?: DeadlineWatch,
 ): Promise<RawResponse> {
   return new Promise<RawResponse>((resolve, reject) => {
     if (req.signal?.aborted) {
@@ -196,7 +201,7 @@ export function send(
       return;
     }
     const handler = new ResponseCollector(req, watch, resolve, reject);
-    watch.watch(handler, req.timeoutMs);
+    watch?.watch(handler, req.timeoutMs);
     // A throw here is reported through onResponseError by undici's dispatcher (never thrown).
     pool.dispatch(
       {
@@ -212,6 +217,31 @@ export function send(
         reset: req.method === 'DELETE' ? false : undefined,
       },
       handler,
+    );
+  });
+}
+
+/** `promise`, or an MQAbortError as soon as `signal` aborts (the promise is then left to settle). */
+export function untilAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+  operation: string,
+): Promise<T> {
+  if (signal.aborted) {
+    return Promise.reject(new MQAbortError(`${operation}: aborted`, signal.reason));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new MQAbortError(`${operation}: aborted`, signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
     );
   });
 }

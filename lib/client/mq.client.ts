@@ -30,14 +30,24 @@ import {
   checkGroup,
   checkHandle,
   checkIntRange,
+  CALL_OPTION_KEYS,
+  CONSUME_OPTION_KEYS,
+  checkCallOptions,
   checkReceiptHandles,
   checkTimeout,
   checkTopic,
   consumeTagExpression,
 } from './client.validation.js';
+import {
+  PROBE_GROUP,
+  PROBE_HANDLE,
+  PROBE_TOPIC,
+  runConnectionCheck,
+  type MQConnectionCheck,
+} from './connection.check.js';
 import { DeadlineEntry, DeadlineWatch } from './deadline.watch.js';
 import { HttpDateCache } from './http-date.cache.js';
-import { send } from './http.transport.js';
+import { send, untilAborted } from './http.transport.js';
 import type { RawResponse } from './http.transport.js';
 import { encodePublish } from './publish.encoder.js';
 import {
@@ -126,9 +136,10 @@ export class MQClient {
     options?: MQCallOptions,
   ): Promise<MQPublishResult> {
     this.assertOpen();
+    checkCallOptions(options, CALL_OPTION_KEYS);
     const path = this.topicPath(topic);
     const ns = this.instanceId(options);
-    const encoded = encodePublish(input, Date.now());
+    const encoded = encodePublish(input, this.options.clock);
     const target = publishTarget(path, ns);
     checkRequestLine('POST', target);
     const operation = 'publish to topic ' + topic;
@@ -175,6 +186,7 @@ export class MQClient {
     options?: MQCallOptions,
   ): Promise<MQAckResult> {
     this.assertOpen();
+    checkCallOptions(options, CALL_OPTION_KEYS);
     const handles = checkReceiptHandles(receiptHandles, MQ_LIMITS.maxHandlesPerAck);
     return this.deleteHandles('ack', topic, group, handles, options);
   }
@@ -187,6 +199,7 @@ export class MQClient {
     options?: MQCallOptions,
   ): Promise<MQAckResult> {
     this.assertOpen();
+    checkCallOptions(options, CALL_OPTION_KEYS);
     const handle = checkHandle(receiptHandle, 'receiptHandle');
     return this.deleteHandles('commit', topic, group, [handle], options);
   }
@@ -199,8 +212,28 @@ export class MQClient {
     options?: MQCallOptions,
   ): Promise<MQAckResult> {
     this.assertOpen();
+    checkCallOptions(options, CALL_OPTION_KEYS);
     const handle = checkHandle(receiptHandle, 'receiptHandle');
     return this.deleteHandles('rollback', topic, group, [handle], options);
+  }
+
+  /**
+   * Checks, with one request that changes nothing, that the endpoint is the MQ HTTP service and
+   * accepts the credentials (see connection.check.ts). Resolves with the service's answer;
+   * rejects with `MQServiceError` when the service refuses the credentials, signature or Date
+   * (`InvalidAccessKeyId`, `SignatureDoesNotMatch`, `TimeExpired`, …), `MQNetworkError` /
+   * `MQTimeoutError` when it cannot be reached within `requestTimeoutMs`, `MQProtocolError` when
+   * something else answered; a retryable service error (5xx, throttling) proves nothing and is
+   * passed on too.
+   */
+  checkConnection(options?: MQCallOptions): Promise<MQConnectionCheck> {
+    this.assertOpen();
+    checkCallOptions(options, CALL_OPTION_KEYS);
+    return runConnectionCheck(
+      (call) => this.deleteHandles('ack', PROBE_TOPIC, PROBE_GROUP, [PROBE_HANDLE], call),
+      this.options.requestTimeoutMs,
+      options,
+    );
   }
 
   /**
@@ -249,6 +282,7 @@ export class MQClient {
     options: MQConsumeOptions | undefined,
   ): Promise<MQReceivedMessage[]> {
     this.assertOpen();
+    checkCallOptions(options, CONSUME_OPTION_KEYS);
     const path = this.topicPath(topic);
     checkGroup(group);
     const ns = this.instanceId(options);
@@ -356,20 +390,25 @@ export class MQClient {
     const provided = (this.provider as MQCredentialsProvider)();
     if (provided != null && typeof (provided as Promise<MQCredentials>).then === 'function') {
       // The deadline covers the wait for credentials too (a provider fetching an STS token may
-      // hang); the request then gets what is left of it.
+      // hang), and the caller's signal ends it as well; the request gets what is left of it.
       const startedAt = performance.now();
-      return this.credentialsWithin(provided as Promise<MQCredentials>, timeoutMs, operation).then(
-        (c) =>
-          this.signAndSend(
-            pool,
-            checkCredentials(c, 'credentials()'),
-            method,
-            target,
-            body,
-            Math.max(1, Math.ceil(timeoutMs - (performance.now() - startedAt))),
-            signal,
-            operation,
-          ),
+      const timely = this.credentialsWithin(
+        provided as Promise<MQCredentials>,
+        timeoutMs,
+        operation,
+      );
+      const credentials = signal === undefined ? timely : untilAborted(timely, signal, operation);
+      return credentials.then((c) =>
+        this.signAndSend(
+          pool,
+          checkCredentials(c, 'credentials()'),
+          method,
+          target,
+          body,
+          Math.max(1, Math.ceil(timeoutMs - (performance.now() - startedAt))),
+          signal,
+          operation,
+        ),
       );
     }
     return this.signAndSend(
@@ -455,17 +494,21 @@ export class MQClient {
     ];
     if (md5 !== undefined) headers.push('content-md5', md5);
     if (creds.securityToken) headers.push('security-token', creds.securityToken);
-    return send(pool, this.deadlines, {
-      method,
-      path: target,
-      headers,
-      body,
-      timeoutMs,
-      signal,
-      operation,
-      // Consumes only: see TransportRequest.completeOnAbort.
-      completeOnAbort: method === 'GET',
-    });
+    return send(
+      pool,
+      {
+        method,
+        path: target,
+        headers,
+        body,
+        timeoutMs,
+        signal,
+        operation,
+        // Consumes only: see TransportRequest.completeOnAbort.
+        completeOnAbort: method === 'GET',
+      },
+      this.deadlines,
+    );
   }
 }
 

@@ -1,6 +1,7 @@
-import type { LoggerService, OnApplicationShutdown } from '@nestjs/common';
+import type { LoggerService, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { MQTransport } from '../transport/index.js';
 import { createMQLogger } from './mq.logger.js';
+import { connectionCheckFailed, connectionVerified } from './mq.messages.js';
 import { MQProducer } from './mq.producer.js';
 import type { ResolvedModuleOptions } from './options/module-options.resolver.js';
 
@@ -10,7 +11,7 @@ import type { ResolvedModuleOptions } from './options/module-options.resolver.js
  * module needs no dynamic tokens. The transport is closed last (onApplicationShutdown), after the
  * orchestrator drained the consumers in earlier hooks.
  */
-export class MQConnection implements OnApplicationShutdown {
+export class MQConnection implements OnModuleInit, OnApplicationShutdown {
   readonly name: string;
   readonly producer: MQProducer;
   readonly logger: LoggerService;
@@ -33,6 +34,24 @@ export class MQConnection implements OnApplicationShutdown {
       ...(options.instanceId !== undefined && { instanceId: options.instanceId }),
     });
     return new MQConnection(options, transport);
+  }
+
+  /**
+   * `verifyConnection`: one request that changes nothing, before any consumer starts (they start
+   * in onApplicationBootstrap); a refusal, or no answer within the transport's deadline, fails
+   * bootstrap.
+   */
+  async onModuleInit(): Promise<void> {
+    if (!this.options.verifyConnection) return;
+    const endpoint = this.transport.endpoint;
+    try {
+      const check = await this.transport.checkConnection();
+      this.logger.log(connectionVerified(this.name, endpoint, check.answer));
+    } catch (error) {
+      // Bootstrap stops here and may never reach the shutdown hooks: release the transport now.
+      await this.transport.close().catch(() => undefined);
+      throw new Error(connectionCheckFailed(this.name, endpoint, error), { cause: error });
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -20,7 +20,7 @@ import type { MQEvent } from './interfaces/mq-events.interface.js';
 import type { MQHandlerDefinition } from './interfaces/mq-handler-definition.interface.js';
 import type { MQConnection } from './mq.connection.js';
 import { createMQLogger } from './mq.logger.js';
-import { consumerStartLine } from './mq.messages.js';
+import { checkerStartLine, consumerStartLine } from './mq.messages.js';
 
 /** What the orchestrator needs of a runner (both runtimes have it). */
 interface Runner {
@@ -163,7 +163,7 @@ function describe(definition: MQHandlerDefinition): string {
   const { label } = definition.target;
   const o = definition.options;
   if (definition.kind === 'checker') {
-    return `${label} → transaction checks of ${o.topic} @ ${o.group} (concurrency ${o.concurrency}, batch ${o.batchSize}, wait ${o.waitSeconds}s)`;
+    return checkerStartLine(label, o.topic, o.group, o.concurrency, o.batchSize, o.waitSeconds);
   }
   const c = definition.options;
   return consumerStartLine(

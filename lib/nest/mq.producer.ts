@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { MQHttpClient } from '../transport/index.js';
 import {
+  checkKnownKeys,
   MQInvalidArgumentError,
   type MQAckResult,
   type MQPublishInput,
@@ -28,6 +29,22 @@ const RETRY_LOG_INTERVAL_MS = 10_000;
 
 /** Refusals of a commit/rollback retry that mean "this handle was already used". */
 const HANDLE_GONE = new Set(['MessageNotExist', 'ReceiptHandleError']);
+
+const PUBLISH_OPTION_KEYS: ReadonlySet<string> = new Set([
+  'tag',
+  'key',
+  'properties',
+  'deliverAt',
+  'delayMs',
+  'shardingKey',
+  'signal',
+  'retry',
+]);
+const TRANSACTIONAL_OPTION_KEYS: ReadonlySet<string> = new Set([
+  ...PUBLISH_OPTION_KEYS,
+  'group',
+  'transCheckImmunitySeconds',
+]);
 
 /**
  * Publishes messages on one connection. Inject it by class for the default connection, or with
@@ -76,11 +93,14 @@ export class MQProducer {
     body: MQMessageBody,
     options: MQPublishOptions = {},
   ): Promise<MQPublishResult> {
-    const { signal, retry, ...rest } = options;
     let input: MQPublishInput;
+    let signal: AbortSignal | undefined;
     let policy: ResolvedRetryPolicy | undefined;
     try {
-      input = toInput(body, rest);
+      checkKnownKeys(options, PUBLISH_OPTION_KEYS, 'options.', 'a publish option');
+      signal = options.signal;
+      input = toInput(body, options);
+      const retry = options.retry;
       policy = retry === undefined ? this.retry : callPolicy(retry, this.retry);
     } catch (error) {
       return Promise.reject(error); // a bad argument rejects, like the client's own checks
@@ -104,6 +124,7 @@ export class MQProducer {
     options: MQTransactionalPublishOptions,
     localWork: MQLocalTransaction<T>,
   ): Promise<T> {
+    checkKnownKeys(options ?? {}, TRANSACTIONAL_OPTION_KEYS, 'options.', 'a publish option');
     const { group, transCheckImmunitySeconds, signal, retry, ...rest } = options ?? ({} as never);
     if (typeof group !== 'string' || group.length === 0) {
       throw new MQInvalidArgumentError('options.group', 'the transaction group is required');

@@ -55,9 +55,9 @@ export interface MQTestingHarness {
    */
   faults: EmulatorFaults;
   /**
-   * Moves the emulator's virtual clock (redeliveries, timers, transaction checks). Timer messages
-   * carry an absolute time computed by the publisher: with a virtual clock give `deliverAt` from
-   * `emulator.admin.now()` (a `delayMs` counts from the machine's clock, not the emulator's).
+   * Moves the emulator's virtual clock (redeliveries, timers, transaction checks). The producer's
+   * client reads the same clock, so `publish(..., { delayMs })` then `advance(delayMs)` delivers;
+   * an absolute `deliverAt` is emulator time (`emulator.admin.now()` + ms).
    */
   advance(ms: number): void;
   /** Closes the module (consumers drain) and the emulator if the harness started it. */

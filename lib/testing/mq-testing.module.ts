@@ -13,7 +13,9 @@ export type MQTestingModuleOptions = Partial<MQModuleOptions> & MQModuleExtras;
 export class MQTestingModule {
   /**
    * `MQModule.forRoot()` pointed at `emulator` (its endpoint, development credentials and
-   * instance id); `options` may add or override anything, e.g. `consumersEnabled` or `defaults`.
+   * instance id), with the client reading the emulator's clock, so that a `delayMs` timer counts
+   * from the emulator's (virtual) now; `options` may add or override anything, e.g.
+   * `consumersEnabled` or `defaults`.
    *
    * @example
    * ```ts
@@ -34,6 +36,7 @@ export class MQTestingModule {
       accessKeySecret: emulator.credentials.accessKeySecret,
       instanceId: emulator.instanceId,
       ...options,
+      client: { clock: () => emulator.admin.now(), ...options.client },
     } as MQModuleOptions & MQModuleExtras);
   }
 }

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -67,7 +68,29 @@ describe('sample app (npm run sample): serves HTTP, then shuts down gracefully o
 
     const [, baseUrl] = await output.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
     await output.waitFor(/Press Ctrl-C to stop/);
-    expect(output.text).toContain(`curl -s -X POST ${baseUrl}/orders`);
+    expect(output.text).toContain('Messages go to: embedded emulator at http://127.0.0.1:');
+
+    // The printed commands run as pasted into a shell (no placeholder such as <id>).
+    const block =
+      /Try \(the lines paste into a shell as they are\):\n([\s\S]*?)\nPress Ctrl-C/.exec(
+        output.text,
+      )![1]!;
+    expect(block).not.toMatch(/<\w+>/);
+    const shell = await promisify(execFile)('sh', ['-e', '-c', block], { timeout: 20_000 });
+    const answers = shell.stdout.trim().split('\n');
+    expect(answers).toHaveLength(7);
+    const transfer = JSON.parse(answers[2]!) as { id: string; status: string };
+    expect(transfer.status).toBe('paid');
+    // Paying again answers a conflict and publishes nothing.
+    expect(JSON.parse(answers[3]!)).toEqual({
+      statusCode: 409,
+      // Paid, or already shipped by the fulfilment consumer.
+      message: expect.stringMatching(`^order ${transfer.id} is already paid \\((paid|shipped)\\)$`),
+      error: 'Conflict',
+    });
+    expect(JSON.parse(answers[6]!)).toMatchObject({ statusCode: 400 });
+    await output.waitFor(new RegExp(`fulfilment +${transfer.id} +paid 10\\.00 -> shipped`));
+    expect(output.text.match(new RegExp(`${transfer.id} +marked paid`, 'g'))).toHaveLength(1);
 
     const created = await fetch(`${baseUrl}/orders`, {
       method: 'POST',

@@ -49,6 +49,7 @@ const TIMING_FLAGS: Record<string, keyof EmulatorTimings> = {
   '--max-wait-seconds': 'maxWaitSeconds',
   '--headers-timeout-ms': 'headersTimeoutMs',
   '--request-timeout-ms': 'requestTimeoutMs',
+  '--ons-max-time-skew-ms': 'onsMaxTimeSkewMs',
 };
 
 /** Flags that may be given several times. */
@@ -57,6 +58,9 @@ const REPEATABLE_FLAGS = new Set(['--fault']);
 const VALUE_FLAGS: Record<string, ValueFlag> = {
   '--port': (v, f, s) => {
     s.options.port = integer(v, f, 0, 65_535);
+  },
+  '--grpc-port': (v, f, s) => {
+    s.options.grpcPort = integer(v, f, 0, 65_535);
   },
   '--host': (v, f, s) => {
     s.options.host = nonEmpty(v, f);
@@ -225,11 +229,13 @@ function epochMs(value: string, flag: string): number {
 
 export const CLI_HELP = `Usage: aliyun-mq-emulator [options]
 
-Local EMULATOR of Alibaba Cloud MQ for RocketMQ over its HTTP protocol, for development and tests.
-It is not the cloud service.
+Local EMULATOR of Alibaba Cloud MQ for RocketMQ over its HTTP protocol (and, with --grpc-port, the
+RocketMQ 5 gRPC protocol), for development and tests. It is not the cloud service.
 
 Server
   --port <n>                   port to listen on (default 9876; 0 = any free port)
+  --grpc-port <n>              also serve the RocketMQ 5 gRPC protocol on this port
+                                 (0 = any free port; default: off)
   --host <addr>                address to bind (default 127.0.0.1)
   --config <file.json>         JSON file with any emulator option (flags override it)
   --data-dir <dir>             keep messages in a durable log in <dir> (default: memory only)
@@ -255,6 +261,8 @@ Time
   --half-max-age-ms <n>        unresolved half messages are rolled back after (default 86400000)
   --max-date-skew-ms <n>       allowed Date header skew (default 900000)
   --max-wait-seconds <n>       largest waitseconds of a long poll (default 30)
+  --ons-max-time-skew-ms <n>   old ONS API (/message/): allowed skew of the signed time
+                               (default 15000)
   --headers-timeout-ms <n>     close a request whose headers are not in by then (default 10000)
   --request-timeout-ms <n>     close a request not received completely by then (default 30000)
 

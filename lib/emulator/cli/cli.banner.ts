@@ -27,30 +27,58 @@ export function formatBanner(
   const retentionMs = options.timings?.retentionMs ?? DEFAULT_TIMINGS.retentionMs;
   const topics =
     options.autoCreate === false ? 'only declared ones (strict)' : 'created on first use';
+  const rows: [string, string][] = [
+    ['Endpoint', endpoint],
+    ...(running.grpcEndpoint !== undefined
+      ? [
+          [
+            'gRPC endpoint',
+            `${running.grpcEndpoint}  (RocketMQ 5, plaintext; namespace = instance id)`,
+          ] as [string, string],
+        ]
+      : []),
+    ['Instance id', instanceId === '' ? '(default instance, no namespace)' : instanceId],
+    ['AccessKeyId', credentials.accessKeyId],
+    [
+      'AccessKeySecret',
+      devSecret
+        ? `${credentials.accessKeySecret}  (public development credential)`
+        : '(configured; not shown)',
+    ],
+    [
+      'Auth',
+      options.auth === 'off' ? 'off (nothing checked)' : 'strict (signature, Date, Content-MD5)',
+    ],
+    ['Clock', options.clock === 'virtual' ? 'virtual (moves via POST /_emulator/clock)' : 'real'],
+    ['Storage', storage],
+    [
+      'Retention',
+      `${duration(retentionMs)}, but at most ${maxMessages} messages and ${mib(maxBytes)} of bodies:`,
+    ],
+    [
+      '',
+      'over that, acked messages are dropped first (the cloud keeps 3 days whatever the volume)',
+    ],
+    ['Topics/groups', topics],
+    ...faultRows(running),
+    ['Admin API', `${endpoint}/_emulator/health`],
+  ];
+  // One value column, one space past the longest label.
+  const width = Math.max(...rows.map(([label]) => label.length)) + 1;
   const lines = [
     `aliyun-mq-emulator ${version}`,
     'EMULATOR of Alibaba Cloud MQ for RocketMQ (HTTP protocol) for development and tests.',
     'It is NOT the cloud service. Do not use real credentials with it.',
     '',
-    `  Endpoint       ${endpoint}`,
-    `  Instance id    ${instanceId === '' ? '(default instance, no namespace)' : instanceId}`,
-    `  AccessKeyId    ${credentials.accessKeyId}`,
-    devSecret
-      ? `  AccessKeySecret ${credentials.accessKeySecret}  (public development credential)`
-      : '  AccessKeySecret (configured; not shown)',
-    `  Auth           ${options.auth === 'off' ? 'off (nothing checked)' : 'strict (signature, Date, Content-MD5)'}`,
-    `  Clock          ${options.clock === 'virtual' ? 'virtual (moves via POST /_emulator/clock)' : 'real'}`,
-    `  Storage        ${storage}`,
-    `  Retention      ${duration(retentionMs)}, but at most ${maxMessages} messages and ${mib(maxBytes)} of bodies:`,
-    '                 over that, acked messages are dropped first (the cloud keeps 3 days whatever the volume)',
-    `  Topics/groups  ${topics}`,
-    ...faultLines(running),
-    `  Admin API      ${endpoint}/_emulator/health`,
+    ...rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`),
     '',
     `export MQ_ENDPOINT=${endpoint}`,
     `export MQ_ACCESS_KEY_ID=${credentials.accessKeyId}`,
     `export MQ_ACCESS_KEY_SECRET=${shellWord(secretShown)}`,
     `export MQ_INSTANCE_ID=${instanceId}`,
+    ...(running.grpcEndpoint !== undefined
+      ? [`export MQ_GRPC_ENDPOINT=${running.grpcEndpoint}`]
+      : []),
     '',
     'Press Ctrl+C to stop.',
   ];
@@ -58,21 +86,23 @@ export function formatBanner(
 }
 
 /** Fault rules active from the start deserve a loud line: every app talking to this sees them. */
-function faultLines(running: RunningEmulator): string[] {
+function faultRows(running: RunningEmulator): [string, string][] {
   const { seed, rules } = running.faults.stats();
   if (rules.length === 0)
-    return [`  Faults         none (add rules at ${running.endpoint}/_emulator/faults)`];
+    return [['Faults', `none (add rules at ${running.endpoint}/_emulator/faults)`]];
   return [
-    `  Faults         ${rules.length} rule(s) ACTIVE, seed ${seed}:`,
-    ...rules.map(({ id, hits: _h, matched: _m, exhausted: _e, ...rule }) => {
-      return `                 ${id} ${JSON.stringify(rule)}`;
-    }),
+    ['Faults', `${rules.length} rule(s) ACTIVE, seed ${seed}:`],
+    ...rules.map(({ id, hits: _h, matched: _m, exhausted: _e, ...rule }): [string, string] => [
+      '',
+      `${id} ${JSON.stringify(rule)}`,
+    ]),
   ];
 }
 
 /** The one line printed with --quiet. */
 export function formatQuietLine(running: RunningEmulator): string {
-  return `aliyun-mq-emulator (EMULATOR, not the cloud service) listening on ${running.endpoint}\n`;
+  const grpc = running.grpcEndpoint !== undefined ? ` (gRPC ${running.grpcEndpoint})` : '';
+  return `aliyun-mq-emulator (EMULATOR, not the cloud service) listening on ${running.endpoint}${grpc}\n`;
 }
 
 function duration(ms: number): string {

@@ -12,6 +12,7 @@ import {
   validateFaultRule,
   validateFaultSeed,
 } from '../faults/fault-rule.validate.js';
+import { isTopicName } from '../http/request.route.js';
 import {
   DEFAULT_HOST,
   DEFAULT_INSTANCE_ID,
@@ -35,6 +36,8 @@ export class EmulatorOptionsError extends Error {
 /** EmulatorOptions with every default filled in and every value checked. */
 export interface ResolvedEmulatorOptions {
   port: number;
+  /** RocketMQ 5 gRPC front; undefined = off. */
+  grpcPort?: number;
   host: string;
   clock: 'real' | 'virtual';
   startTime?: number;
@@ -54,6 +57,7 @@ export interface ResolvedEmulatorOptions {
 
 const OPTION_KEYS: ReadonlySet<string> = new Set([
   'port',
+  'grpcPort',
   'host',
   'clock',
   'startTime',
@@ -101,8 +105,14 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     throw new EmulatorOptionsError('instanceId', 'may contain only letters, digits, "_" and "-"');
   }
   const dataDir = optionalString(o.dataDir, 'dataDir', false);
+  const grpcPort = optionalInteger(o.grpcPort, 'grpcPort', 0, 65_535);
+  const port = optionalInteger(o.port, 'port', 0, 65_535) ?? 0;
+  if (grpcPort !== undefined && grpcPort !== 0 && grpcPort === port) {
+    throw new EmulatorOptionsError('grpcPort', `must differ from port (both are ${port})`);
+  }
   return {
-    port: optionalInteger(o.port, 'port', 0, 65_535) ?? 0,
+    port,
+    ...(grpcPort !== undefined ? { grpcPort } : {}),
     host: optionalString(o.host, 'host', false) ?? DEFAULT_HOST,
     clock,
     ...(startTime !== undefined ? { startTime } : {}),
@@ -164,10 +174,11 @@ function resolveTopics(value: unknown, defaultInstance: string): EmulatorTopicDe
     const path = `topics[${i}]`;
     const record = asRecord(entry, path, ['name', 'instanceId', 'type']);
     const name = requiredString(record.name, `${path}.name`);
-    if (name.length > MAX_TOPIC_NAME_LENGTH || name.includes('/')) {
+    if (!isTopicName(name)) {
+      // Requests could never reach it: the HTTP front answers TopicNotExist for such a name.
       throw new EmulatorOptionsError(
         `${path}.name`,
-        `at most ${MAX_TOPIC_NAME_LENGTH} characters, no "/"`,
+        `topic ${JSON.stringify(name)} can never be used: a topic name has 1-${MAX_TOPIC_NAME_LENGTH} letters, digits, "_", "-", "%" or "|"`,
       );
     }
     const instanceId =
@@ -193,10 +204,13 @@ function resolveGroups(value: unknown, defaultInstance: string): EmulatorGroupDe
   const seen = new Set<string>();
   return value.map((entry: unknown, i) => {
     const path = `groups[${i}]`;
-    const record = asRecord(entry, path, ['id', 'instanceId']);
+    const record = asRecord(entry, path, ['id', 'instanceId', 'fifo']);
     const id = requiredString(record.id, `${path}.id`);
     if (!ID_CHARS.test(id)) {
-      throw new EmulatorOptionsError(`${path}.id`, 'may contain only letters, digits, "_" and "-"');
+      throw new EmulatorOptionsError(
+        `${path}.id`,
+        `group ${JSON.stringify(id)} can never be used: a group id has only letters, digits, "_" and "-"`,
+      );
     }
     const instanceId =
       declarationInstance(record.instanceId, `${path}.instanceId`) ?? defaultInstance;
@@ -204,7 +218,8 @@ function resolveGroups(value: unknown, defaultInstance: string): EmulatorGroupDe
     if (seen.has(key))
       throw new EmulatorOptionsError(`${path}.id`, `group "${id}" is declared twice`);
     seen.add(key);
-    return { id, instanceId };
+    const fifo = optionalBoolean(record.fifo, `${path}.fifo`);
+    return { id, instanceId, ...(fifo !== undefined ? { fifo } : {}) };
   });
 }
 

@@ -1,4 +1,5 @@
 import { MQ_LIMITS } from '../../protocol/index.js';
+import { ONS_LIMITS } from '../../protocol/ons/index.js';
 import type { EmulatorCredential, EmulatorTimings } from '../emulator.types.js';
 
 /**
@@ -27,6 +28,7 @@ export const DEFAULT_TIMINGS: Readonly<EmulatorTimings> = Object.freeze({
   maxWaitSeconds: MQ_LIMITS.maxWaitSeconds,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
+  onsMaxTimeSkewMs: ONS_LIMITS.maxTimeSkewMs,
 });
 
 /**

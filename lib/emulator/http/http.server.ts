@@ -16,6 +16,8 @@ import type { Broker } from '../broker/broker.js';
 import type { Clock } from '../clock/clock.js';
 import { MAX_REQUEST_BODY_BYTES } from '../config/emulator.defaults.js';
 import type { EmulatorCredential } from '../emulator.types.js';
+import type { OnsFront } from '../ons/ons.front.js';
+import { matchOnsTarget } from '../ons/ons.route.js';
 import { MQRequestError, toWireError } from './http.errors.js';
 import type { EmulatorLog } from './http.log.js';
 import { executeOperation } from './messages.execute.js';
@@ -45,6 +47,8 @@ export interface EmulatorHttpServerOptions {
   log: EmulatorLog;
   admin: Omit<AdminHttpContext, 'endpoint' | 'longPolls'>;
   maxBodyBytes?: number;
+  /** The 2017 ONS HTTP API, served on this port under `/message/`. */
+  ons?: OnsFront;
   /** Fault rules the front consults for every protocol request (never for the admin API). */
   faults?: FaultInjector;
   /** A request whose headers are not complete by then is closed (slowloris, a bare request line). */
@@ -120,7 +124,7 @@ export class EmulatorHttpServer {
       );
       sendError(res, wire, requestId, this.hostId);
       const state: ServeState = { errorCode: wire.code, fault: undefined, handles: undefined };
-      this.logRequest(req, wire.status, state, 0, requestId);
+      this.logRequest(req, res, undefined, state, 0, requestId);
     });
     // CONNECT (proxy tunnelling) is not part of the protocol; Node would drop the socket silently.
     this.server.on('connect', (_req: IncomingMessage, socket: Socket) =>
@@ -204,6 +208,13 @@ export class EmulatorHttpServer {
     const state: ServeState = { errorCode: '', fault: undefined, handles: undefined };
     let reply: Reply | undefined;
     try {
+      // The 2017 ONS API claims its requests (origin or absolute form) before any MQ routing.
+      const ons = this.options.ons;
+      const onsQuery = ons === undefined ? undefined : matchOnsTarget(url);
+      if (ons !== undefined && onsQuery !== undefined) {
+        state.errorCode = await ons.serve(req, res, expectContinue, onsQuery);
+        return;
+      }
       if (path.startsWith(ADMIN_PREFIX)) {
         if (expectContinue) res.writeContinue();
         await handleAdminRequest(this.adminContext, req, res, path, rawQuery);
@@ -230,7 +241,7 @@ export class EmulatorHttpServer {
       }
       if (reply !== undefined) this.deliver(req, res, reply, state);
     } finally {
-      this.logRequest(req, reply?.status ?? res.statusCode, state, started, requestId);
+      this.logRequest(req, res, reply, state, started, requestId);
     }
   }
 
@@ -332,7 +343,8 @@ export class EmulatorHttpServer {
 
   private logRequest(
     req: IncomingMessage,
-    status: number,
+    res: ServerResponse,
+    reply: Reply | undefined,
     state: ServeState,
     started: number,
     requestId: string,
@@ -343,7 +355,15 @@ export class EmulatorHttpServer {
     const code = state.errorCode === '' ? '' : ` ${state.errorCode}`;
     const fault =
       state.fault === undefined ? '' : ` fault=${state.fault.ruleId}:${state.fault.action.kind}`;
-    log.info(`${req.method} ${req.url} ${status}${code}${fault} ${ms}ms id=${requestId}`);
+    // Nothing was sent: the client went away first (an aborted long poll), so no status to show.
+    // A reply a fault withheld or wrote raw still has the status it would have had.
+    const outcome =
+      reply !== undefined
+        ? `${reply.status}${code}`
+        : res.headersSent
+          ? `${res.statusCode}${code}`
+          : 'closed by the client, no answer';
+    log.info(`${req.method} ${req.url} ${outcome}${fault} ${ms}ms id=${requestId}`);
   }
 
   /** Unparsable HTTP (bad request line, bad header bytes, oversized headers): answer in the cloud's format. */

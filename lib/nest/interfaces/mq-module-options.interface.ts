@@ -29,6 +29,12 @@ export interface MQModuleOptions {
   credentials?: MQCredentials | MQCredentialsProvider;
   /** Instance id (`ns`); omit for the default instance. */
   instanceId?: string;
+  /**
+   * Check at start-up, with one request that changes nothing, that the endpoint answers and
+   * accepts the credentials; bootstrap fails with the reason otherwise (default false). Bounded by
+   * `client.requestTimeoutMs` (default 10 s).
+   */
+  verifyConnection?: boolean;
   /** Poll for consumers of this connection (default true); false = publish-only process. */
   consumersEnabled?: boolean;
   /** Defaults for every consumer of this connection. */

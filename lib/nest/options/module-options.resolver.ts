@@ -39,6 +39,7 @@ export interface ResolvedModuleOptions {
   /** Client tuning handed to the transport. */
   client: MQClientOptions;
   consumersEnabled: boolean;
+  verifyConnection: boolean;
   defaults: MQConsumerDefaults;
   consumers: Record<string, MQConsumerOverrides>;
   drainTimeoutMs: number;
@@ -60,6 +61,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'credentials',
   'instanceId',
   'consumersEnabled',
+  'verifyConnection',
   'defaults',
   'consumers',
   'shutdown',
@@ -98,10 +100,11 @@ export function resolveModuleOptions(
   if (raw.client !== undefined && (raw.client === null || typeof raw.client !== 'object')) {
     fail('client', 'must be an object');
   }
+  if (raw.client !== undefined) viaTransport(fail, () => driver.checkClientOptions(raw.client!));
   const instanceId = raw.instanceId ?? raw.client?.instanceId;
   viaTransport(fail, () => driver.checkInstanceId(instanceId));
-  if (raw.consumersEnabled !== undefined && typeof raw.consumersEnabled !== 'boolean') {
-    fail('consumersEnabled', 'must be a boolean');
+  for (const key of ['consumersEnabled', 'verifyConnection'] as const) {
+    if (raw[key] !== undefined && typeof raw[key] !== 'boolean') fail(key, 'must be a boolean');
   }
   const drainTimeoutMs = raw.shutdown?.drainTimeoutMs ?? MODULE_DEFAULTS.drainTimeoutMs;
   if (!isInt(drainTimeoutMs, 0, 3_600_000)) {
@@ -145,6 +148,7 @@ export function resolveModuleOptions(
     instanceId: instanceId || undefined,
     client: { ...raw.client },
     consumersEnabled: raw.consumersEnabled ?? true,
+    verifyConnection: raw.verifyConnection ?? false,
     defaults: raw.defaults ?? {},
     consumers: raw.consumers ?? {},
     drainTimeoutMs,

@@ -205,7 +205,7 @@ describe('fault rules from configuration', () => {
       const stats = running.faults.stats();
       expect(stats.seed).toBe(77);
       expect(stats.rules.map((r) => r.action.kind)).toEqual(['drop', 'error', 'delay']);
-      expect(stdout).toContain('Faults         3 rule(s) ACTIVE, seed 77');
+      expect(stdout).toMatch(/ Faults +3 rule\(s\) ACTIVE, seed 77:/);
     } finally {
       await running.stop();
     }

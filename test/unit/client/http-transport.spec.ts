@@ -45,7 +45,7 @@ describe('send(): aborts and a response under way', () => {
     const { pool, handler } = capturingPool();
     const watch = new DeadlineWatch();
     const abort = new AbortController();
-    const result = send(pool, watch, request(abort.signal, true));
+    const result = send(pool, request(abort.signal, true), watch);
     const h = handler();
     const cut: { reason?: unknown } = {};
     h.onRequestStart!(controller(cut), {});
@@ -62,7 +62,7 @@ describe('send(): aborts and a response under way', () => {
     const { pool, handler } = capturingPool();
     const watch = new DeadlineWatch();
     const abort = new AbortController();
-    const result = send(pool, watch, request(abort.signal, false));
+    const result = send(pool, request(abort.signal, false), watch);
     const h = handler();
     const cut: { reason?: unknown } = {};
     h.onRequestStart!(controller(cut), {});
@@ -77,7 +77,7 @@ describe('send(): aborts and a response under way', () => {
     const { pool, handler } = capturingPool();
     const watch = new DeadlineWatch();
     const abort = new AbortController();
-    const result = send(pool, watch, request(abort.signal, true));
+    const result = send(pool, request(abort.signal, true), watch);
     const cut: { reason?: unknown } = {};
     handler().onRequestStart!(controller(cut), {});
     abort.abort();

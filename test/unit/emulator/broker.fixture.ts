@@ -20,6 +20,7 @@ export const DEFAULT_TIMINGS: EmulatorTimings = {
   maxWaitSeconds: 30,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
+  onsMaxTimeSkewMs: 15_000,
 };
 
 export interface Harness {
@@ -71,6 +72,7 @@ export function harness(
           kind: o.kind ?? 'normal',
           max: o.max ?? 16,
           tags: o.tags,
+          ...(o.invisibleMs !== undefined ? { invisibleMs: o.invisibleMs } : {}),
         },
         o.wait ?? 0,
         o.signal,
