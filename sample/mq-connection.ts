@@ -61,7 +61,8 @@ export class MQConnectionConfig implements MQOptionsFactory, OnApplicationShutdo
     this.emulator = emulator;
     this.description =
       `embedded emulator at ${emulator.endpoint} (no MQ_ENDPOINT set; real clock, redelivery after ` +
-      `${this.settings.redeliveryMs / 1000} s instead of the cloud's 5 min)`;
+      `${this.settings.redeliveryMs / 1000} s instead of the cloud's 5 min; web console at ` +
+      `${emulator.consoleUrl})`;
     return {
       ...common,
       endpoint: emulator.endpoint,

@@ -1,4 +1,9 @@
+import { ActivityTap } from './activity/activity.tap.js';
+import { ConsumerActivity } from './activity/consumer.activity.js';
+import { AdminAccess, generateAdminToken, isLoopbackHost } from './admin/admin.access.js';
+import { LiveFeed } from './admin/admin.events.js';
 import { createEmulatorAdmin } from './admin/emulator-admin.js';
+import { ConsoleAssets } from './console/console.assets.js';
 import { Broker } from './broker/broker.js';
 import { RealClock, VirtualClock } from './clock/clock.js';
 import type { Clock } from './clock/clock.js';
@@ -35,6 +40,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const store: Store =
     resolved.dataDir !== undefined ? new LogStore(resolved.dataDir) : new MemoryStore();
   let bodies: BodyStore | undefined;
+  const tap = resolved.console ? new ActivityTap(clock) : undefined;
+  const activity = resolved.console ? new ConsumerActivity() : undefined;
   let broker: Broker;
   try {
     bodies =
@@ -50,16 +57,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       maxRetainedMessages: resolved.maxRetainedMessages,
       maxRetainedBytes: resolved.maxRetainedBytes,
       warn: (line) => log.warn(line),
+      ...(tap !== undefined ? { observer: tap.observe } : {}),
     });
   } catch (err) {
     bodies?.close();
     store.close();
     throw err;
   }
-  const admin = createEmulatorAdmin(broker, clock, resolved.instanceId);
+  const admin = createEmulatorAdmin(broker, clock, resolved.instanceId, tap, activity);
   const faults = new FaultInjector(resolved.faults);
   let grpc: EmulatorGrpcServer | undefined;
   let grpcEndpoint: string | undefined;
+  // Safe by default: beyond loopback, the admin API (which can drop every message) needs a token.
+  const adminToken =
+    resolved.adminToken ?? (isLoopbackHost(resolved.host) ? undefined : generateAdminToken());
+  const feed = tap !== undefined ? new LiveFeed(tap, () => clock.now()) : undefined;
   const http = new EmulatorHttpServer({
     broker,
     clock,
@@ -78,6 +90,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       credentials: resolved.credentials,
       maxTimeSkewMs: resolved.timings.onsMaxTimeSkewMs,
       log,
+      ...(activity !== undefined ? { activity } : {}),
     }),
     admin: {
       admin,
@@ -86,8 +99,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       instanceId: resolved.instanceId,
       clockMode: resolved.clock,
       auth: resolved.auth,
+      access: new AdminAccess(adminToken),
+      console:
+        tap !== undefined && feed !== undefined
+          ? { tap, feed, assets: new ConsoleAssets() }
+          : undefined,
       grpcEndpoint: () => grpcEndpoint,
     },
+    ...(activity !== undefined ? { activity } : {}),
   });
 
   let endpoint: string;
@@ -95,6 +114,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     endpoint = await http.listen(resolved.port, resolved.host);
   } catch (err) {
     await broker.close();
+    feed?.close();
     const code = (err as NodeJS.ErrnoException).code;
     const reason = code === 'EADDRINUSE' ? 'the address is already in use' : (err as Error).message;
     throw new Error(`Emulator cannot listen on ${resolved.host}:${resolved.port}: ${reason}`, {
@@ -111,6 +131,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         credentials: resolved.credentials,
         timings: resolved.timings,
         log,
+        ...(activity !== undefined ? { activity } : {}),
       });
       grpcEndpoint = await grpc.listen(resolved.grpcPort, resolved.host);
     } catch (err) {
@@ -129,10 +150,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
   }
 
+  tap?.start();
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
     const grpcStopped = grpc?.stop();
     const closed = http.stopAccepting();
+    tap?.stop();
+    feed?.close();
     // Ends parked long polls (they are answered 404 MessageNotExist) and closes the store.
     await broker.close();
     await flushWithin(http.drain(), STOP_FLUSH_MS);
@@ -148,6 +172,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     instanceId: resolved.instanceId,
     admin,
     faults,
+    consoleUrl: resolved.console
+      ? `${endpoint}/_emulator/ui/${adminToken !== undefined ? `#token=${adminToken}` : ''}`
+      : undefined,
+    adminToken,
     stop: () => (stopping ??= stop()),
   };
 }

@@ -21,11 +21,17 @@ export type {
 export type { Clock } from './clock/clock.js';
 export type {
   EmulatorAdmin,
+  EmulatorConsumerSeen,
   EmulatorCredential,
+  EmulatorDeadLetterSelection,
   EmulatorGroupDeclaration,
   EmulatorGroupStats,
+  EmulatorLifeEvent,
+  EmulatorMessageLife,
+  EmulatorMessageSummary,
   EmulatorMessageView,
   EmulatorOptions,
+  EmulatorTestMessage,
   EmulatorTimings,
   EmulatorTopicDeclaration,
   EmulatorTopicStats,

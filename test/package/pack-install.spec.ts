@@ -68,15 +68,18 @@ describe('npm pack from a fresh copy → install in new projects', () => {
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
-  it('holds the ES module and CommonJS builds, their types, the bin, the RocketMQ 5 protocol files, README, LICENSE', () => {
+  it('holds the ES module and CommonJS builds, their types, assets (console files, RocketMQ 5 protocol files), the bin, README, LICENSE', () => {
+    // Assets are copied verbatim from lib/ by both builds (the vendored apache/rocketmq-apis
+    // definitions with their NOTICE, the console's files).
+    const asset = (f: string): boolean => {
+      const source = /^dist\/(?:cjs\/)?(lib\/.+)$/.exec(f)?.[1];
+      return source !== undefined && existsSync(join(ROOT, source));
+    };
     const unexpected = files.filter(
       (f) =>
+        !asset(f) &&
         !/^dist\/(lib|cjs\/lib)\/.+\.(js|d\.ts)$/.test(f) &&
         !/^dist\/cjs\/[a-z-]+\.js$/.test(f) &&
-        // Vendored apache/rocketmq-apis definitions, loaded at run time, with their NOTICE.
-        !/^dist\/(lib|cjs\/lib)\/protocol-grpc\/proto\/(NOTICE|apache\/rocketmq\/v2\/[a-z]+\.proto)$/.test(
-          f,
-        ) &&
         !['README.md', 'LICENSE', 'package.json', 'dist/cjs/package.json'].includes(f),
     );
     expect(unexpected).toEqual([]);
@@ -88,6 +91,8 @@ describe('npm pack from a fresh copy → install in new projects', () => {
       'dist/lib/emulator/cli/main.js',
       'dist/cjs/package.json',
       'dist/cjs/lib/index.js',
+      'dist/lib/emulator/console/ui/index.html',
+      'dist/lib/emulator/console/ui/console.app.js',
       'dist/lib/protocol-grpc/proto/NOTICE',
       'dist/lib/protocol-grpc/proto/apache/rocketmq/v2/service.proto',
       'dist/lib/protocol-grpc/proto/apache/rocketmq/v2/definition.proto',

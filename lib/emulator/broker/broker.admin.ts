@@ -1,11 +1,19 @@
 /** Read-only views and reset for the admin API. Scans are fine here: this is not the hot path. */
 import type {
   EmulatorGroupStats,
+  EmulatorMessageSummary,
   EmulatorMessageView,
   EmulatorTopicStats,
 } from '../emulator.types.js';
 import type { BodyRef } from '../store/body.store.js';
-import type { DeadLetter, Message, Subscription, Topic } from './broker.state.js';
+import type { DeadLetter, Subscription, Topic } from './broker.state.js';
+import { deadView, halfView, view } from './broker.admin.views.js';
+import {
+  locateMessage,
+  searchMessages,
+  type LocatedMessage,
+  type SearchQuery,
+} from './broker.admin.search.js';
 
 /** The broker internals the admin reads (implemented by Broker). */
 export interface AdminSource {
@@ -28,7 +36,11 @@ export interface PeekQuery {
 const DEFAULT_PEEK_LIMIT = 100;
 
 export class BrokerAdmin {
-  constructor(private readonly broker: AdminSource) {}
+  private readonly text: (ref: BodyRef) => string;
+
+  constructor(private readonly broker: AdminSource) {
+    this.text = (ref) => broker.bodyText(ref);
+  }
 
   topics(): EmulatorTopicStats[] {
     const out: EmulatorTopicStats[] = [];
@@ -90,6 +102,7 @@ export class BrokerAdmin {
   peek(q: PeekQuery): EmulatorMessageView[] {
     const limit = q.limit ?? DEFAULT_PEEK_LIMIT;
     const ns = q.instanceId ?? '';
+    const now = this.broker.clockNow();
     const out: EmulatorMessageView[] = [];
     const t = this.findTopic(ns, q.topic);
     if (t === undefined) return out;
@@ -106,40 +119,41 @@ export class BrokerAdmin {
     for (const m of t.messages.values()) {
       if (m.state === 'half') {
         if (q.group !== undefined) continue;
-        const d = m.halfDelivery;
-        const v = this.view(m, 'half', undefined, m.halfChecks);
-        v.nextConsumeTime = d !== undefined ? d.nextConsumeTime : m.immunityUntil;
-        if (!add(v)) return out;
+        if (!add(halfView(m, now, this.text))) return out;
         continue;
       }
       if (m.delayed) {
-        const v = this.view(m, 'delayed', q.group, 0);
+        const v = view(m, 'delayed', q.group, 0, this.text);
         v.nextConsumeTime = m.visibleAt;
         if (!add(v)) return out;
         continue;
       }
       if (subs.length === 0 && q.group === undefined) {
-        if (!add(this.view(m, 'ready', undefined, 0))) return out;
+        if (!add(view(m, 'ready', undefined, 0, this.text))) return out;
         continue;
       }
       for (const sub of subs) {
         const sm = sub.states.get(m.id);
         if (sm?.done === true) continue;
         const inflight = sm?.delivery !== undefined;
-        const v = this.view(
+        const v = view(
           m,
           inflight ? 'inflight' : 'ready',
           sub.group.id,
           sm?.consumedTimes ?? 0,
+          this.text,
         );
-        if (inflight) v.nextConsumeTime = sm.delivery!.nextConsumeTime;
+        if (inflight) {
+          v.nextConsumeTime = sm.delivery!.nextConsumeTime;
+          v.receiptHandle = sm.delivery!.handle;
+        }
         if (!add(v)) return out;
       }
     }
     for (const g of this.broker.groups.values()) {
       if (g.ns !== ns || (q.group !== undefined && g.id !== q.group)) continue;
       for (const dl of g.deadLetters) {
-        if (dl.topic === q.topic && !add(this.deadView(dl, g.id))) return out;
+        if (dl.topic === q.topic && !add(deadView(dl, g.id, this.text))) return out;
       }
     }
     return out;
@@ -150,9 +164,20 @@ export class BrokerAdmin {
     const out: EmulatorMessageView[] = [];
     for (const g of this.broker.groups.values()) {
       if (g.ns !== ns || g.id !== q.group) continue;
-      for (const dl of g.deadLetters) if (dl.topic === q.topic) out.push(this.deadView(dl, g.id));
+      for (const dl of g.deadLetters)
+        if (dl.topic === q.topic) out.push(deadView(dl, g.id, this.text));
     }
     return out;
+  }
+
+  /** The message with this id (any topic unless narrowed), per group, with its dead letters. */
+  locate(id: string, instanceId?: string, topic?: string): LocatedMessage | undefined {
+    return locateMessage(this.broker, id, instanceId, topic);
+  }
+
+  /** Messages whose id, key or tag equals the text. */
+  search(q: SearchQuery): EmulatorMessageSummary[] {
+    return searchMessages(this.broker, q);
   }
 
   /** Drops every message, delivery, half message and dead letter; resources and waiters stay. */
@@ -160,51 +185,8 @@ export class BrokerAdmin {
     this.broker.resetAll();
   }
 
-  private view(
-    m: Message,
-    state: string,
-    group: string | undefined,
-    consumedTimes: number,
-  ): EmulatorMessageView {
-    const v: EmulatorMessageView = {
-      messageId: m.id,
-      body: this.broker.bodyText(m.body),
-      properties: parseProps(m.props),
-      publishTime: m.publishTime,
-      state,
-      consumedTimes,
-    };
-    if (m.tag !== undefined) v.tag = m.tag;
-    if (group !== undefined) v.group = group;
-    return v;
-  }
-
-  private deadView(dl: DeadLetter, group: string): EmulatorMessageView {
-    const v: EmulatorMessageView = {
-      messageId: dl.id,
-      body: this.broker.bodyText(dl.body),
-      properties: parseProps(dl.props),
-      publishTime: dl.publishTime,
-      state: 'deadletter',
-      group,
-      consumedTimes: dl.consumedTimes,
-    };
-    if (dl.tag !== undefined) v.tag = dl.tag;
-    return v;
-  }
-
   private findTopic(ns: string, name: string): Topic | undefined {
     for (const t of this.broker.topics.values()) if (t.ns === ns && t.name === name) return t;
     return undefined;
   }
-}
-
-function parseProps(raw: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (raw === undefined) return out;
-  for (const pair of raw.split('|')) {
-    const i = pair.indexOf(':');
-    if (i > 0) out[pair.slice(0, i)] = pair.slice(i + 1);
-  }
-  return out;
 }

@@ -3,11 +3,11 @@
  * response was written) is undone, so its message does not sit out the invisibility window.
  */
 import type { BrokerEvent } from '../store/store.js';
-import { BrokerControl } from './broker.control.js';
+import { BrokerMaintenance } from './broker.maintenance.js';
 import type { Message } from './broker.state.js';
 import { offer } from './subscription.views.js';
 
-export abstract class BrokerHandback extends BrokerControl {
+export abstract class BrokerHandback extends BrokerMaintenance {
   /**
    * Deliveries whose answer never reached the client (it left before the response was written):
    * each message is ready again at once and the attempt is not counted, as if it had never been

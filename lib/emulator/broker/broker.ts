@@ -42,8 +42,10 @@ import { BrokerRetention, type RetentionLimits } from './broker.retention.js';
 import { checkMessageId, checkPublish, type PublishInput } from './publish.rules.js';
 import { applyEvent, snapshotEvents } from './broker.replay.js';
 import type { ConsumeKind, Message, Subscription, Topic, Waiter } from './broker.state.js';
+import type { BrokerObserver } from './broker.resources.js';
 
 export type { ConsumeKind } from './broker.state.js';
+export type { BrokerObserver } from './broker.resources.js';
 
 export interface BrokerOptions {
   clock: Clock;
@@ -52,6 +54,8 @@ export interface BrokerOptions {
   topics?: EmulatorTopicDeclaration[];
   groups?: EmulatorGroupDeclaration[];
   store?: Store;
+  /** Sees every state change as it happens (the console's tap); see BrokerObserver. */
+  observer?: BrokerObserver;
   /**
    * Online compaction of a durable log: once this many events were appended since the last
    * compaction, and they outnumber twice the live state, the log is rewritten (default 100 000).
@@ -94,6 +98,7 @@ export class Broker extends BrokerRetention {
       options.autoCreate,
       options.store ?? new MemoryStore(),
       options.bodies ?? new MemoryBodyStore(),
+      options.observer,
     );
     this.admin = new BrokerAdmin(this);
     this.limits = {
@@ -382,7 +387,7 @@ export class Broker extends BrokerRetention {
 
   /** Rewrites the log as the live state (at start, and when it has grown well beyond it). */
   private compact(): void {
-    if (!this.logging) return;
+    if (!this.persisting) return;
     const events = snapshotEvents(this);
     this.store.compact(events);
     this.liveEvents = events.length;

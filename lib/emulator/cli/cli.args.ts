@@ -106,10 +106,14 @@ const VALUE_FLAGS: Record<string, ValueFlag> = {
   '--fault-seed': (v, f, s) => {
     s.faultSeed = integer(v, f, 0, 0xffffffff);
   },
+  '--admin-token': (v, f, s) => {
+    s.options.adminToken = nonEmpty(v, f);
+  },
 };
 
 const BOOLEAN_FLAGS = new Set([
   '--strict',
+  '--no-console',
   '--quiet',
   '--verbose',
   '--help',
@@ -133,6 +137,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       if (flag === '--help' || flag === '-h') return { kind: 'help' };
       if (flag === '--version' || flag === '-v') return { kind: 'version' };
       if (flag === '--strict') state.options.autoCreate = false;
+      else if (flag === '--no-console') state.options.console = false;
       else if (flag === '--quiet') quiet = true;
       else verbose = true;
       continue;
@@ -249,6 +254,11 @@ Security
   --auth strict|off            check signatures, Date and Content-MD5 (default strict)
   --access-key-id <id>         accepted AccessKeyId (with --access-key-secret;
   --access-key-secret <secret>   default: the public development credentials)
+  --admin-token <token>        token the admin API and console require (default: none on
+                                 loopback; a random one, printed, when --host is not loopback)
+
+Console
+  --no-console                 no web console at /_emulator/ui/, no live stream, no history
 
 Time
   --clock real|virtual         virtual time moves only through the admin API (default real)

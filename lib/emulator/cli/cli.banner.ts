@@ -62,6 +62,7 @@ export function formatBanner(
     ['Topics/groups', topics],
     ...faultRows(running),
     ['Admin API', `${endpoint}/_emulator/health`],
+    ...consoleRows(running, options),
   ];
   // One value column, one space past the longest label.
   const width = Math.max(...rows.map(([label]) => label.length)) + 1;
@@ -99,10 +100,35 @@ function faultRows(running: RunningEmulator): [string, string][] {
   ];
 }
 
-/** The one line printed with --quiet. */
-export function formatQuietLine(running: RunningEmulator): string {
+/** The one line printed with --quiet (plus the admin token when one was generated). */
+export function formatQuietLine(running: RunningEmulator, options: EmulatorOptions = {}): string {
   const grpc = running.grpcEndpoint !== undefined ? ` (gRPC ${running.grpcEndpoint})` : '';
-  return `aliyun-mq-emulator (EMULATOR, not the cloud service) listening on ${running.endpoint}${grpc}\n`;
+  const line = `aliyun-mq-emulator (EMULATOR, not the cloud service) listening on ${running.endpoint}${grpc}\n`;
+  return generatedToken(running, options) ? `${line}admin token ${running.adminToken}\n` : line;
+}
+
+function consoleRows(running: RunningEmulator, options: EmulatorOptions): [string, string][] {
+  const rows: [string, string][] = [];
+  const shown = running.adminToken === undefined || generatedToken(running, options);
+  if (running.consoleUrl !== undefined) {
+    rows.push(['Console', shown ? running.consoleUrl : running.consoleUrl.split('#', 1)[0]!]);
+  } else {
+    rows.push(['Console', 'off (--no-console)']);
+  }
+  if (running.adminToken !== undefined) {
+    rows.push([
+      'Admin token',
+      shown
+        ? `${running.adminToken}  (listening beyond loopback: send "Authorization: Bearer <token>")`
+        : '(configured; not shown)',
+    ]);
+  }
+  return rows;
+}
+
+/** The emulator made the token up (none was configured): it must be printed to be usable. */
+function generatedToken(running: RunningEmulator, options: EmulatorOptions): boolean {
+  return running.adminToken !== undefined && options.adminToken === undefined;
 }
 
 function duration(ms: number): string {

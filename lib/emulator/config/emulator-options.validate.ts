@@ -53,6 +53,8 @@ export interface ResolvedEmulatorOptions {
   timings: EmulatorTimings;
   faults: { seed?: number; rules: FaultRuleInput[] };
   logger?: (line: string) => void;
+  console: boolean;
+  adminToken?: string;
 }
 
 const OPTION_KEYS: ReadonlySet<string> = new Set([
@@ -73,11 +75,15 @@ const OPTION_KEYS: ReadonlySet<string> = new Set([
   'timings',
   'faults',
   'logger',
+  'console',
+  'adminToken',
 ]);
 const TOPIC_TYPES: ReadonlySet<string> = new Set(['normal', 'orderly', 'transactional', 'delay']);
 const MAX_TOPIC_NAME_LENGTH = MQ_LIMITS.maxTopicLength;
 /** Instance ids and group ids travel raw in query strings (PROTOCOL.md §1.3). */
 const ID_CHARS = /^[A-Za-z0-9_-]*$/;
+/** Travels in an `Authorization: Bearer` header and in a URL fragment: no spaces, no quoting. */
+const TOKEN_CHARS = /^[A-Za-z0-9._~+/=-]{8,256}$/;
 
 /** Checks every option (clear error naming the option) and fills the defaults. */
 export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedEmulatorOptions {
@@ -105,6 +111,14 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     throw new EmulatorOptionsError('instanceId', 'may contain only letters, digits, "_" and "-"');
   }
   const dataDir = optionalString(o.dataDir, 'dataDir', false);
+  const adminToken = optionalString(o.adminToken, 'adminToken', false);
+  if (adminToken !== undefined && !TOKEN_CHARS.test(adminToken)) {
+    // The value is never echoed: it is a secret.
+    throw new EmulatorOptionsError(
+      'adminToken',
+      'expected 8-256 characters among letters, digits and . _ ~ + / = -',
+    );
+  }
   const grpcPort = optionalInteger(o.grpcPort, 'grpcPort', 0, 65_535);
   const port = optionalInteger(o.port, 'port', 0, 65_535) ?? 0;
   if (grpcPort !== undefined && grpcPort !== 0 && grpcPort === port) {
@@ -131,6 +145,8 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     timings: resolveTimings(o.timings),
     faults: resolveFaults(o.faults),
     ...(logger !== undefined ? { logger: logger as (line: string) => void } : {}),
+    console: optionalBoolean(o.console, 'console') ?? true,
+    ...(adminToken !== undefined ? { adminToken } : {}),
   };
 }
 

@@ -10,8 +10,10 @@ import {
   REQUEST_ID_HEADER,
   XML_CONTENT_TYPE,
 } from '../../protocol/index.js';
+import type { ConsumerActivity } from '../activity/consumer.activity.js';
 import { ADMIN_PREFIX, handleAdminRequest } from '../admin/admin.http.js';
 import type { AdminHttpContext } from '../admin/admin.http.js';
+import { sendRootPointer } from '../admin/root.pointer.js';
 import type { Broker } from '../broker/broker.js';
 import type { Clock } from '../clock/clock.js';
 import { MAX_REQUEST_BODY_BYTES } from '../config/emulator.defaults.js';
@@ -27,6 +29,7 @@ import type { FaultInjector } from '../faults/fault.injector.js';
 import type { FaultDecision, FaultRequest } from '../faults/fault.types.js';
 import { actsAfter, beforeActing, deliverFaulted, injectedError } from './fault.apply.js';
 import { ClientGoneError, discardRequestBody, readRequestBody } from './request.body.js';
+import { recordHttpPoll } from './poll.activity.js';
 import { resolveOperation } from './request.operation.js';
 import type { MessagesOperation } from './request.operation.js';
 import { parseMessagesQuery } from './request.query.js';
@@ -46,6 +49,8 @@ export interface EmulatorHttpServerOptions {
   maxWaitSeconds: number;
   log: EmulatorLog;
   admin: Omit<AdminHttpContext, 'endpoint' | 'longPolls'>;
+  /** Consumers seen (the console); undefined when the console is off. */
+  activity?: ConsumerActivity;
   maxBodyBytes?: number;
   /** The 2017 ONS HTTP API, served on this port under `/message/`. */
   ons?: OnsFront;
@@ -220,6 +225,20 @@ export class EmulatorHttpServer {
         await handleAdminRequest(this.adminContext, req, res, path, rawQuery);
         return;
       }
+      if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+        const admin = this.options.admin;
+        sendRootPointer(
+          {
+            endpoint: this.hostId,
+            instanceId: admin.instanceId,
+            consoleEnabled: admin.console !== undefined,
+            tokenRequired: admin.access.tokenRequired,
+          },
+          req,
+          res,
+        );
+        return;
+      }
       try {
         reply = await this.respond(req, res, expectContinue, path, rawQuery, requestId, state);
       } catch (err) {
@@ -294,13 +313,17 @@ export class EmulatorHttpServer {
         if (!(await beforeActing(fault.action, req, res))) return undefined;
       }
     }
-    const outcome = await executeOperation(
-      this.options.broker,
-      operation,
-      body,
-      res,
-      this.longPolls,
-    );
+    const activity = this.options.activity;
+    const polled =
+      activity !== undefined && operation.kind === 'consume'
+        ? recordHttpPoll(activity, req, operation)
+        : undefined;
+    let outcome;
+    try {
+      outcome = await executeOperation(this.options.broker, operation, body, res, this.longPolls);
+    } finally {
+      polled?.();
+    }
     if (outcome.status === 0) return undefined;
     if (outcome.status === 204) return noContentReply(requestId);
     if (outcome.status === 200) state.handles = outcome.handles;

@@ -22,6 +22,7 @@ import { isTopicName } from '../http/request.route.js';
 import { headerValue, OnsAuthenticator } from './ons.auth.js';
 import { readOnsBody } from './ons.body.js';
 import { OnsRequestError, toOnsWireError } from './ons.errors.js';
+import type { ConsumerActivity } from '../activity/consumer.activity.js';
 import type { OnsOperation } from './ons.errors.js';
 import { onsConsume, onsDelete, onsPublish, parseNum } from './ons.execute.js';
 import { parseOnsQuery } from './ons.query.js';
@@ -38,6 +39,8 @@ export interface OnsFrontOptions {
   log: EmulatorLog;
   /** Largest body read before answering (default: the HTTP front's 5 MiB); beyond it the connection closes. */
   drainLimitBytes?: number;
+  /** Consumers seen (the console); undefined when the console is off. */
+  activity?: ConsumerActivity;
 }
 
 export class OnsFront {
@@ -158,7 +161,22 @@ export class OnsFront {
     } else if (operation === 'consume') {
       if (pending !== undefined)
         this.auth!.verify(pending, onsConsumeStringToSign(topic, group, time));
-      const json = await onsConsume(broker, ns, topic, group, parseNum(query.num));
+      const num = parseNum(query.num);
+      const agent = req.headers['user-agent'];
+      const polled = this.options.activity?.recordPoll({
+        protocol: 'ons',
+        clientId: req.socket.remoteAddress ?? 'unknown',
+        instanceId: ns,
+        topic,
+        group,
+        ...(agent !== undefined ? { agent } : {}),
+      });
+      let json: string;
+      try {
+        json = await onsConsume(broker, ns, topic, group, num);
+      } finally {
+        polled?.();
+      }
       sendOnsJson(res, 200, json);
     } else {
       if (pending !== undefined) {

@@ -27,7 +27,12 @@ async function json(
 ): Promise<{ status: number; body: any }> {
   const res = await fetch(`${emulator.endpoint}/_emulator/${path}`, {
     method,
-    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    ...(body !== undefined
+      ? {
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+          headers: { 'content-type': 'application/json' },
+        }
+      : {}),
   });
   return { status: res.status, body: await res.json() };
 }

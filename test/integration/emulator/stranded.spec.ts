@@ -12,6 +12,7 @@ import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import MQ from '@aliyunmq/mq-http-sdk';
 import { MQClient } from '../../../lib/client/index.js';
+import { AdminAccess } from '../../../lib/emulator/admin/admin.access.js';
 import { createEmulatorAdmin } from '../../../lib/emulator/admin/emulator-admin.js';
 import { Broker } from '../../../lib/emulator/broker/broker.js';
 import { VirtualClock } from '../../../lib/emulator/clock/clock.js';
@@ -49,6 +50,8 @@ describe('no stranded messages when a long-poll client goes away', () => {
       clockMode: 'virtual',
       auth: 'off',
       retention: () => broker.retention(),
+      access: new AdminAccess(undefined),
+      console: undefined,
     },
   });
   let endpoint = '';

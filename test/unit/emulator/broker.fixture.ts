@@ -51,6 +51,7 @@ export function harness(
     topics: opts.topics,
     groups: opts.groups,
     store: opts.store,
+    observer: opts.observer,
   });
   const defaultTopic = opts.topic ?? 'orders';
   return {
