@@ -37,6 +37,8 @@ export interface BenchConfig {
     consumeLoops: number;
   };
   idlePolls: { polls: number; settleMs: number; sampleMs: number };
+  /** Drains of the tuned Nest app without and with an OpenTelemetry SDK (turns per round). */
+  telemetry: { messages: number; rounds: number };
   /** Steady publish + consume by two groups against a fresh emulator; memory sampled all along. */
   soak: {
     /** Publishes per second. */
@@ -93,6 +95,7 @@ export const FULL_CONFIG: BenchConfig = {
     rounds: 5,
   },
   idlePolls: { polls: 1_000, settleMs: 1_500, sampleMs: 3_000 },
+  telemetry: { messages: 20_000, rounds: 3 },
   soak: {
     rate: 1_000,
     durationMs: 240_000,
@@ -127,6 +130,7 @@ export const SMOKE_CONFIG: BenchConfig = {
     rounds: 1,
   },
   idlePolls: { polls: 20, settleMs: 200, sampleMs: 200 },
+  telemetry: { messages: 40, rounds: 1 },
   soak: {
     rate: 100,
     durationMs: 2_000,
@@ -150,6 +154,7 @@ export function describeConfig(config: BenchConfig): string {
     `capacity ${config.capacity.rounds} rounds of ${config.capacity.publishMs} ms publish and ` +
     `${config.capacity.consumeMessages} consume+ack; ` +
     `${config.idlePolls.polls} idle polls sampled ${config.idlePolls.sampleMs} ms; ` +
+    `telemetry ${config.telemetry.rounds} rounds of ${config.telemetry.messages} messages per variant; ` +
     `soak ${config.soak.rate} msg/s for ${config.soak.durationMs / 1000} s; ` +
     `hostile input ${config.hostile.rounds} rounds; ` +
     `body ${Buffer.byteLength(config.body)} bytes`

@@ -31,6 +31,10 @@ export const SCENARIOS: ReadonlyArray<readonly [SectionId, () => Promise<Scenari
     'idle-polls',
     async () => (await import('./scenarios/idle-polls.scenario.js')).runIdlePollsScenario,
   ],
+  [
+    'telemetry',
+    async () => (await import('./scenarios/telemetry.scenario.js')).runTelemetryScenario,
+  ],
   ['soak', async () => (await import('./scenarios/soak.scenario.js')).runSoakScenario],
   ['hostile', async () => (await import('./scenarios/hostile.scenario.js')).runHostileScenario],
 ];

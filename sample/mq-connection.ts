@@ -3,6 +3,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import type { MQModuleOptions, MQOptionsFactory } from '../lib/index.js';
 import { startEmulator, type RunningEmulator } from '../lib/emulator/index.js';
 import { CompactLogger } from './compact.logger.js';
+import { consoleColors } from './console.colors.js';
 import { GROUP, TOPIC_TYPES } from './orders/orders.topics.js';
 import { SampleSettings } from './sample.settings.js';
 
@@ -30,7 +31,10 @@ export class MQConnectionConfig implements MQOptionsFactory, OnApplicationShutdo
       // A payload that fails validation will fail again: drop it (logged) instead of retrying it.
       onInvalidMessage: 'ack',
       shutdown: { drainTimeoutMs: 10_000 },
-      logger: new CompactLogger('MQ', { logLevels: ['log', 'warn', 'error'] }),
+      logger: new CompactLogger('MQ', {
+        logLevels: ['log', 'warn', 'error'],
+        colors: consoleColors(),
+      }),
     };
     const endpoint = this.config.get<string>('MQ_ENDPOINT');
     if (endpoint) {

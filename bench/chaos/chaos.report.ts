@@ -95,7 +95,7 @@ export function renderChaosSection(report: ChaosReport): string {
   ];
   return [
     sectionStart(RELIABILITY_SECTION),
-    '### 5c. Reliability: a Nest app under seeded faults',
+    '### 6c. Reliability: a Nest app under seeded faults',
     '',
     `Written by \`npm run chaos\` (bench/chaos/run.ts), not by \`npm run bench\`, which keeps it: ` +
       `${m.date}, commit ${m.commit}, Node ${m.node}, ` +

@@ -39,6 +39,12 @@ const METHOD = `## Method
 - Idle long polls: a fresh emulator; RSS and CPU at rest, then with N identical pre-signed long
   polls (\`waitseconds=30\`) held open on an empty queue; the emulator's open descriptors prove
   that every poll's socket arrived.
+- OpenTelemetry cost: the tuned Nest drain with no SDK registered (\`@opentelemetry/api\` installed,
+  telemetry inactive), with only the AsyncLocalStorage context manager (its promise hooks tax every
+  promise of the process), with a meter provider, and with traces and metrics (BatchSpanProcessor
+  to an exporter that drops spans, AsyncLocalStorage context manager, W3C propagator); every message
+  carries a producer's \`traceparent\`. The variants take turns round by round; "µs CPU/msg" is the
+  bench process's CPU per message, the added cost the median of the per-round differences.
 - Soak (reliability): a fresh emulator child with a steady paced publish (pre-signed raw client) and
   two consumer groups consuming and acking everything (our client), for several minutes. The child
   runs a reporter (\`--expose-gc --import bench/harness/heap.reporter.js\`) that writes its live heap

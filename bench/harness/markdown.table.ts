@@ -7,8 +7,9 @@ const SECTION_TITLES: Record<SectionId, string> = {
   latency: '3. Latency: publish → handler start',
   capacity: '4a. Emulator capacity',
   'idle-polls': '4b. Emulator holding idle long polls',
-  soak: '5a. Reliability: emulator memory in a soak',
-  hostile: '5b. Reliability: emulator under hostile input',
+  telemetry: '5. OpenTelemetry cost in a drain',
+  soak: '6a. Reliability: emulator memory in a soak',
+  hostile: '6b. Reliability: emulator under hostile input',
 };
 
 export function formatNumber(value: number, unit: string): string {

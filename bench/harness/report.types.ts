@@ -2,7 +2,7 @@
 import type { MachineInfo } from './machine.info.js';
 
 export type SectionId =
-  'publish' | 'drain' | 'latency' | 'capacity' | 'idle-polls' | 'soak' | 'hostile';
+  'publish' | 'drain' | 'latency' | 'capacity' | 'idle-polls' | 'telemetry' | 'soak' | 'hostile';
 
 export interface ResultRow {
   /** Stable identifier, e.g. `publish.ours.emulator.c32` (the smoke test checks these). */

@@ -19,6 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { MQClient } from '../../lib/client/index.js';
+import { PublishHealth } from '../../lib/nest/health/publish.health.js';
 import { MQProducer } from '../../lib/nest/mq.producer.js';
 import { RETRY_DEFAULTS } from '../../lib/nest/retry/retry.policy.js';
 import { bodyMd5 } from '../../lib/protocol/index.js';
@@ -73,8 +74,19 @@ async function main(): Promise<void> {
     costs: [],
   });
   const logger = new Logger('bench');
+  // What a connection gives its producer when no OpenTelemetry SDK records.
+  const observers = () => ({
+    telemetry: { publisher: undefined },
+    health: new PublishHealth(() => false),
+  });
   const retrying = new MQClient(server.endpoint, EMULATOR_CREDENTIALS);
-  const producer = new MQProducer(new HttpMQTransport(retrying), 'bench', logger, RETRY_DEFAULTS);
+  const producer = new MQProducer(
+    new HttpMQTransport(retrying),
+    'bench',
+    logger,
+    observers(),
+    RETRY_DEFAULTS,
+  );
   variants.push({
     name: 'producer (retry on)',
     publish: () => producer.publish('bench', body),
@@ -82,7 +94,13 @@ async function main(): Promise<void> {
     costs: [],
   });
   const plain = new MQClient(server.endpoint, EMULATOR_CREDENTIALS);
-  const noRetry = new MQProducer(new HttpMQTransport(plain), 'bench', logger, undefined);
+  const noRetry = new MQProducer(
+    new HttpMQTransport(plain),
+    'bench',
+    logger,
+    observers(),
+    undefined,
+  );
   variants.push({
     name: 'producer (retry off)',
     publish: () => noRetry.publish('bench', body),

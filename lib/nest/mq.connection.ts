@@ -1,31 +1,43 @@
 import type { LoggerService, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { MQTransport } from '../transport/index.js';
+import { PublishHealth } from './health/publish.health.js';
 import { createMQLogger } from './mq.logger.js';
 import { connectionCheckFailed, connectionVerified } from './mq.messages.js';
 import { MQProducer } from './mq.producer.js';
 import type { ResolvedModuleOptions } from './options/module-options.resolver.js';
+import { MQTelemetry } from './telemetry/mq.telemetry.js';
 
 /**
- * Everything one `MQModule.forRoot()` registers: validated options, the transport and the
- * producer. The explorer finds connections by this class through discovery, so the static core
- * module needs no dynamic tokens. The transport is closed last (onApplicationShutdown), after the
- * orchestrator drained the consumers in earlier hooks.
+ * Everything one `MQModule.forRoot()` registers: validated options, the transport, the producer,
+ * its telemetry and what its publishes say about its health. The explorer finds connections by
+ * this class through discovery, so the static core module needs no dynamic tokens. The transport
+ * is closed last (onApplicationShutdown), after the orchestrator drained the consumers in earlier
+ * hooks.
  */
 export class MQConnection implements OnModuleInit, OnApplicationShutdown {
   readonly name: string;
   readonly producer: MQProducer;
   readonly logger: LoggerService;
+  readonly publishHealth: PublishHealth;
 
   private constructor(
     readonly options: ResolvedModuleOptions,
     readonly transport: MQTransport,
+    readonly telemetry: MQTelemetry,
   ) {
     this.name = options.connection;
     this.logger = createMQLogger(options.logger, 'MQModule');
-    this.producer = new MQProducer(transport, this.name, this.logger, options.publishRetry);
+    this.publishHealth = new PublishHealth((error) => transport.isConfigurationError(error));
+    this.producer = new MQProducer(
+      transport,
+      this.name,
+      this.logger,
+      { telemetry, health: this.publishHealth },
+      options.publishRetry,
+    );
   }
 
-  /** Builds the connection's transport; it opens nothing until the first call. */
+  /** Builds the connection's transport (it opens nothing until the first call) and telemetry. */
   static async open(options: ResolvedModuleOptions): Promise<MQConnection> {
     const transport = await options.driver.create({
       endpoint: options.endpoint,
@@ -33,7 +45,11 @@ export class MQConnection implements OnModuleInit, OnApplicationShutdown {
       options: options.client,
       ...(options.instanceId !== undefined && { instanceId: options.instanceId }),
     });
-    return new MQConnection(options, transport);
+    const telemetry = await MQTelemetry.create(options.telemetry, {
+      endpoint: transport.endpoint,
+      instanceId: options.instanceId,
+    });
+    return new MQConnection(options, transport, telemetry);
   }
 
   /**
@@ -55,6 +71,7 @@ export class MQConnection implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.telemetry.close();
     await this.transport.close();
   }
 }

@@ -17,6 +17,7 @@ import type {
   MQTransactionalPublishOptions,
 } from './interfaces/mq-publish-options.interface.js';
 import type { MQRetryOptions } from './interfaces/mq-retry-options.interface.js';
+import type { PublishSender } from './telemetry/telemetry.contract.js';
 import { callWithRetry, type RetryObserver } from './retry/retry.executor.js';
 import {
   mayHaveActed,
@@ -29,6 +30,17 @@ const RETRY_LOG_INTERVAL_MS = 10_000;
 
 /** Refusals of a commit/rollback retry that mean "this handle was already used". */
 const HANDLE_GONE = new Set(['MessageNotExist', 'ReceiptHandleError']);
+
+/** What the connection observes of every publish (internal). */
+export interface MQProducerObservers {
+  /** Tracing and metrics: `publisher` is undefined while nothing records. */
+  readonly telemetry: { readonly publisher: PublishSender | undefined };
+  /** Publish outcomes for the health indicator. */
+  readonly health: {
+    succeeded(result: MQPublishResult): MQPublishResult;
+    failed(error: unknown): never;
+  };
+}
 
 const PUBLISH_OPTION_KEYS: ReadonlySet<string> = new Set([
   'tag',
@@ -63,6 +75,7 @@ export class MQProducer {
     /** The connection this producer publishes on. */
     readonly connection: string,
     private readonly logger: LoggerService,
+    private readonly observers: MQProducerObservers,
     /** The module's `publishRetry` policy; undefined = no retries unless a call asks for them. */
     private readonly retry: ResolvedRetryPolicy | undefined = undefined,
   ) {}
@@ -154,21 +167,36 @@ export class MQProducer {
     return result;
   }
 
+  /** The publish under the retry policy; its final outcome noted for health. */
   private send(
     topic: string,
     input: MQPublishInput,
     signal: AbortSignal | undefined,
     policy: ResolvedRetryPolicy | undefined,
   ): Promise<MQPublishResult> {
-    if (policy === undefined) {
-      return this.transport.publish(topic, input, signal ? { signal } : undefined);
-    }
-    return callWithRetry(
-      (timeoutMs) => this.transport.publish(topic, input, callOptions(signal, timeoutMs)),
-      policy,
-      signal,
-      this.observer,
-    );
+    const sent =
+      policy === undefined
+        ? this.attempt(topic, input, signal ? { signal } : undefined)
+        : callWithRetry(
+            (timeoutMs) => this.attempt(topic, input, callOptions(signal, timeoutMs)),
+            policy,
+            signal,
+            this.observer,
+          );
+    const health = this.observers.health;
+    return sent.then(health.succeeded, health.failed);
+  }
+
+  /** One transport call, traced and measured when telemetry records (each attempt its own span). */
+  private attempt(
+    topic: string,
+    input: MQPublishInput,
+    options: MQTransportCallOptions | undefined,
+  ): Promise<MQPublishResult> {
+    const telemetry = this.observers.telemetry.publisher;
+    return telemetry === undefined
+      ? this.transport.publish(topic, input, options)
+      : telemetry.send(topic, input, (traced) => this.transport.publish(topic, traced, options));
   }
 
   /**

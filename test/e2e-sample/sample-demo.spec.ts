@@ -6,6 +6,8 @@ import { join } from 'node:path';
 const ROOT = join(import.meta.dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'sample', 'main.js');
 const README = join(ROOT, 'README.md');
+/** Starts every ANSI colour (escape) sequence. */
+const ESC = String.fromCharCode(0x1b);
 
 interface Run {
   code: number | null;
@@ -25,6 +27,8 @@ function runDemo(limitMs: number, extraEnv: NodeJS.ProcessEnv = {}): Promise<Run
     'MQ_INSTANCE_ID',
     'PORT',
     'SAMPLE_REDELIVERY_MS',
+    // Colours must be off because stdout is a pipe, not because of NO_COLOR.
+    'NO_COLOR',
   ]) {
     delete env[key];
   }
@@ -65,6 +69,8 @@ describe('sample demo (npm run sample:demo)', () => {
     );
     expect(run.stdout).toMatch(/tx-checker +ord-[0-9a-f]{4}-\d+ .*-> commit/);
     expect(run.stdout).toContain('The embedded emulator stopped');
+    // Piped output (not a TTY): no ANSI colour codes.
+    expect(`${run.stdout}${run.stderr}`).not.toContain(ESC);
   }, 120_000);
 
   it('exits 1 with a clear account when the broker cannot be reached', async () => {
@@ -82,6 +88,8 @@ describe('sample demo (npm run sample:demo)', () => {
     expect(run.stdout).toMatch(/FAIL {2}the demo failed: POST \/orders answered 500/);
     expect(run.stdout).toMatch(/Summary: FAILED after \d+\.\d s/);
     expect(run.stderr).toContain('ECONNREFUSED');
+    // Nest's logger printed those errors, without colours into a pipe.
+    expect(`${run.stdout}${run.stderr}`).not.toContain(ESC);
     expect(`${run.stdout}${run.stderr}`).not.toContain('demo-secret');
   }, 90_000);
 

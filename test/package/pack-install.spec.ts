@@ -26,10 +26,15 @@ import {
 } from './package.helpers.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixture');
-/** Peers a user's app has anyway; linked from this repository instead of downloaded. */
+/**
+ * Peers a user's app has anyway (and the optional `@nestjs/terminus`, for `./terminus`); linked
+ * from this repository instead of downloaded. Not `@opentelemetry/api`: the apps have no
+ * OpenTelemetry package at all, and run.
+ */
 const PEERS = [
   '@nestjs/common',
   '@nestjs/core',
+  '@nestjs/terminus',
   '@nestjs/testing',
   'reflect-metadata',
   'rxjs',
@@ -105,7 +110,9 @@ describe('npm pack from a fresh copy → install in new projects', () => {
 
   it('every subpath of the exports map has an import and a require entry, with types, in the tarball', () => {
     const subpaths = Object.keys(exportsMap).filter((s) => s !== './package.json');
-    expect(subpaths).toEqual(expect.arrayContaining(['.', './client', './emulator', './testing']));
+    expect(subpaths).toEqual(
+      expect.arrayContaining(['.', './client', './emulator', './testing', './terminus']),
+    );
     for (const subpath of subpaths) {
       const conditions = exportsMap[subpath] as Conditions;
       for (const condition of ['import', 'require'] as const) {
@@ -121,7 +128,7 @@ describe('npm pack from a fresh copy → install in new projects', () => {
     }
   });
 
-  it('an ESM app: installs, type-checks (NodeNext) and runs using all four entry points', () => {
+  it('an ESM app: installs, type-checks (NodeNext) and runs using all five entry points, without OpenTelemetry', () => {
     const app = join(work, 'esm-app');
     mkdirSync(app);
     writeFileSync(
@@ -130,6 +137,8 @@ describe('npm pack from a fresh copy → install in new projects', () => {
     );
     // Peers are linked below rather than fetched; the package's own dependencies come from the npm cache.
     npmInstall(app, [tarball]);
+    // Optional peers are not installed: the app has no OpenTelemetry package at all.
+    expect(existsSync(join(app, 'node_modules', '@opentelemetry'))).toBe(false);
     linkFromRoot(app, PEERS);
 
     // The bin is installed and runs.
@@ -199,6 +208,7 @@ describe('npm pack from a fresh copy → install in new projects', () => {
       '@nestjs/common@^11',
       '@nestjs/core@^11',
       '@nestjs/testing@^11',
+      '@nestjs/terminus@^11',
       '@types/jest@^30',
     ]);
     linkFromRoot(app, ['reflect-metadata', 'rxjs', '@types/node', 'jest', 'ts-jest', 'typescript']);
@@ -206,6 +216,11 @@ describe('npm pack from a fresh copy → install in new projects', () => {
       readFileSync(join(app, 'node_modules', '@nestjs', 'core', 'package.json'), 'utf8'),
     ).version as string;
     expect(nestVersion).toMatch(/^11\./);
+    const terminusVersion = JSON.parse(
+      readFileSync(join(app, 'node_modules', '@nestjs', 'terminus', 'package.json'), 'utf8'),
+    ).version as string;
+    expect(terminusVersion).toMatch(/^11\./);
+    expect(existsSync(join(app, 'node_modules', '@opentelemetry'))).toBe(false);
 
     // The starter's build (tsconfig nodenext) type-checks and compiles the app; the tests are
     // type-checked under node16 too (TypeScript < 5.8 cannot require() ES module types: the
@@ -229,7 +244,7 @@ describe('npm pack from a fresh copy → install in new projects', () => {
       app,
     );
     expectSuccess(jest, 'jest (ts-jest, CommonJS)');
-    expect(jest.stderr).toMatch(/Tests:\s+4 passed, 4 total/);
+    expect(jest.stderr).toMatch(/Tests:\s+5 passed, 5 total/);
 
     const started = run(process.execPath, [join(app, 'dist', 'main.js')], app);
     expectSuccess(started, 'node dist/main.js');

@@ -30,6 +30,10 @@ export class PollHealth {
    * polls fail together when the server goes away) and is neither reported nor taken as recovery.
    */
   failureEpoch = 0;
+  /** When the current run of failed polls began (epoch ms); undefined while polls work. */
+  failingSince: number | undefined;
+  /** The last reported failure of the current run. */
+  lastFailure: Error | undefined;
   private readonly backoff: PollBackoff;
   private readonly isConfigurationError: (error: unknown) => boolean;
   private readonly unhealthyBackoffMs: number;
@@ -68,6 +72,8 @@ export class PollHealth {
   failed(error: unknown): number {
     this.failureEpoch++;
     const err = asError(error);
+    this.failingSince ??= Date.now();
+    this.lastFailure = err;
     const { name, topic, group } = this.owner;
     let delay: number;
     // Credentials, permissions, missing resources: retrying fast fixes nothing (the transport knows).
@@ -112,6 +118,8 @@ export class PollHealth {
     const wasUnhealthy = this.unhealthy;
     this.backingOff = false;
     this.unhealthy = false;
+    this.failingSince = undefined;
+    this.lastFailure = undefined;
     this.backoff.reset();
     if (wasUnhealthy) {
       this.lastUnhealthyLogAt = -Infinity;
@@ -127,5 +135,7 @@ export class PollHealth {
   reset(): void {
     this.backingOff = false;
     this.unhealthy = false;
+    this.failingSince = undefined;
+    this.lastFailure = undefined;
   }
 }

@@ -104,6 +104,19 @@ export abstract class PollLoop {
     return 'running';
   }
 
+  /**
+   * When the current run of failed polls began (epoch ms): set by the first reported failure,
+   * cleared by the first poll that returns afterwards and by stop. Health reads it.
+   */
+  get failingSince(): number | undefined {
+    return this.health.failingSince;
+  }
+
+  /** The last reported poll failure of the current run (undefined while polls succeed). */
+  get lastPollError(): Error | undefined {
+    return this.health.lastFailure;
+  }
+
   /** Messages taken from the broker and not yet done with (handlers running or queued in a key). */
   get inFlight(): number {
     return this.slots.used;

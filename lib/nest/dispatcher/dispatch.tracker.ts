@@ -1,5 +1,6 @@
 import type { ExternalContextCreator } from '@nestjs/core';
 import { isObservable, tap } from 'rxjs';
+import { withoutLastResortLog, type FiltersContextCreator } from './quiet-exceptions.js';
 
 /** How far one delivery got through the Nest pipeline (guards → interceptors → pipes → handler). */
 export class DispatchState {
@@ -66,7 +67,8 @@ export class DispatchTracker {
   /**
    * Nest's `ExternalContextCreator` with two steps observed: the pipes step, which receives both
    * the array the handler will be applied with and the proxy's arguments, and the exception
-   * filters, whose return is recorded (see `FILTER_RETURNED`). Everything else (guards,
+   * filters, whose return is recorded (see `FILTER_RETURNED`) and whose last resort leaves the
+   * logging of a failure to the runner (quiet-exceptions.ts). Everything else (guards,
    * interceptors, metadata caches) is Nest's own instance, reached through the prototype.
    */
   contextCreator(nest: ExternalContextCreator): ExternalContextCreator {
@@ -88,7 +90,9 @@ export class DispatchTracker {
       observeFilterReturns(handler, stateOf);
       return handler;
     };
-    Object.defineProperty(derived, 'filtersContextCreator', { value: derivedFilters });
+    Object.defineProperty(derived, 'filtersContextCreator', {
+      value: withoutLastResortLog(derivedFilters as unknown as FiltersContextCreator),
+    });
     derived.createPipesFn = function (this: ExternalContextCreator, pipes, paramsOptions) {
       const applyPipes: PipesFn | null = nest.createPipesFn.call(this, pipes, paramsOptions);
       if (applyPipes === null) return null;

@@ -66,6 +66,11 @@ export interface MQModuleOptions {
   client?: MQClientOptions;
   /** A logger for this module's lines, or false to silence them (default: Nest's `Logger`). */
   logger?: LoggerService | false;
+  /**
+   * OpenTelemetry traces and metrics through `@opentelemetry/api`, when the application has it
+   * and registered an SDK (default true); false turns both off for this connection.
+   */
+  telemetry?: boolean;
 }
 
 /** Options of `MQModule.forRoot()` besides the connection's. */

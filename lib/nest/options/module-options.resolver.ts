@@ -50,6 +50,7 @@ export interface ResolvedModuleOptions {
   onGuardRejection: MQFailurePolicy;
   onInvalidMessage: MQFailurePolicy;
   logger: LoggerService | false | undefined;
+  telemetry: boolean;
 }
 
 const KNOWN_OPTIONS = new Set<string>([
@@ -72,6 +73,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'onInvalidMessage',
   'client',
   'logger',
+  'telemetry',
 ]);
 
 /**
@@ -139,6 +141,9 @@ export function resolveModuleOptions(
   if (logger !== undefined && logger !== false && typeof logger?.log !== 'function') {
     fail('logger', 'must be a LoggerService or false');
   }
+  if (raw.telemetry !== undefined && typeof raw.telemetry !== 'boolean') {
+    fail('telemetry', 'must be a boolean');
+  }
   return {
     connection,
     transport,
@@ -158,6 +163,7 @@ export function resolveModuleOptions(
     onGuardRejection: raw.onGuardRejection ?? 'retry',
     onInvalidMessage: raw.onInvalidMessage ?? 'retry',
     logger,
+    telemetry: raw.telemetry ?? true,
   };
 }
 

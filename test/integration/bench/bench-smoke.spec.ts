@@ -25,6 +25,7 @@ function expectedRowIds(): string[] {
     ids.push(`capacity.${mode}.grpc-send`, `capacity.${mode}.grpc-receive-ack`);
   }
   ids.push('idle-polls.cpu', 'idle-polls.rss');
+  ids.push('telemetry.off', 'telemetry.context', 'telemetry.metrics', 'telemetry.traces-metrics');
   ids.push('soak.heap-slope', 'soak.rss-slope', 'soak.not-consumed');
   ids.push('hostile.peak-rss', 'hostile.slow-closed');
   return ids;
@@ -66,6 +67,7 @@ describe('npm run bench (smoke sizes)', () => {
       'Latency',
       'Emulator capacity',
       'idle long polls',
+      'OpenTelemetry cost',
       'emulator memory in a soak',
       'emulator under hostile input',
     ]) {

@@ -12,6 +12,7 @@ import {
   MQServiceError,
   MQTimeoutError,
 } from '../../../lib/client/index.js';
+import { PublishHealth } from '../../../lib/nest/health/publish.health.js';
 import { MQProducer } from '../../../lib/nest/mq.producer.js';
 import { RETRY_DEFAULTS, type ResolvedRetryPolicy } from '../../../lib/nest/retry/retry.policy.js';
 import {
@@ -67,13 +68,21 @@ describe('MQProducer retries', () => {
   });
 
   /** A producer with the module policy `policy` ('off' = `publishRetry: false`). */
-  const producer = (policy: ResolvedRetryPolicy | 'off' = FAST) =>
-    new MQProducer(
-      new HttpMQTransport(client),
+  const producer = (policy: ResolvedRetryPolicy | 'off' = FAST) => {
+    const transport = new HttpMQTransport(client);
+    // The connection's real observers: no telemetry recording, publish health noted.
+    const observers = {
+      telemetry: { publisher: undefined },
+      health: new PublishHealth((error) => transport.isConfigurationError(error)),
+    };
+    return new MQProducer(
+      transport,
       'default',
       logger,
+      observers,
       policy === 'off' ? undefined : policy,
     );
+  };
 
   it('retries network errors, 5xx and throttling, then succeeds', async () => {
     const p = producer();
