@@ -27,20 +27,22 @@ export function renderChaosSection(report: ChaosReport): string {
   const m = machineInfo();
   const s = CHAOS_APP_SETTINGS;
   const kinds = FAULT_KINDS.map((k) => `${k} ${report.faults.byKind[k]}`).join(', ');
-  const rules = CHAOS_RULES.map((r) => {
-    const a = r.action;
-    const what =
-      a.kind === 'error'
-        ? `${a.code}${a.status ? ` ${a.status}` : ''}`
-        : a.kind === 'delay'
-          ? `delay ${a.ms} ms`
-          : a.kind === 'reset'
-            ? `reset ${a.when} acting`
-            : a.kind === 'trickle'
-              ? `trickle 1 B/${a.intervalMs} ms`
-              : a.kind;
-    return `${what} ${(r.probability ?? 1) * 100} %`;
-  }).join(', ');
+  const rules = CHAOS_RULES.filter((r) => r.probability !== undefined)
+    .map((r) => {
+      const a = r.action;
+      const what =
+        a.kind === 'error'
+          ? `${a.code}${a.status ? ` ${a.status}` : ''}`
+          : a.kind === 'delay'
+            ? `delay ${a.ms} ms`
+            : a.kind === 'reset'
+              ? `reset ${a.when} acting`
+              : a.kind === 'trickle'
+                ? `trickle 1 B/${a.intervalMs} ms`
+                : a.kind;
+      return `${what} ${(r.probability ?? 1) * 100} %`;
+    })
+    .join(', ');
   const rows: Array<[string, string, string]> = [
     [
       'Messages published (acknowledged)',
@@ -111,7 +113,8 @@ export function renderChaosSection(report: ChaosReport): string {
       `publishRetry maxAttempts ${s.publishRetry.maxAttempts}, deadline ${s.publishRetry.deadlineMs} ms; ` +
       `drainTimeoutMs ${s.drainTimeoutMs}) publishes ${c.messages} keyed messages, ` +
       `${c.publishConcurrency} at a time, and consumes them while every request (publish, poll, ack) ` +
-      `may meet a fault: ${rules}. Then the outages, a drain until every acknowledged message and ` +
+      `may meet a fault: ${rules}; besides, 2 ack answers are reset and 2 dropped after the ` +
+      `broker acted. Then the outages, a drain until every acknowledged message and ` +
       `every promised redelivery has come, the shutdowns under load (a fresh app each time; ` +
       `stranded = the group's in-flight count once the app is closed), and a close while every ` +
       `answer stalls. Duplicates are expected (at-least-once): consumers deduplicate by key.`,

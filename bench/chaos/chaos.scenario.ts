@@ -47,8 +47,14 @@ export const CHAOS_FULL_CONFIG: ChaosConfig = {
 /** Redelivery after 3 s instead of 5 min: a failed ack comes back within the run. */
 const INVISIBILITY_MS = 3_000;
 
-/** Every fault kind, each on a share of all requests (publish, consume, ack alike). */
+/**
+ * Every fault kind, each on a share of all requests (publish, consume, ack alike). Acks are few
+ * (up to 16 messages each), so two rules first make sure some ack answers are lost after the
+ * broker acted, whatever the draw: the case where outcomes must not lie.
+ */
 export const CHAOS_RULES: readonly FaultRuleInput[] = [
+  { match: { operation: 'ack' }, after: 2, count: 2, action: { kind: 'reset', when: 'after' } },
+  { match: { operation: 'ack' }, after: 4, count: 2, action: { kind: 'drop' } },
   { probability: 0.02, action: { kind: 'error', code: 'InternalError', status: 503 } },
   { probability: 0.02, action: { kind: 'error', code: 'QpsLimitExceeded' } },
   { probability: 0.02, action: { kind: 'delay', ms: 150 } },
@@ -100,6 +106,10 @@ export async function runChaos(
     log(`faults: ${config.messages} messages through ${CHAOS_RULES.length} seeded rules`);
     const ids = CHAOS_RULES.map((rule) => emulator.faults.add(rule));
     await publishAll(app, ledger, 'm', config.messages, config.publishConcurrency);
+    const hits = emulator.faults
+      .stats()
+      .rules.map((r) => `${r.action.kind} ${r.hits}/${r.matched}`);
+    log(`rules hit/matched: ${hits.join(', ')}`);
     for (const id of ids) emulator.faults.remove(id);
 
     const recoveryMs: number[] = [];
