@@ -68,7 +68,7 @@ export interface BenchConfig {
   body: string;
 }
 
-/** Sized to keep `npm run bench` under ~11 minutes on 2 cores (the soak alone takes 4). */
+/** Sized to keep `npm run bench` within about a quarter of an hour on 2 cores (the soak alone takes 4 minutes). */
 export const FULL_CONFIG: BenchConfig = {
   publish: {
     concurrencies: [1, 32],
