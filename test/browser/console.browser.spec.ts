@@ -379,6 +379,73 @@ describeBrowser(
       const consumeRule = /Rule (f\d+)/.exec((await second.textContent())!)![1]!;
       await page.getByRole('row', { name: new RegExp(`^${consumeRule} `) }).waitFor(WAIT);
       await page.locator('#fault-rules', { hasText: /^2$/ }).waitFor(WAIT);
+
+      // The other kinds and match fields, as the form builds them (on another topic).
+      const kinds: [string, Record<string, string>, Record<string, string>, string, object][] = [
+        [
+          'Delay',
+          { 'Added latency (ms)': '250' },
+          { Front: 'http' },
+          'Any instance',
+          { kind: 'delay', ms: 250 },
+        ],
+        [
+          'Trickle',
+          { 'One byte every (ms)': '100' },
+          { Front: 'grpc' },
+          emulator.instanceId,
+          { kind: 'trickle', intervalMs: 100 },
+        ],
+        [
+          'Drop',
+          { Group: 'GID_audit', 'After (requests let through)': '2' },
+          { Front: 'ons' },
+          '(default instance)',
+          { kind: 'drop' },
+        ],
+        ['Stall', { Probability: '0.5' }, { Front: '' }, 'Another instance id…', { kind: 'stall' }],
+      ];
+      await page.getByLabel('Topic', { exact: true }).fill('audit');
+      await page.getByLabel('At most (times)').fill('');
+      await page.getByLabel('Operation').selectOption('');
+      for (const [kind, fields, selects, instance] of kinds) {
+        await page.getByRole('radio', { name: new RegExp(`^${kind}`) }).check();
+        for (const [label, value] of Object.entries(fields))
+          await page.getByLabel(label, { exact: true }).fill(value);
+        for (const [label, value] of Object.entries(selects))
+          await page.getByLabel(label, { exact: true }).selectOption(value);
+        await page.getByLabel('Instance', { exact: true }).selectOption({ label: instance });
+        if (instance === 'Another instance id…')
+          await page.getByLabel('Instance id').fill('MQ_INST_other');
+        await page.getByRole('button', { name: 'Add rule' }).click();
+        await page
+          .getByText(new RegExp(`^Rule f\\d+ added: .* → ${kind.toLowerCase()}`))
+          .waitFor(WAIT);
+        for (const label of Object.keys(fields))
+          await page.getByLabel(label, { exact: true }).fill('');
+      }
+      expect(
+        emulator.faults
+          .stats()
+          .rules.slice(2)
+          .map((r) => [r.match, r.probability, r.after, r.action]),
+      ).toEqual([
+        [{ front: 'http', topic: 'audit' }, undefined, undefined, kinds[0]![4]],
+        [
+          { front: 'grpc', topic: 'audit', instanceId: emulator.instanceId },
+          undefined,
+          undefined,
+          kinds[1]![4],
+        ],
+        [
+          { front: 'ons', topic: 'audit', group: 'GID_audit', instanceId: '' },
+          undefined,
+          2,
+          kinds[2]![4],
+        ],
+        [{ topic: 'audit', instanceId: 'MQ_INST_other' }, 0.5, undefined, kinds[3]![4]],
+      ]);
+      await page.locator('#fault-rules', { hasText: /^6$/ }).waitFor(WAIT);
       await page.screenshot({ path: join(shots, 'console-faults.png'), fullPage: true });
 
       // Remove the first rule from the keyboard; focus moves to the next rule's button.
@@ -401,13 +468,13 @@ describeBrowser(
       page.once('dialog', (d) => void d.dismiss());
       await page.getByRole('button', { name: 'Remove every rule…' }).click();
       expect(await row.isVisible()).toBe(true);
-      expect(emulator.faults.stats().rules).toHaveLength(1);
+      expect(emulator.faults.stats().rules).toHaveLength(5);
       page.once('dialog', (d) => {
-        expect(d.message()).toBe('Remove all 1 fault rule(s)? The injected counters stay.');
+        expect(d.message()).toBe('Remove all 5 fault rule(s)? The injected counters stay.');
         void d.accept();
       });
       await page.getByRole('button', { name: 'Remove every rule…' }).click();
-      await page.getByText('Removed 1 rule(s).').waitFor(WAIT);
+      await page.getByText('Removed 5 rule(s).').waitFor(WAIT);
       await page.getByText('No rule: every request is served normally.').waitFor(WAIT);
       expect(emulator.faults.stats().rules).toEqual([]);
       await page.locator('#fault-rules').waitFor({ ...WAIT, state: 'hidden' });
