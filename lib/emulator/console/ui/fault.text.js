@@ -65,7 +65,9 @@ export function faultEffect(f) {
   const a = f.action;
   if (!f.acted) {
     const not = `the ${f.operation} was not done`;
-    if (a.kind === 'error') return `Answered ${a.code} (${a.status}): ${not}.`;
+    if (a.kind === 'error') {
+      return `Answered ${a.code}${a.status !== undefined ? ` (${a.status})` : ''}: ${not}.`;
+    }
     if (a.kind === 'reset') return `Connection reset before the server acted: ${not}.`;
     return `The client left during the injected delay: ${not}.`;
   }
