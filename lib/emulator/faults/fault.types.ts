@@ -57,6 +57,16 @@ export type FaultAction =
   | { kind: 'trickle'; intervalMs: number };
 
 export type FaultKind = FaultAction['kind'];
+
+/** Kinds applied to the answer once the server has acted (reset after, drop, stall, trickle). */
+export function actsAfter(action: FaultAction): boolean {
+  return (
+    action.kind === 'drop' ||
+    action.kind === 'stall' ||
+    action.kind === 'trickle' ||
+    (action.kind === 'reset' && action.when === 'after')
+  );
+}
 export const FAULT_KINDS: readonly FaultKind[] = [
   'error',
   'delay',
