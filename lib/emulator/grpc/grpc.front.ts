@@ -111,7 +111,10 @@ export function unary<Req, Res extends { status?: Status | null }>(
     const run = async (): Promise<Res | undefined> => {
       const rc = front.readContext(call.metadata, resourceNamespace(call.request));
       clientId = rc.clientId;
-      if (target !== undefined) fault = decideGrpcFault(front, target(call.request), rc.ns);
+      // Without rules this is one property read: the call is not described at all.
+      if (target !== undefined && front.faults?.armed === true) {
+        fault = decideGrpcFault(front, target(call.request), rc.ns);
+      }
       if (fault !== undefined) {
         if (fault.action.kind === 'error') {
           const injected = injectedGrpcError(fault.action);

@@ -12,6 +12,8 @@
  *   group in flight at a time — the HTTP protocol's orderly partitions.
  * - At most 16 messages per receive (the batch size is a maximum; a smaller answer is legal).
  * - Messages that could not be written (the client left) are given back after 1 s, as the proxy does.
+ * - Fault rules (operation `consume`) are asked after every check, before the broker takes anything;
+ *   messages taken under an after-acting fault stay in flight (grpc.faults.ts).
  */
 import type { handleServerStreamingCall, ServerWritableStream } from '@grpc/grpc-js';
 import type { ConsumedMessageDoc } from '../../protocol/index.js';

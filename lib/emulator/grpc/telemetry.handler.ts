@@ -4,7 +4,8 @@
  * checks). As the proxy does: a command from an unauthenticated client is answered with a status-only
  * command (the stream stays open); settings without publishing or subscription, or with a malformed
  * topic, group or filter, end the stream with gRPC INVALID_ARGUMENT; the stream is completed when the
- * client half-closes it. A client whose stream ends gives back the messages it held.
+ * client half-closes it. A client whose stream ends gives back the messages it held. Fault rules
+ * (operation `telemetry`) are asked once per settings command.
  */
 import { status as GrpcStatus, type handleBidiStreamingCall } from '@grpc/grpc-js';
 import { OK_STATUS, type Settings, type TelemetryCommand } from '../../protocol-grpc/index.js';
@@ -56,7 +57,10 @@ export function telemetryHandler(
       ) {
         return; // Stack traces and verification results: nothing to do.
       }
-      const fault = decideGrpcFault(front, telemetryTarget(command.settings), rc.ns);
+      const fault =
+        front.faults?.armed === true
+          ? decideGrpcFault(front, telemetryTarget(command.settings), rc.ns)
+          : undefined;
       if (fault === undefined) {
         const reply = applySettings(front, rc, command.settings, call);
         if (reply !== undefined) sendCommand(call, reply);

@@ -1,7 +1,8 @@
 /**
  * The 2017 ONS HTTP API on the emulator's HTTP port (`/message/`), on the same broker, clock,
  * durability and admin view as the MQ HTTP protocol. Every request is answered with the old API's
- * statuses and JSON bodies; nothing a client sends can crash the process.
+ * statuses and JSON bodies; nothing a client sends can crash the process. Fault rules (`front:
+ * 'ons'`, operations publish, consume and ack) are asked once the request is checked and signed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
