@@ -72,6 +72,7 @@ export function renderBenchmarksDocument(
   report: BenchReport,
   failures: readonly string[],
   notes = keptNotes(undefined),
+  sections: readonly string[] = [],
 ): string {
   const parts = [
     '# Benchmarks',
@@ -89,6 +90,9 @@ export function renderBenchmarksDocument(
   if (failures.length > 0) {
     parts.push('', '## Scenarios that failed in this run', '', ...failures.map((f) => `- ${f}`));
   }
-  parts.push('', '## Results', '', renderResults(report), '', METHOD, '', notes);
+  parts.push('', '## Results', '', renderResults(report), '');
+  // Sections other tools write (e.g. `npm run chaos`), kept as they were.
+  for (const section of sections) parts.push(section, '');
+  parts.push(METHOD, '', notes);
   return parts.join('\n');
 }

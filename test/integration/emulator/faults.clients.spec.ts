@@ -27,8 +27,9 @@ describe('fault injection seen by real clients', () => {
     emulator = await startEmulator({ clock: 'virtual', faults: { seed: 1 } });
     client = new MQClient(emulator.endpoint, emulator.credentials, {
       instanceId: emulator.instanceId,
-      // Short, so that a withheld answer shows up as a timeout quickly.
-      requestTimeoutMs: 300,
+      // Generous, so that answered calls succeed on a loaded machine; the calls whose answer is
+      // withheld shorten their deadline (timeoutMs) so that the timeout shows up quickly.
+      requestTimeoutMs: 5_000,
     });
   });
   afterAll(async () => {
@@ -105,7 +106,9 @@ describe('fault injection seen by real clients', () => {
     await client.publish(topic, { body: 'to ack' });
     const [message] = await client.consume(topic, group);
     emulator.faults.add({ match: { operation: 'ack', topic }, action: { kind: 'drop' } });
-    const err = await rejection(client.ack(topic, group, [message!.receiptHandle]));
+    const err = await rejection(
+      client.ack(topic, group, [message!.receiptHandle], { timeoutMs: 300 }),
+    );
     expect(err).toBeInstanceOf(MQTimeoutError);
     expect(groupStats()).toMatchObject({ ready: 0, inflight: 0 });
     // Acked for good: not back after the invisibility window.
@@ -115,7 +118,7 @@ describe('fault injection seen by real clients', () => {
 
   it('stall after acting: headers but no body (the client times out), the message was stored', async () => {
     emulator.faults.add({ match: { operation: 'publish', topic }, action: { kind: 'stall' } });
-    const err = await rejection(client.publish(topic, { body: 'stalled' }));
+    const err = await rejection(client.publish(topic, { body: 'stalled' }, { timeoutMs: 300 }));
     expect(err).toBeInstanceOf(MQTimeoutError);
     expect(emulator.admin.peek({ topic }).map((m) => m.body)).toEqual(['stalled']);
   });
@@ -137,6 +140,7 @@ describe('fault injection seen by real clients', () => {
 
   it('trickle after acting: the whole answer arrives, one byte at a time', async () => {
     emulator.faults.add({ match: { topic }, action: { kind: 'trickle', intervalMs: 1 } });
+    // The client's deadline covers the whole call: 5 s leave room for a byte per ms.
     const { messageId } = await client.publish(topic, { body: 'slowly' });
     expect(emulator.admin.peek({ topic })[0]?.messageId).toBe(messageId);
 

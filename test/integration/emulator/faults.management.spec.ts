@@ -365,9 +365,12 @@ describe('the testing harness', () => {
         action: { kind: 'error', code: 'QpsLimitExceeded' },
       });
       const producer = mq.moduleRef.get(MQProducer);
-      await expect(producer.publish('harness-t', { n: 1 })).rejects.toMatchObject({
-        code: 'QpsLimitExceeded',
-      });
+      // retry: false — the producer would otherwise retry the throttled publish and succeed.
+      await expect(producer.publish('harness-t', { n: 1 }, { retry: false })).rejects.toMatchObject(
+        {
+          code: 'QpsLimitExceeded',
+        },
+      );
       await producer.publish('harness-t', { n: 2 });
       expect(mq.faults.stats().rules.find((r) => r.id === id)).toMatchObject({
         hits: 1,
