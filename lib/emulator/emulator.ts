@@ -90,6 +90,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       credentials: resolved.credentials,
       maxTimeSkewMs: resolved.timings.onsMaxTimeSkewMs,
       log,
+      faults,
       ...(activity !== undefined ? { activity } : {}),
     }),
     admin: {
@@ -131,6 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         credentials: resolved.credentials,
         timings: resolved.timings,
         log,
+        faults,
         ...(activity !== undefined ? { activity } : {}),
       });
       grpcEndpoint = await grpc.listen(resolved.grpcPort, resolved.host);

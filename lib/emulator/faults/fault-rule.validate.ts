@@ -2,33 +2,22 @@
  * Checks a fault rule from any source (JSON, CLI, code) and returns a clean copy. Every mistake
  * names the field at fault, so the admin API, the config file and the CLI can all say which one.
  */
-import { isMQErrorCode, MQ_ERRORS } from '../../protocol/index.js';
+import { validateErrorAction } from './fault.codes.js';
+import { FaultRuleError, show } from './fault-rule.errors.js';
 import { FAULT_FRONTS, FAULT_OPERATIONS } from './fault.types.js';
 import type { FaultAction, FaultMatch, FaultRuleInput } from './fault.types.js';
 
-/** A rule that cannot be used; `field` is its path inside the rule, e.g. `action.code`. */
-export class FaultRuleError extends Error {
-  constructor(
-    readonly field: string,
-    readonly problem: string,
-  ) {
-    super(`${field}: ${problem}`);
-    this.name = 'FaultRuleError';
-  }
-}
+export { FaultRuleError } from './fault-rule.errors.js';
 
 /** Longest added latency or trickle interval: longer is indistinguishable from a hang. */
 export const MAX_FAULT_MS = 600_000;
-const CODE = /^[A-Za-z][A-Za-z0-9_.]{0,63}$/;
 const RULE_KEYS = ['match', 'probability', 'count', 'after', 'action'];
 const MATCH_KEYS = ['front', 'operation', 'topic', 'group', 'instanceId'];
 
 export function validateFaultRule(value: unknown): FaultRuleInput {
   const rule = record(value, 'rule', RULE_KEYS);
-  const out: FaultRuleInput = {
-    match: rule.match === undefined ? {} : validateMatch(rule.match),
-    action: validateAction(rule.action),
-  };
+  const match = rule.match === undefined ? {} : validateMatch(rule.match);
+  const out: FaultRuleInput = { match, action: validateAction(rule.action, match) };
   if (rule.probability !== undefined) {
     const p = rule.probability;
     if (typeof p !== 'number' || !(p > 0) || !(p <= 1)) {
@@ -60,7 +49,7 @@ function validateMatch(value: unknown): FaultMatch {
   return out;
 }
 
-function validateAction(value: unknown): FaultAction {
+function validateAction(value: unknown, match: FaultMatch): FaultAction {
   if (value === undefined) throw new FaultRuleError('action', 'is required');
   const kind = record(value, 'action', [
     'kind',
@@ -73,39 +62,9 @@ function validateAction(value: unknown): FaultAction {
   ]).kind;
   const a = value as Record<string, unknown>;
   switch (kind) {
-    case 'error': {
+    case 'error':
       only(a, ['kind', 'code', 'status', 'message']);
-      if (typeof a.code !== 'string' || !CODE.test(a.code)) {
-        throw new FaultRuleError(
-          'action.code',
-          `expected an error code such as "InternalError" or "QpsLimitExceeded", got ${show(a.code)}`,
-        );
-      }
-      const known = isMQErrorCode(a.code);
-      if (a.status === undefined && !known) {
-        throw new FaultRuleError(
-          'action.status',
-          `required for "${a.code}", which is not an error code of the protocol`,
-        );
-      }
-      const status =
-        a.status === undefined
-          ? MQ_ERRORS[a.code as keyof typeof MQ_ERRORS].status
-          : integer(a.status, 'action.status', 400, 599);
-      const message =
-        a.message === undefined
-          ? known
-            ? MQ_ERRORS[a.code as keyof typeof MQ_ERRORS].message
-            : `Injected fault ${a.code}.`
-          : a.message;
-      if (typeof message !== 'string' || message === '') {
-        throw new FaultRuleError(
-          'action.message',
-          `expected a non-empty string, got ${show(message)}`,
-        );
-      }
-      return { kind, code: a.code, status, message };
-    }
+      return validateErrorAction(a, match);
     case 'delay':
       only(a, ['kind', 'ms']);
       return { kind, ms: integer(a.ms, 'action.ms', 1, MAX_FAULT_MS) };
@@ -171,14 +130,6 @@ function oneOf<T extends string>(value: unknown, field: string, allowed: readonl
     );
   }
   return value as T;
-}
-
-function show(value: unknown): string {
-  if (typeof value === 'string') {
-    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  }
-  if (value === null || typeof value !== 'object') return String(value);
-  return Array.isArray(value) ? 'an array' : 'an object';
 }
 
 /** The generator's seed: an integer from 0 to 2^32-1. */

@@ -38,12 +38,13 @@ export interface FaultMatch {
 }
 
 /**
- * What happens to a request a rule picked:
- * - `error`: not acted on; answered with this error (`code` of the protocol, `status` defaults to
- *   the code's own status for the protocol's codes).
+ * What happens to a request a rule picked (each front in its own terms, see fault.codes.ts for the
+ * codes and lib/emulator/CONTRACT.md for the fronts):
+ * - `error`: not acted on; answered with this error (`code` of the rule's front, or of any front for
+ *   a rule without `front`; `status` defaults to the code's own, and is absent on gRPC-only rules).
  * - `delay`: acted on after `ms` of added latency (not at all if the client leaves meanwhile).
- * - `reset` `before`: the connection is reset, nothing was done. `after`: the server acted (message
- *   stored, acked, delivered), then the connection is reset instead of answering.
+ * - `reset` `before`: the connection (gRPC: the call's stream) is reset, nothing was done. `after`:
+ *   the server acted (message stored, acked, delivered), then the reset instead of an answer.
  * - `drop`: the server acted; the answer never comes (the connection stays open and silent).
  * - `stall`: the server acted; the status and headers are sent, the body never.
  * - `trickle`: the server acted; the answer is sent one byte every `intervalMs`.
@@ -57,6 +58,16 @@ export type FaultAction =
   | { kind: 'trickle'; intervalMs: number };
 
 export type FaultKind = FaultAction['kind'];
+
+/** Kinds applied to the answer once the server has acted (reset after, drop, stall, trickle). */
+export function actsAfter(action: FaultAction): boolean {
+  return (
+    action.kind === 'drop' ||
+    action.kind === 'stall' ||
+    action.kind === 'trickle' ||
+    (action.kind === 'reset' && action.when === 'after')
+  );
+}
 export const FAULT_KINDS: readonly FaultKind[] = [
   'error',
   'delay',

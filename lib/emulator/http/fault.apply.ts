@@ -1,31 +1,41 @@
 /**
- * How the HTTP front carries out a fault decision (lib/emulator/faults decides, this file acts).
- * Before acting: error, delay, reset-before. After acting: reset-after, drop, stall, trickle, each
- * applied to the reply the server built (success or error alike).
+ * How the HTTP/1.1 fronts (MQ HTTP protocol and the ONS API) carry out a fault decision
+ * (lib/emulator/faults decides, this file acts). Before acting: delay, reset-before (an injected
+ * error is each front's own document). After acting: reset-after, drop, stall, trickle, each applied
+ * to the answer the server built (success or error alike).
  */
 import { STATUS_CODES } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MQErrorCode } from '../../protocol/index.js';
+import { mqCodeFor } from '../faults/fault.codes.js';
 import type { FaultAction } from '../faults/fault.types.js';
-import type { WireError } from './http.errors.js';
-import { replyHeaders, writeReply } from './response.write.js';
-import type { Reply } from './response.write.js';
 
-/** Kinds applied to the answer once the server has acted. */
-export function actsAfter(action: FaultAction): boolean {
-  return (
-    action.kind === 'drop' ||
-    action.kind === 'stall' ||
-    action.kind === 'trickle' ||
-    (action.kind === 'reset' && action.when === 'after')
-  );
+export { actsAfter } from '../faults/fault.types.js';
+import type { WireError } from './http.errors.js';
+
+/** A complete HTTP answer, built before anything is written (so that a fault can decide how it goes out). */
+export interface HttpAnswer {
+  status: number;
+  /** Every header but `date` (a `connection: close` among them closes the connection after it). */
+  headers: Record<string, string | number>;
+  /** Undefined: no body (204). */
+  body: Buffer | undefined;
 }
 
-/** The injected error as the wire error the front answers with. */
+/** Writes the answer as is; false when the response can no longer be written (client gone). */
+export function writeAnswer(res: ServerResponse, answer: HttpAnswer): boolean {
+  if (res.headersSent || res.destroyed) return false;
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body);
+  return true;
+}
+
+/** The injected error as the MQ front's wire error (a code of another protocol maps by status). */
 export function injectedError(action: Extract<FaultAction, { kind: 'error' }>): WireError {
+  const { code, status } = mqCodeFor(action);
   return {
-    code: action.code as MQErrorCode,
-    status: action.status ?? 500,
+    code: code as MQErrorCode,
+    status,
     message: action.message ?? action.code,
     closeConnection: false,
     internal: false,
@@ -58,12 +68,12 @@ export async function beforeActing(
   return !res.destroyed;
 }
 
-/** Sends (or withholds) the reply as the after-acting fault says. */
+/** Sends (or withholds) the answer as the after-acting fault says. */
 export function deliverFaulted(
   action: FaultAction,
   req: IncomingMessage,
   res: ServerResponse,
-  reply: Reply,
+  answer: HttpAnswer,
 ): void {
   const socket = req.socket;
   if (res.headersSent || res.destroyed || socket.destroyed) return;
@@ -79,14 +89,14 @@ export function deliverFaulted(
       // Raw bytes: the status line and headers now; the rest never (stall) or byte by byte.
       // An answer without a body has no "rest" but the blank line that ends its headers.
       // `connection: close`: Node still holds the response open, so the socket cannot carry another.
-      const head = rawHead({ ...reply, closeConnection: true });
-      const rest = reply.body === undefined ? Buffer.from('\r\n') : reply.body;
-      socket.write(reply.body === undefined ? head : head + '\r\n');
+      const head = rawHead(answer);
+      const rest = answer.body === undefined ? Buffer.from('\r\n') : answer.body;
+      socket.write(answer.body === undefined ? head : head + '\r\n');
       if (action.kind === 'trickle') trickle(socket, rest, action.intervalMs);
       return;
     }
     default:
-      writeReply(res, reply);
+      writeAnswer(res, answer);
   }
 }
 
@@ -97,10 +107,13 @@ function reset(req: IncomingMessage): void {
   else socket.destroy();
 }
 
-function rawHead(reply: Reply): string {
-  let head = `HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status] ?? 'Unknown'}\r\n`;
+/** The status line and headers, `connection: close` included, without the blank line that ends them. */
+function rawHead(answer: HttpAnswer): string {
+  let head = `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? 'Unknown'}\r\n`;
   head += `date: ${new Date().toUTCString()}\r\n`;
-  for (const [name, value] of Object.entries(replyHeaders(reply))) head += `${name}: ${value}\r\n`;
+  for (const [name, value] of Object.entries({ ...answer.headers, connection: 'close' })) {
+    head += `${name}: ${value}\r\n`;
+  }
   return head;
 }
 

@@ -36,7 +36,14 @@ import { resolveOperation } from './request.operation.js';
 import type { MessagesOperation } from './request.operation.js';
 import { parseMessagesQuery } from './request.query.js';
 import { matchMessagesPath } from './request.route.js';
-import { errorReply, noContentReply, sendError, writeReply, xmlReply } from './response.write.js';
+import {
+  errorReply,
+  noContentReply,
+  replyAnswer,
+  sendError,
+  writeReply,
+  xmlReply,
+} from './response.write.js';
 import type { Reply } from './response.write.js';
 
 /** The documented request-line limit (PROTOCOL.md §1.3), applied to the request-target. */
@@ -131,7 +138,7 @@ export class EmulatorHttpServer {
       );
       sendError(res, wire, requestId, this.hostId);
       const state: ServeState = { errorCode: wire.code, fault: undefined, handles: undefined };
-      this.logRequest(req, res, undefined, state, 0, requestId);
+      this.logRequest(req, res, wire.status, state, 0, requestId);
     });
     // CONNECT (proxy tunnelling) is not part of the protocol; Node would drop the socket silently.
     this.server.on('connect', (_req: IncomingMessage, socket: Socket) =>
@@ -214,12 +221,17 @@ export class EmulatorHttpServer {
     const rawQuery = q === -1 ? '' : url.slice(q + 1);
     const state: ServeState = { errorCode: '', fault: undefined, handles: undefined };
     let reply: Reply | undefined;
+    // The status of the answer built, for the log line (also when a fault withheld it).
+    let status: number | undefined;
     try {
       // The 2017 ONS API claims its requests (origin or absolute form) before any MQ routing.
       const ons = this.options.ons;
       const onsQuery = ons === undefined ? undefined : matchOnsTarget(url);
       if (ons !== undefined && onsQuery !== undefined) {
-        state.errorCode = await ons.serve(req, res, expectContinue, onsQuery);
+        const served = await ons.serve(req, res, expectContinue, onsQuery);
+        state.errorCode = served.errorCode;
+        state.fault = served.fault;
+        status = served.status;
         return;
       }
       if (path.startsWith(ADMIN_PREFIX)) {
@@ -262,7 +274,7 @@ export class EmulatorHttpServer {
       }
       if (reply !== undefined) this.deliver(req, res, reply, state);
     } finally {
-      this.logRequest(req, res, reply, state, started, requestId);
+      this.logRequest(req, res, reply?.status ?? status, state, started, requestId);
     }
   }
 
@@ -361,7 +373,7 @@ export class EmulatorHttpServer {
     if (fault !== undefined && actsAfter(fault.action)) {
       // The server acted and the fault eats the answer: delivered messages stay in flight, as
       // they would when a real network loses a response.
-      deliverFaulted(fault.action, req, res, reply);
+      deliverFaulted(fault.action, req, res, replyAnswer(reply));
       return;
     }
     const written = writeReply(res, reply);
@@ -387,7 +399,7 @@ export class EmulatorHttpServer {
   private logRequest(
     req: IncomingMessage,
     res: ServerResponse,
-    reply: Reply | undefined,
+    status: number | undefined,
     state: ServeState,
     started: number,
     requestId: string,
@@ -401,8 +413,8 @@ export class EmulatorHttpServer {
     // Nothing was sent: the client went away first (an aborted long poll), so no status to show.
     // A reply a fault withheld or wrote raw still has the status it would have had.
     const outcome =
-      reply !== undefined
-        ? `${reply.status}${code}`
+      status !== undefined
+        ? `${status}${code}`
         : res.headersSent
           ? `${res.statusCode}${code}`
           : 'closed by the client, no answer';

@@ -6,6 +6,7 @@ import {
   REQUEST_ID_HEADER,
   XML_CONTENT_TYPE,
 } from '../../protocol/index.js';
+import type { HttpAnswer } from './fault.apply.js';
 import type { WireError } from './http.errors.js';
 
 /** A complete answer, built before anything is written (so a fault can decide how it goes out). */
@@ -56,6 +57,11 @@ export function replyHeaders(reply: Reply): Record<string, string | number> {
         };
   if (reply.closeConnection) headers.connection = 'close';
   return headers;
+}
+
+/** The reply as a plain HTTP answer (for the fault layer). */
+export function replyAnswer(reply: Reply): HttpAnswer {
+  return { status: reply.status, headers: replyHeaders(reply), body: reply.body };
 }
 
 /** Writes the reply; false when the response can no longer be written (client gone). */

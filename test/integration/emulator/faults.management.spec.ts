@@ -8,13 +8,14 @@ import { Injectable } from '@nestjs/common';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MQClient } from '../../../lib/client/index.js';
+import { MQClient, OnsHttpClient } from '../../../lib/client/index.js';
 import { runCli } from '../../../lib/emulator/cli/cli.run.js';
 import { loadEmulatorConfigFile } from '../../../lib/emulator/config/config-file.load.js';
 import { EmulatorOptionsError, startEmulator } from '../../../lib/emulator/index.js';
 import type { RunningEmulator } from '../../../lib/emulator/index.js';
 import { MQProducer } from '../../../lib/index.js';
 import { createMQTestingModule } from '../../../lib/testing/index.js';
+import { RawGrpc } from './grpc-raw.helper.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'faults-mgmt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -135,6 +136,20 @@ describe('fault admin API', () => {
     [{ match: { operation: 'send' }, action: { kind: 'drop' } }, 'match.operation'],
     [{ probability: 2, action: { kind: 'drop' } }, 'probability'],
     [{ match: {} }, 'action'],
+    // Codes are those of the rule's front.
+    [{ match: { front: 'grpc' }, action: { kind: 'error', code: 'InternalError' } }, 'action.code'],
+    [
+      { match: { front: 'ons' }, action: { kind: 'error', code: 'TOO_MANY_REQUESTS' } },
+      'action.code',
+    ],
+    [
+      { match: { front: 'http' }, action: { kind: 'error', code: 'UNAVAILABLE', status: 503 } },
+      'action.code',
+    ],
+    [
+      { match: { front: 'grpc' }, action: { kind: 'error', code: 'UNAVAILABLE', status: 503 } },
+      'action.status',
+    ],
   ])('answers an invalid rule %j with 400 naming %s', async (rule, field) => {
     const res = await json(emulator, 'POST', 'faults', rule);
     expect(res.status).toBe(400);
@@ -254,6 +269,83 @@ describe('seeded determinism over HTTP', () => {
     expect(first.length).toBeGreaterThan(0);
     expect(await failedPublishes(2024)).toEqual(first);
     expect(await failedPublishes(2025)).not.toEqual(first);
+  });
+});
+
+describe('seeded determinism over gRPC and ONS (rules for one front leave the others alone)', () => {
+  /** Which of 40 publishes failed on each front, against a fresh emulator with this seed. */
+  async function failed(seed: number): Promise<Record<'http' | 'grpc' | 'ons', number[]>> {
+    const emulator = await startEmulator({
+      grpcPort: 0,
+      faults: {
+        seed,
+        rules: [
+          {
+            match: { front: 'grpc' },
+            probability: 0.3,
+            action: { kind: 'error', code: 'TOO_MANY_REQUESTS' },
+          },
+          {
+            match: { front: 'ons' },
+            probability: 0.3,
+            action: { kind: 'error', code: 'INTERNAL_ERROR' },
+          },
+          // Applies to the 3rd and 4th MQ HTTP publishes only.
+          {
+            match: { front: 'http' },
+            after: 2,
+            count: 2,
+            action: { kind: 'error', code: 'QpsLimitExceeded' },
+          },
+        ],
+      },
+    });
+    const mq = new MQClient(emulator.endpoint, emulator.credentials);
+    const ons = new OnsHttpClient(emulator.endpoint, emulator.credentials);
+    const grpc = new RawGrpc(emulator.grpcEndpoint!, {
+      accessKey: emulator.credentials.accessKeyId,
+      secret: emulator.credentials.accessKeySecret,
+    });
+    const out = { http: [] as number[], grpc: [] as number[], ons: [] as number[] };
+    try {
+      for (let i = 0; i < 40; i++) {
+        await mq.publish('seeded', { body: `m${i}` }).catch(() => out.http.push(i));
+        await ons.publish('seeded', 'PID_seeded', { body: `o${i}` }).catch(() => out.ons.push(i));
+        const sent = await grpc.unary('SendMessage', {
+          messages: [
+            {
+              topic: { name: 'seeded' },
+              body: Buffer.from(`g${i}`),
+              systemProperties: { messageId: `ID${seed}x${i}`, messageType: 'NORMAL' },
+            },
+          ],
+        });
+        if (sent.status.code !== 'OK') out.grpc.push(i);
+      }
+      // MQClient and the raw gRPC client use the default instance, the ONS API the emulator's.
+      const stored =
+        emulator.admin.peek({ topic: 'seeded', instanceId: '', limit: 500 }).length +
+        emulator.admin.peek({ topic: 'seeded', instanceId: emulator.instanceId, limit: 500 })
+          .length;
+      expect(stored).toBe(120 - out.http.length - out.grpc.length - out.ons.length);
+    } finally {
+      grpc.close();
+      await Promise.all([mq.close(), ons.close()]);
+      await emulator.stop();
+    }
+    return out;
+  }
+
+  it('fails the same requests for the same seed, on each front independently', async () => {
+    const first = await failed(7);
+    expect(first.http).toEqual([2, 3]);
+    expect(first.grpc.length).toBeGreaterThan(0);
+    expect(first.ons.length).toBeGreaterThan(0);
+    expect(first.grpc).not.toEqual(first.ons);
+    expect(await failed(7)).toEqual(first);
+    const other = await failed(8);
+    expect(other.grpc).not.toEqual(first.grpc);
+    expect(other.ons).not.toEqual(first.ons);
   });
 });
 
