@@ -405,6 +405,18 @@ describeBrowser(
         ],
         ['Stall', { Probability: '0.5' }, { Front: '' }, 'Another instance id…', { kind: 'stall' }],
       ];
+      // Each front has its own codes: the suggestions follow the front.
+      const suggested = () =>
+        page
+          .locator('#fault-codes option')
+          .evaluateAll((o) => o.map((x) => x.getAttribute('value')));
+      expect(await suggested()).toEqual(
+        expect.arrayContaining(['InternalError', 'INTERNAL_ERROR']),
+      );
+      await page.getByLabel('Front', { exact: true }).selectOption('grpc');
+      expect(await suggested()).toContain('TOO_MANY_REQUESTS');
+      expect(await suggested()).not.toContain('InternalError');
+      await page.getByLabel('Front', { exact: true }).selectOption('');
       await page.getByLabel('Topic', { exact: true }).fill('audit');
       await page.getByLabel('At most (times)').fill('');
       await page.getByLabel('Operation').selectOption('');

@@ -1,7 +1,7 @@
 /**
  * The console's fault form offers exactly what the emulator accepts: fronts, operations, action
- * kinds, the longest delay, the code shape, and suggested codes that are the protocol's own with
- * their own status. A front that adds an operation (FAULT_OPERATIONS) must add it to the form too.
+ * kinds, the longest delay, the code shape, and per front suggested codes that front takes, with
+ * the status the emulator fills in. A front that adds an operation (FAULT_OPERATIONS) must add it to the form too.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { MQ_ERRORS } from '../../../lib/protocol/index.js';
@@ -20,7 +20,7 @@ interface Vocabulary {
   FRONTS: { value: string; label: string }[];
   OPERATIONS: string[];
   ACTIONS: { value: string; label: string; hint: string }[];
-  SUGGESTED_CODES: { code: string; status: number }[];
+  SUGGESTED_CODES: Record<string, { code: string; status?: number; only?: string }[]>;
   MAX_FAULT_MS: number;
   CODE_PATTERN: RegExp;
 }
@@ -38,11 +38,23 @@ describe('console fault vocabulary', () => {
     expect(ui.MAX_FAULT_MS).toBe(MAX_FAULT_MS);
   });
 
-  it('suggests only codes of the protocol, with their own status', () => {
-    for (const { code, status } of ui.SUGGESTED_CODES) {
-      expect([code, MQ_ERRORS[code as keyof typeof MQ_ERRORS]?.status]).toEqual([code, status]);
-      expect(() => validateFaultRule({ action: { kind: 'error', code } })).not.toThrow();
+  it('suggests for each front codes it takes, with the status the emulator fills in', () => {
+    expect(Object.keys(ui.SUGGESTED_CODES)).toEqual([...FAULT_FRONTS]);
+    for (const [front, codes] of Object.entries(ui.SUGGESTED_CODES)) {
+      for (const { code, status, only } of codes) {
+        const match = { front, ...(only !== undefined ? { operation: only } : {}) };
+        const rule = validateFaultRule({ match, action: { kind: 'error', code } });
+        const filled = rule.action as { code: string; status?: number };
+        expect([front, filled.code, filled.status]).toEqual([front, code, status]);
+        // Offered for a rule on any front too, unless it needs its front's operation.
+        if (only === undefined) {
+          expect(() => validateFaultRule({ action: { kind: 'error', code } })).not.toThrow();
+        }
+      }
     }
+    expect(
+      ui.SUGGESTED_CODES.http!.map((c) => MQ_ERRORS[c.code as keyof typeof MQ_ERRORS]?.status),
+    ).toEqual(ui.SUGGESTED_CODES.http!.map((c) => c.status));
   });
 
   it('checks a code’s shape as the server does', () => {

@@ -30,11 +30,7 @@ import { instanceLabel } from './format.util.js';
 export function faultForm(ctx) {
   const topics = h('datalist', { id: 'fault-topics' });
   const groups = h('datalist', { id: 'fault-groups' });
-  const codes = h(
-    'datalist',
-    { id: 'fault-codes' },
-    SUGGESTED_CODES.map((c) => h('option', { value: c.code }, `${c.code} (${c.status})`)),
-  );
+  const codes = h('datalist', { id: 'fault-codes' });
   const instance = /** @type {HTMLSelectElement} */ (
     h(
       'select',
@@ -76,15 +72,15 @@ export function faultForm(ctx) {
         list: 'fault-codes',
         autocomplete: 'off',
         spellcheck: 'false',
-        hint: 'An error code of the protocol (suggested), or your own.',
+        hint: 'A code of the chosen front (suggested; any front’s without one), or your own.',
       }),
       field('fault-status', 'HTTP status', 'action.status', {
         inputmode: 'numeric',
-        hint: '400–599. Optional for the protocol’s codes (their own status); required for your own code.',
+        hint: '400–599. Optional for a front’s own codes; required for your own code; not used on the gRPC front.',
       }),
       field('fault-message', 'Message', 'action.message', {
         autocomplete: 'off',
-        hint: 'Optional; the protocol’s text by default.',
+        hint: 'Optional; the code’s own text by default.',
       }),
     ),
     delay: h(
@@ -192,6 +188,25 @@ export function faultForm(ctx) {
   };
   kinds.addEventListener('change', showParams);
   showParams();
+  // The code suggestions follow the front: each front has its own codes.
+  const front = /** @type {HTMLSelectElement} */ (form.querySelector('#fault-front'));
+  const suggest = () => {
+    const list =
+      front.value === ''
+        ? Object.values(SUGGESTED_CODES)
+            .flat()
+            .filter((c) => c.only === undefined)
+        : (SUGGESTED_CODES[front.value] ?? []);
+    const label = (/** @type {{ code: string, status?: number, only?: string }} */ c) =>
+      c.only !== undefined
+        ? `${c.code} (${c.only} only)`
+        : c.status === undefined
+          ? c.code
+          : `${c.code} (${c.status})`;
+    codes.replaceChildren(...list.map((c) => h('option', { value: c.code }, label(c))));
+  };
+  front.addEventListener('change', suggest);
+  suggest();
 
   let busy = false;
   form.addEventListener('submit', async (event) => {
