@@ -30,6 +30,10 @@ export function createRequestAuthenticator(
   const keys = new Map<string, SigningKey>();
   for (const c of options.credentials) keys.set(c.accessKeyId, createSigningKey(c.accessKeySecret));
   const { maxDateSkewMs, log } = options;
+  // Clients send the same Date value for a whole second: parse each value once (Date.parse costs
+  // more than the rest of these checks together).
+  let lastDate = '';
+  let lastSignedAt = Number.NaN;
 
   return (req) => {
     const authorization = req.headers.authorization;
@@ -42,7 +46,11 @@ export function createRequestAuthenticator(
 
     const date = req.headers.date;
     if (date === undefined || date === '') throw new MQRequestError('MissingDateHeader');
-    const signedAt = Date.parse(date);
+    if (date !== lastDate) {
+      lastSignedAt = Date.parse(date);
+      lastDate = date;
+    }
+    const signedAt = lastSignedAt;
     if (Number.isNaN(signedAt)) throw new MQRequestError('InvalidDateHeader');
     if (Math.abs(Date.now() - signedAt) > maxDateSkewMs) throw new MQRequestError('TimeExpired');
 
