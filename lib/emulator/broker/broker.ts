@@ -348,6 +348,8 @@ export class Broker extends BrokerRetention {
       for (const sub of t.subs.values()) for (const w of [...sub.waiters]) this.settle(w, EMPTY);
     }
     this.deadlines.clear();
+    // Kept writes go out, and whoever waits for them is released, before the files close.
+    this.commits.flush();
     this.store.close();
     this.bodies.close();
   }

@@ -272,7 +272,12 @@ export class EmulatorHttpServer {
         }
         reply = errorReply(wire, requestId, this.hostId);
       }
-      if (reply !== undefined) this.deliver(req, res, reply, state);
+      if (reply !== undefined) {
+        // After the writes it vouches for (group commit): at once in memory mode.
+        const commits = this.options.broker.commits;
+        if (commits.pending) reply = await this.afterCommit(reply, requestId, state);
+        this.deliver(req, res, reply, state);
+      }
     } finally {
       this.logRequest(req, res, reply?.status ?? status, state, started, requestId);
     }
@@ -338,7 +343,11 @@ export class EmulatorHttpServer {
         : undefined;
     let outcome;
     try {
-      outcome = await executeOperation(this.options.broker, operation, body, res, this.longPolls);
+      // Its writes are kept for the turn's group commit; the answer waits for them (serve()).
+      const broker = this.options.broker;
+      outcome = await broker.commits.deferred(() =>
+        executeOperation(broker, operation, body, res, this.longPolls),
+      );
     } finally {
       polled?.();
     }
@@ -360,6 +369,30 @@ export class EmulatorHttpServer {
     if (history !== undefined) {
       traceFault(history, this.options.clock.now(), fault, operation, body, outcome);
     }
+  }
+
+  /**
+   * Resolves once the writes made so far are in the OS (see GroupCommit), with the reply; an
+   * InternalError reply instead if they could not be written.
+   */
+  private afterCommit(reply: Reply, requestId: string, state: ServeState): Promise<Reply> {
+    return new Promise((resolve) =>
+      this.options.broker.commits.afterCommit((error) => {
+        if (error === undefined) {
+          resolve(reply);
+          return;
+        }
+        this.options.log.warn(
+          `InternalError: the data directory could not be written (request ${requestId}): ${describeFault(error)}`,
+        );
+        const wire = toWireError(error);
+        state.errorCode = wire.code;
+        // Messages handed to a consume stay in flight until their invisibility ends, as with any
+        // answer that is lost.
+        state.handles = undefined;
+        resolve(errorReply(wire, requestId, this.hostId));
+      }),
+    );
   }
 
   /** Writes the reply, or lets an after-acting fault decide what the client gets. */
