@@ -47,7 +47,9 @@ export function newMessageId(): string {
     messagePrefix = randomHex(10);
     messageCounter = 0;
   }
-  return messagePrefix + hex(messageCounter++, 12);
+  const n = messageCounter++;
+  // 48 bits: the top 16 above 2^32, then the low 32.
+  return messagePrefix + hex4((n / 2 ** 32) >>> 0) + hex8(n >>> 0);
 }
 
 const REQUEST_COUNTER_SPAN = 2 ** 32;
@@ -69,13 +71,38 @@ export function newRequestId(nowMs: number): string {
     requestCounter = 0;
   }
   const seconds = Math.floor(nowMs / 1000) % 2 ** 32;
-  return hex(seconds, 8) + requestPrefix + hex(requestCounter++, 8);
+  if (seconds !== requestSecond) {
+    requestSecond = seconds;
+    requestSecondHex = hex8(seconds);
+  }
+  return requestSecondHex + requestPrefix + hex8(requestCounter++);
 }
+
+/** The seconds part of request ids, formatted once per second. */
+let requestSecond = -1;
+let requestSecondHex = '';
 
 function randomHex(bytes: number): string {
   return randomBytes(bytes).toString('hex').toUpperCase();
 }
 
-function hex(n: number, width: number): string {
-  return n.toString(16).toUpperCase().padStart(width, '0');
+// Ids are made per request and per message: a byte table instead of toString(16), toUpperCase()
+// and padStart() (three new strings) per number.
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) =>
+  b.toString(16).toUpperCase().padStart(2, '0'),
+);
+
+/** `n` (0 ≤ n < 2^32) as 8 upper-case hex digits. */
+function hex8(n: number): string {
+  return (
+    (HEX_BYTE[n >>> 24] as string) +
+    (HEX_BYTE[(n >>> 16) & 0xff] as string) +
+    (HEX_BYTE[(n >>> 8) & 0xff] as string) +
+    (HEX_BYTE[n & 0xff] as string)
+  );
+}
+
+/** `n` (0 ≤ n < 2^16) as 4 upper-case hex digits. */
+function hex4(n: number): string {
+  return (HEX_BYTE[(n >>> 8) & 0xff] as string) + (HEX_BYTE[n & 0xff] as string);
 }
