@@ -275,9 +275,8 @@ export class EmulatorHttpServer {
         reply = errorReply(wire, requestId, this.hostId);
       }
       if (reply !== undefined) {
-        // After the writes it vouches for (group commit): at once in memory mode.
-        const commits = this.options.broker.commits;
-        if (commits.pending) reply = await this.afterCommit(reply, requestId, state);
+        // With the turn's other answers, after the writes they vouch for (see GroupCommit).
+        reply = await this.atTurnEnd(reply, requestId, state);
         this.deliver(req, res, reply, state);
       }
     } finally {
@@ -376,12 +375,12 @@ export class EmulatorHttpServer {
   }
 
   /**
-   * Resolves once the writes made so far are in the OS (see GroupCommit), with the reply; an
-   * InternalError reply instead if they could not be written.
+   * Resolves at the end of the event-loop turn, once the writes made so far are in the OS (see
+   * GroupCommit), with the reply; an InternalError reply instead if they could not be written.
    */
-  private afterCommit(reply: Reply, requestId: string, state: ServeState): Promise<Reply> {
+  private atTurnEnd(reply: Reply, requestId: string, state: ServeState): Promise<Reply> {
     return new Promise((resolve) =>
-      this.options.broker.commits.afterCommit((error) => {
+      this.options.broker.commits.atTurnEnd((error) => {
         if (error === undefined) {
           resolve(reply);
           return;

@@ -4,10 +4,16 @@
  * event-loop turn are kept and handed to the OS together, at the end of that turn, BEFORE any
  * answer to those operations is sent. So the kill -9 guarantee holds exactly as with a write per
  * operation (an answer never precedes the bytes it vouches for), for two system calls per turn
- * instead of two per publish. What it costs: those answers leave one turn later (microseconds),
- * and a front must send its answers through `afterCommit` to defer its writes at all; the other
- * fronts (gRPC, ONS, admin) write as before, and any write they make first writes whatever is kept,
- * so the order on disk is always the order of the operations.
+ * instead of two per publish. What it costs: those answers leave at the end of the turn (after
+ * the other requests that arrived with them, microseconds later), and a front must send its answers
+ * through `atTurnEnd` to defer its writes at all; the other fronts (gRPC, ONS, admin) write as
+ * before, and any write they make first writes whatever is kept, so the order on disk is always the
+ * order of the operations.
+ *
+ * The same turn-end point batches the front's answers in memory mode too, where nothing is kept:
+ * written back to back, the answers of one turn cost the server far less kernel time than answers
+ * written one by one between reading requests (a client woken by the first finds the next ones
+ * without being woken again; ≈40 % of the emulator's CPU per publish at 32 concurrent clients).
  *
  * If a kept write fails (disk full, I/O error), every answer waiting for it is told so, and the
  * front answers an internal error; the state in memory already holds those changes, as it would
@@ -51,17 +57,10 @@ export class GroupCommit {
   }
 
   /**
-   * Calls `then` once every write made so far is in the OS: at once when nothing is kept, else
-   * right after the flush at the end of this event-loop turn (an immediate runs after the poll
-   * phase, i.e. after every request callback of the turn).
+   * Calls `then` at the end of this event-loop turn (an immediate runs after the poll phase, i.e.
+   * after every request callback of the turn), once every write made so far is in the OS.
    */
-  afterCommit(then: CommitWaiter): void {
-    if (!this.pending) {
-      // Written meanwhile by a non-deferred write: release whoever still waits, in order.
-      if (this.waiting.length > 0) this.flush();
-      then(undefined);
-      return;
-    }
+  atTurnEnd(then: CommitWaiter): void {
     this.waiting.push(then);
     if (!this.scheduled) {
       this.scheduled = true;

@@ -57,7 +57,7 @@ describe('group commit of the durable stores', () => {
       store.append(event('two'));
     });
     expect(commits.pending).toBe(true);
-    commits.afterCommit((error) => {
+    commits.atTurnEnd((error) => {
       expect(error).toBeUndefined();
       // By the time an answer may go out, its bytes are in the files.
       expect(logText()).toContain('"id":"two"');
@@ -74,9 +74,11 @@ describe('group commit of the durable stores', () => {
         .filter(Boolean)
         .map((l) => JSON.parse(l).id),
     ).toEqual(['one', 'two']);
-    // Nothing kept: the next answer goes at once.
-    commits.afterCommit(() => released.push('second answer'));
-    expect(released).toEqual(['first answer', 'second answer']);
+    // Nothing kept: the next answer still waits for the end of the turn (answers go in batches).
+    commits.atTurnEnd((error) => released.push(`second answer, error ${String(error)}`));
+    expect(released).toEqual(['first answer']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(released).toEqual(['first answer', 'second answer, error undefined']);
   });
 
   it('a write outside deferral first writes what is kept, so the log keeps the order', () => {
@@ -123,7 +125,7 @@ describe('group commit of the durable stores', () => {
       store.append(event('points-at-lost'));
     });
     const errors: unknown[] = [];
-    commits.afterCommit((error) => errors.push(error));
+    commits.atTurnEnd((error) => errors.push(error));
     commits.flush();
     expect(errors).toEqual([new Error('ENOSPC: no space left on device')]);
     expect(store.hasPending).toBe(false);
