@@ -19,6 +19,9 @@
  * front answers an internal error; the state in memory already holds those changes, as it would
  * after a failed fsync: the client, not told of success, retries.
  */
+// From node:timers, not the global: every answer of the MQ HTTP front waits for this immediate, and
+// fake timers a test installs on the global object (Jest's, sinon's) must not hold them back.
+import { setImmediate } from 'node:timers';
 import type { BodyStore } from './body.store.js';
 import type { Store } from './store.js';
 
