@@ -4,6 +4,7 @@ import { RealClock, VirtualClock } from './clock/clock.js';
 import type { Clock } from './clock/clock.js';
 import { resolveEmulatorOptions } from './config/emulator-options.validate.js';
 import type { EmulatorOptions, RunningEmulator } from './emulator.types.js';
+import { EmulatorGrpcServer } from './grpc/grpc.server.js';
 import { createEmulatorLog } from './http/http.log.js';
 import { EmulatorHttpServer } from './http/http.server.js';
 import { LogStore } from './store/log.store.js';
@@ -15,8 +16,9 @@ const STOP_FLUSH_MS = 1_000;
 
 /**
  * Starts an emulator in this process (no child process): validates the options, builds the clock,
- * the store (memory, or the durable log in `dataDir`), the broker and the HTTP server, and resolves
- * once it listens. The same function backs the CLI.
+ * the store (memory, or the durable log in `dataDir`), the broker, the HTTP server and, with
+ * `grpcPort`, the RocketMQ 5 gRPC server on the same broker, and resolves once they listen. The same
+ * function backs the CLI.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const resolved = resolveEmulatorOptions(options);
@@ -70,18 +72,50 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     });
   }
 
+  let grpc: EmulatorGrpcServer | undefined;
+  let grpcEndpoint: string | undefined;
+  if (resolved.grpcPort !== undefined) {
+    try {
+      grpc = new EmulatorGrpcServer({
+        broker,
+        clock,
+        auth: resolved.auth,
+        credentials: resolved.credentials,
+        timings: resolved.timings,
+        log,
+      });
+      grpcEndpoint = await grpc.listen(resolved.grpcPort, resolved.host);
+    } catch (err) {
+      await grpc?.stop();
+      const closed = http.stopAccepting();
+      http.closeAllConnections();
+      await closed;
+      await broker.close();
+      const reason = /address already in use|EADDRINUSE/i.test((err as Error).message)
+        ? 'the address is already in use'
+        : (err as Error).message;
+      throw new Error(
+        `Emulator cannot listen for gRPC on ${resolved.host}:${resolved.grpcPort}: ${reason}`,
+        { cause: err },
+      );
+    }
+  }
+
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
+    const grpcStopped = grpc?.stop();
     const closed = http.stopAccepting();
     // Ends parked long polls (they are answered 404 MessageNotExist) and closes the store.
     await broker.close();
     await flushWithin(http.drain(), STOP_FLUSH_MS);
     http.closeAllConnections();
     await closed;
+    await grpcStopped;
     log.info('emulator stopped');
   };
   return {
     endpoint,
+    ...(grpcEndpoint !== undefined ? { grpcEndpoint } : {}),
     credentials: { ...resolved.credentials[0]! },
     instanceId: resolved.instanceId,
     admin,

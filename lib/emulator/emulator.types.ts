@@ -36,11 +36,21 @@ export interface EmulatorGroupDeclaration {
   id: string;
   /** Omitted = the emulator's `instanceId`, '' = the default (no-ns) instance. */
   instanceId?: string;
+  /**
+   * A RocketMQ 5 FIFO (ordered) consumer group: gRPC consumers get each message group in order, one
+   * at a time (default false). HTTP consumers choose orderly consumption per request instead.
+   */
+  fifo?: boolean;
 }
 
 export interface EmulatorOptions {
   /** 0 = any free port (default 0 embedded, 9876 for the CLI). */
   port?: number;
+  /**
+   * Also serve the RocketMQ 5 gRPC protocol (`apache.rocketmq.v2.MessagingService`, plaintext) on
+   * this port, on the same broker; 0 = any free port. Off when omitted.
+   */
+  grpcPort?: number;
   /** Default 127.0.0.1. */
   host?: string;
   /** 'real' (default) or 'virtual' (moves only when advanced). */
@@ -121,6 +131,8 @@ export interface EmulatorAdmin {
 export interface RunningEmulator {
   /** e.g. http://127.0.0.1:40123 */
   endpoint: string;
+  /** `host:port` of the RocketMQ 5 gRPC front (e.g. 127.0.0.1:40124); undefined unless `grpcPort` was set. */
+  grpcEndpoint?: string;
   credentials: EmulatorCredential;
   instanceId: string;
   admin: EmulatorAdmin;

@@ -81,11 +81,12 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
     kind: ConsumeKind,
     max: number,
     tags: string[] | undefined,
+    invisibleMs?: number,
   ): ConsumedMessageDoc[] {
     const out: ConsumedMessageDoc[] = [];
     if (kind === 'half') this.collectHalf(topic, max, out);
-    else if (kind === 'orderly') collectOrderly(sub!, max, tags, out, this.deliver);
-    else collectNormal(sub!, max, tags, out, this.deliver);
+    else if (kind === 'orderly') collectOrderly(sub!, max, tags, out, this.deliver, invisibleMs);
+    else collectNormal(sub!, max, tags, out, this.deliver, invisibleMs);
     if (this.logging && out.length > 0) this.flushLog();
     return out;
   }
@@ -99,13 +100,15 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
     else for (const e of events) this.store.append(e);
   }
 
-  protected readonly deliver: DeliverFn = (sub, sm, kind, partition) => {
+  protected readonly deliver: DeliverFn = (sub, sm, kind, partition, invisibleMs) => {
     const now = this.clock.now();
     const m = sm.msg;
     sm.consumedTimes++;
     if (sm.consumedTimes === 1) sm.firstConsumeTime = now;
     const next =
-      now + (kind === 'orderly' ? this.timings.orderlyInvisibilityMs : this.timings.invisibilityMs);
+      now +
+      (invisibleMs ??
+        (kind === 'orderly' ? this.timings.orderlyInvisibilityMs : this.timings.invisibilityMs));
     const d = this.newDelivery(this.newHandle(m.id), kind, m, sub, sm, next);
     d.partition = partition;
     sm.delivery = d;
@@ -331,7 +334,7 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
     let orderlyDry = false;
     for (const w of sub.waiters) {
       if (w.kind === 'orderly' ? orderlyDry : normalDry) continue;
-      const out = this.collect(sub.topic, sub, w.kind, w.max, w.tags);
+      const out = this.collect(sub.topic, sub, w.kind, w.max, w.tags, w.invisibleMs);
       if (out.length > 0) this.settle(w, out);
       else if (w.tags === undefined) {
         if (w.kind === 'orderly') orderlyDry = true;

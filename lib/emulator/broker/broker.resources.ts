@@ -145,11 +145,11 @@ export abstract class BrokerResources {
   }
 
   /** @internal */
-  createGroup(ns: string, id: string): Group {
+  createGroup(ns: string, id: string, fifo = false): Group {
     const k = key(ns, id);
     let g = this.groups.get(k);
     if (g === undefined) {
-      g = { ns, id, deadLetters: [] };
+      g = { ns, id, fifo, deadLetters: [] };
       this.groups.set(k, g);
     }
     return g;

@@ -80,6 +80,8 @@ export interface Waiter {
   readonly kind: ConsumeKind;
   readonly max: number;
   readonly tags: string[] | undefined;
+  /** Invisibility chosen by the consumer (RocketMQ 5); undefined = the group kind's default. */
+  readonly invisibleMs: number | undefined;
   readonly deadline: number;
   resolve: (msgs: ConsumedMessageDoc[]) => void;
   settled: boolean;
@@ -125,5 +127,7 @@ export interface DeadLetter {
 export interface Group {
   readonly ns: string;
   readonly id: string;
+  /** Declared FIFO (RocketMQ 5 ordered consumer group): its consumers get message groups in order. */
+  readonly fifo: boolean;
   readonly deadLetters: DeadLetter[];
 }

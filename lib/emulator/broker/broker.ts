@@ -19,6 +19,9 @@
  * - A group should consume a topic in one mode; if it mixes normal and orderly consumes, each
  *   message still has at most one delivery in flight per group, and a redelivery goes back to the
  *   mode that delivered it.
+ * - RocketMQ 5 semantics are the same model: a FIFO message group is a sharding key (orderly
+ *   partition), a delivery timestamp a timer message, delivery attempts are ConsumedTimes, and the
+ *   client-chosen invisible duration replaces the kind's default (broker.control.ts has the rest).
  */
 import { MQ_LIMITS, newMessageId } from '../../protocol/index.js';
 import type { AckErrorItem, ConsumedMessageDoc, PublishResponseDoc } from '../../protocol/index.js';
@@ -32,10 +35,11 @@ import { MemoryStore } from '../store/memory.store.js';
 import type { PublishedEvent, Store } from '../store/store.js';
 import { BrokerError } from './broker.errors.js';
 import { BrokerAdmin } from './broker.admin.js';
-import { BrokerLifecycle, EMPTY } from './broker.lifecycle.js';
-import { checkPublish, type PublishInput } from './publish.rules.js';
+import { BrokerControl } from './broker.control.js';
+import { EMPTY } from './broker.lifecycle.js';
+import { checkMessageId, checkPublish, type PublishInput } from './publish.rules.js';
 import { applyEvent, snapshotEvents } from './broker.replay.js';
-import type { ConsumeKind, Waiter } from './broker.state.js';
+import type { ConsumeKind, Message, Subscription, Topic, Waiter } from './broker.state.js';
 
 export type { ConsumeKind } from './broker.state.js';
 
@@ -60,14 +64,15 @@ export interface ConsumeRequest {
   kind: ConsumeKind;
   max: number;
   tags?: string[];
+  /** How long the delivered messages stay invisible (ms, >= 1); default: the kind's timing. */
+  invisibleMs?: number;
 }
 
 const DEFAULT_COMPACT_AFTER_EVENTS = 100_000;
 const TOPIC_TYPES = new Set(['normal', 'orderly', 'transactional', 'delay']);
 
-export class Broker extends BrokerLifecycle {
+export class Broker extends BrokerControl {
   readonly admin: BrokerAdmin;
-  private closed = false;
   private readonly compactAfterEvents: number;
   private liveEvents = 0;
 
@@ -84,7 +89,8 @@ export class Broker extends BrokerLifecycle {
       this.declaredTopics.add(key(t.instanceId ?? '', t.name));
       this.createTopic(t.instanceId ?? '', t.name, t.type);
     }
-    for (const g of options.groups ?? []) this.createGroup(g.instanceId ?? '', g.id);
+    for (const g of options.groups ?? [])
+      this.createGroup(g.instanceId ?? '', g.id, g.fifo === true);
     this.restore();
   }
 
@@ -94,11 +100,17 @@ export class Broker extends BrokerLifecycle {
     const topic = this.topic(ns, topicName, true)!;
     const now = this.clock.now();
     const c = checkPublish(topicName, topic.type, msg, now);
+    if (msg.messageId !== undefined) {
+      checkMessageId(msg.messageId);
+      // A producer's resend of a message we hold (e.g. after a timeout): stored once.
+      const held = topic.messages.get(msg.messageId);
+      if (held !== undefined) return publishedDoc(held);
+    }
     const e: PublishedEvent = {
       t: 'pub',
       ns,
       topic: topicName,
-      id: newMessageId(),
+      id: msg.messageId ?? newMessageId(),
       body: msg.body,
       tag: c.tag,
       props: c.props,
@@ -139,34 +151,80 @@ export class Broker extends BrokerLifecycle {
           `The value of numOfMessages should between ${MQ_LIMITS.minNumOfMessages} and ${MQ_LIMITS.maxNumOfMessages}.`,
         );
       }
+      const invisibleMs = req.invisibleMs;
+      if (invisibleMs !== undefined && !(Number.isSafeInteger(invisibleMs) && invisibleMs >= 1)) {
+        throw new BrokerError(
+          'InvalidArgument',
+          'The invisible duration must be an integer >= 1 ms.',
+        );
+      }
       const tags = normalizeTags(req.tags);
       const sub = req.kind === 'half' ? undefined : this.subscription(topic, group);
-      const out = this.collect(topic, sub, req.kind, max, tags);
+      const out = this.collect(topic, sub, req.kind, max, tags, invisibleMs);
       if (this.logging) this.maybeCompact();
       if (out.length > 0 || !(waitMs > 0) || signal?.aborted === true) return Promise.resolve(out);
-      return new Promise((resolve) => {
-        const w: Waiter = {
-          sub,
-          topic,
-          kind: req.kind,
-          max,
-          tags,
-          deadline: Date.now() + waitMs,
-          resolve,
-          settled: false,
-          cleanup: undefined,
-        };
-        (sub === undefined ? topic.halfWaiters : sub.waiters).add(w);
-        if (signal !== undefined) {
-          const onAbort = (): void => this.settle(w, EMPTY);
-          signal.addEventListener('abort', onAbort, { once: true });
-          w.cleanup = () => signal.removeEventListener('abort', onAbort);
-        }
-        this.deadlines.add(w);
-      });
+      return this.park(topic, sub, req.kind, max, tags, invisibleMs, waitMs, signal);
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /**
+   * Transaction checks of a topic's half messages, for fronts that push checks to producers
+   * (RocketMQ 5 Telemetry) rather than letting a group poll them (HTTP trans=pop). Same shared
+   * check queue and handles as trans=pop; waits like consume(). No group is involved.
+   */
+  consumeChecks(
+    ns: string,
+    topicName: string,
+    max: number,
+    waitMs: number,
+    signal?: AbortSignal,
+  ): Promise<ConsumedMessageDoc[]> {
+    try {
+      this.assertOpen();
+      this.due.runDue();
+      const topic = this.topic(ns, topicName, true)!;
+      const out = this.collect(topic, undefined, 'half', max, undefined);
+      if (out.length > 0 || !(waitMs > 0) || signal?.aborted === true) return Promise.resolve(out);
+      return this.park(topic, undefined, 'half', max, undefined, undefined, waitMs, signal);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Parks a long poll until something is deliverable, the wait ends (real time) or signal aborts. */
+  private park(
+    topic: Topic,
+    sub: Subscription | undefined,
+    kind: ConsumeKind,
+    max: number,
+    tags: string[] | undefined,
+    invisibleMs: number | undefined,
+    waitMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<ConsumedMessageDoc[]> {
+    return new Promise((resolve) => {
+      const w: Waiter = {
+        sub,
+        topic,
+        kind,
+        max,
+        tags,
+        invisibleMs,
+        deadline: Date.now() + waitMs,
+        resolve,
+        settled: false,
+        cleanup: undefined,
+      };
+      (sub === undefined ? topic.halfWaiters : sub.waiters).add(w);
+      if (signal !== undefined) {
+        const onAbort = (): void => this.settle(w, EMPTY);
+        signal.addEventListener('abort', onAbort, { once: true });
+        w.cleanup = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.deadlines.add(w);
+    });
   }
 
   ack(ns: string, topicName: string, groupId: string, handles: string[]): AckErrorItem[] {
@@ -249,10 +307,6 @@ export class Broker extends BrokerLifecycle {
     this.store.close();
   }
 
-  private assertOpen(): void {
-    if (this.closed) throw new BrokerError('InternalError', 'The emulator broker is closed.');
-  }
-
   /** Replays the store's log, then rewrites it with only the live state. */
   private restore(): void {
     const events = this.store.load();
@@ -278,7 +332,7 @@ export class Broker extends BrokerLifecycle {
   }
 
   /** Called at the end of operations, when no event is half-written. */
-  private maybeCompact(): void {
+  protected override maybeCompact(): void {
     if (
       this.appendedEvents >= this.compactAfterEvents &&
       this.appendedEvents > 2 * this.liveEvents
@@ -290,6 +344,12 @@ export class Broker extends BrokerLifecycle {
 
 function key(ns: string, name: string): string {
   return ns + '\n' + name;
+}
+
+function publishedDoc(m: Message): PublishResponseDoc {
+  return m.state === 'half' && m.publishHandle !== undefined
+    ? { messageId: m.id, bodyMd5: m.bodyMd5, receiptHandle: m.publishHandle }
+    : { messageId: m.id, bodyMd5: m.bodyMd5 };
 }
 
 function normalizeTags(tags: string[] | undefined): string[] | undefined {

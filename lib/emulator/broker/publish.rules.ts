@@ -6,6 +6,23 @@ export interface PublishInput {
   body: string;
   tag?: string;
   properties: Map<string, string>;
+  /**
+   * An id chosen by the producer (RocketMQ 5 clients generate their own); a new one is made when
+   * absent. Letters, digits and `_` only: receipt handles are `<id>-<token>`.
+   */
+  messageId?: string;
+}
+
+const MESSAGE_ID = /^[0-9A-Za-z_]{1,128}$/;
+
+/** A producer-chosen message id must be 1-128 letters, digits or `_`. */
+export function checkMessageId(id: string): void {
+  if (typeof id !== 'string' || !MESSAGE_ID.test(id)) {
+    throw new BrokerError(
+      'InvalidArgument',
+      'A message id must be 1 to 128 letters, digits or underscores.',
+    );
+  }
 }
 
 export interface CheckedPublish {

@@ -7,12 +7,13 @@ import type { ConsumedMessageDoc } from '../../protocol/index.js';
 import { Fifo } from './fifo.js';
 import type { Message, OrderlyView, Partition, SubMessage, Subscription } from './broker.state.js';
 
-/** Hands out one delivery and returns its document. */
+/** Hands out one delivery (invisible for `invisibleMs`, or the kind's default) and returns its document. */
 export type DeliverFn = (
   sub: Subscription,
   sm: SubMessage,
   kind: 'normal' | 'orderly',
   partition: Partition | undefined,
+  invisibleMs: number | undefined,
 ) => ConsumedMessageDoc;
 
 /** A message this subscription may receive now (live, due, not acked, not in flight). */
@@ -70,6 +71,7 @@ export function collectNormal(
   tags: string[] | undefined,
   out: ConsumedMessageDoc[],
   deliver: DeliverFn,
+  invisibleMs: number | undefined,
 ): void {
   const view = normalView(sub);
   let queues: Fifo<Message>[];
@@ -95,7 +97,7 @@ export function collectNormal(
     }
     if (best === undefined) return;
     bestQ!.shift();
-    out.push(deliver(sub, subMessage(sub, best), 'normal', undefined));
+    out.push(deliver(sub, subMessage(sub, best), 'normal', undefined, invisibleMs));
   }
 }
 
@@ -156,6 +158,7 @@ export function collectOrderly(
   tags: string[] | undefined,
   out: ConsumedMessageDoc[],
   deliver: DeliverFn,
+  invisibleMs: number | undefined,
 ): void {
   const view = orderlyView(sub);
   const requeue: Partition[] = [];
@@ -176,7 +179,7 @@ export function collectOrderly(
       for (const sm of p.outstanding) {
         if (out.length >= max) break;
         if (sm.delivery !== undefined) continue;
-        out.push(deliver(sub, sm, 'orderly', p));
+        out.push(deliver(sub, sm, 'orderly', p, invisibleMs));
         p.active++;
       }
       if (p.active === 0) requeue.push(p);
@@ -187,7 +190,7 @@ export function collectOrderly(
       if (m === undefined || !matches(tags, m.tag)) break;
       p.pending.shift();
       const sm = subMessage(sub, m);
-      out.push(deliver(sub, sm, 'orderly', p));
+      out.push(deliver(sub, sm, 'orderly', p, invisibleMs));
       p.outstanding.push(sm);
       p.active++;
     }

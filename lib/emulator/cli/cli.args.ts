@@ -48,6 +48,9 @@ const VALUE_FLAGS: Record<string, ValueFlag> = {
   '--port': (v, f, s) => {
     s.options.port = integer(v, f, 0, 65_535);
   },
+  '--grpc-port': (v, f, s) => {
+    s.options.grpcPort = integer(v, f, 0, 65_535);
+  },
   '--host': (v, f, s) => {
     s.options.host = nonEmpty(v, f);
   },
@@ -190,11 +193,13 @@ function epochMs(value: string, flag: string): number {
 
 export const CLI_HELP = `Usage: aliyun-mq-emulator [options]
 
-Local EMULATOR of Alibaba Cloud MQ for RocketMQ over its HTTP protocol, for development and tests.
-It is not the cloud service.
+Local EMULATOR of Alibaba Cloud MQ for RocketMQ over its HTTP protocol (and, with --grpc-port, the
+RocketMQ 5 gRPC protocol), for development and tests. It is not the cloud service.
 
 Server
   --port <n>                   port to listen on (default 9876; 0 = any free port)
+  --grpc-port <n>              also serve the RocketMQ 5 gRPC protocol on this port
+                                 (0 = any free port; default: off)
   --host <addr>                address to bind (default 127.0.0.1)
   --config <file.json>         JSON file with any emulator option (flags override it)
   --data-dir <dir>             keep messages in a durable log in <dir> (default: memory only)

@@ -23,6 +23,11 @@ export function formatBanner(
     'It is NOT the cloud service. Do not use real credentials with it.',
     '',
     `  Endpoint       ${endpoint}`,
+    ...(running.grpcEndpoint !== undefined
+      ? [
+          `  gRPC endpoint  ${running.grpcEndpoint}  (RocketMQ 5, plaintext; namespace = instance id)`,
+        ]
+      : []),
     `  Instance id    ${instanceId === '' ? '(default instance, no namespace)' : instanceId}`,
     `  AccessKeyId    ${credentials.accessKeyId}`,
     devSecret
@@ -38,6 +43,9 @@ export function formatBanner(
     `export MQ_ACCESS_KEY_ID=${credentials.accessKeyId}`,
     `export MQ_ACCESS_KEY_SECRET=${shellWord(secretShown)}`,
     `export MQ_INSTANCE_ID=${instanceId}`,
+    ...(running.grpcEndpoint !== undefined
+      ? [`export MQ_GRPC_ENDPOINT=${running.grpcEndpoint}`]
+      : []),
     '',
     'Press Ctrl+C to stop.',
   ];
@@ -46,7 +54,8 @@ export function formatBanner(
 
 /** The one line printed with --quiet. */
 export function formatQuietLine(running: RunningEmulator): string {
-  return `aliyun-mq-emulator (EMULATOR, not the cloud service) listening on ${running.endpoint}\n`;
+  const grpc = running.grpcEndpoint !== undefined ? ` (gRPC ${running.grpcEndpoint})` : '';
+  return `aliyun-mq-emulator (EMULATOR, not the cloud service) listening on ${running.endpoint}${grpc}\n`;
 }
 
 function shellWord(value: string): string {

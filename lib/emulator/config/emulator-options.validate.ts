@@ -27,6 +27,8 @@ export class EmulatorOptionsError extends Error {
 /** EmulatorOptions with every default filled in and every value checked. */
 export interface ResolvedEmulatorOptions {
   port: number;
+  /** RocketMQ 5 gRPC front; undefined = off. */
+  grpcPort?: number;
   host: string;
   clock: 'real' | 'virtual';
   startTime?: number;
@@ -43,6 +45,7 @@ export interface ResolvedEmulatorOptions {
 
 const OPTION_KEYS: ReadonlySet<string> = new Set([
   'port',
+  'grpcPort',
   'host',
   'clock',
   'startTime',
@@ -87,8 +90,14 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     throw new EmulatorOptionsError('instanceId', 'may contain only letters, digits, "_" and "-"');
   }
   const dataDir = optionalString(o.dataDir, 'dataDir', false);
+  const grpcPort = optionalInteger(o.grpcPort, 'grpcPort', 0, 65_535);
+  const port = optionalInteger(o.port, 'port', 0, 65_535) ?? 0;
+  if (grpcPort !== undefined && grpcPort !== 0 && grpcPort === port) {
+    throw new EmulatorOptionsError('grpcPort', `must differ from port (both are ${port})`);
+  }
   return {
-    port: optionalInteger(o.port, 'port', 0, 65_535) ?? 0,
+    port,
+    ...(grpcPort !== undefined ? { grpcPort } : {}),
     host: optionalString(o.host, 'host', false) ?? DEFAULT_HOST,
     clock,
     ...(startTime !== undefined ? { startTime } : {}),
@@ -173,7 +182,7 @@ function resolveGroups(value: unknown, defaultInstance: string): EmulatorGroupDe
   const seen = new Set<string>();
   return value.map((entry: unknown, i) => {
     const path = `groups[${i}]`;
-    const record = asRecord(entry, path, ['id', 'instanceId']);
+    const record = asRecord(entry, path, ['id', 'instanceId', 'fifo']);
     const id = requiredString(record.id, `${path}.id`);
     if (!ID_CHARS.test(id)) {
       throw new EmulatorOptionsError(`${path}.id`, 'may contain only letters, digits, "_" and "-"');
@@ -184,7 +193,8 @@ function resolveGroups(value: unknown, defaultInstance: string): EmulatorGroupDe
     if (seen.has(key))
       throw new EmulatorOptionsError(`${path}.id`, `group "${id}" is declared twice`);
     seen.add(key);
-    return { id, instanceId };
+    const fifo = optionalBoolean(record.fifo, `${path}.fifo`);
+    return { id, instanceId, ...(fifo !== undefined ? { fifo } : {}) };
   });
 }
 
