@@ -129,7 +129,10 @@ export class ClientCore {
     if (!isSuccessCode(response.status?.code)) throw serviceError(response.status, ctx);
     const queues = response.messageQueues ?? [];
     if (queues.length === 0) {
-      throw serviceError({ code: 'NOT_FOUND', message: `topic ${topic} has no message queue` }, ctx);
+      throw serviceError(
+        { code: 'NOT_FOUND', message: `topic ${topic} has no message queue` },
+        ctx,
+      );
     }
     return queues;
   }
@@ -142,7 +145,9 @@ export class ClientCore {
     // A namespaced proxy may name the topic `ns%topic`; checkers know it without the namespace.
     if (ns.length > 0 && topic.startsWith(ns + '%')) topic = topic.slice(ns.length + 1);
     if (message == null || topic === '' || transactionId === '') {
-      this.options.logger.warn('RocketMQ 5: ignored a transaction check without message or transaction id');
+      this.options.logger.warn(
+        'RocketMQ 5: ignored a transaction check without message or transaction id',
+      );
       return;
     }
     this.checks.push(topic, transactionId, { message, transactionId });
@@ -172,14 +177,21 @@ export class ClientCore {
             group: { name: session.group, resourceNamespace: this.options.namespace },
           };
     try {
-      const response = await this.channel.unary<object, HeartbeatResponse>('Heartbeat', request, ctx, {
-        clientId: session.clientId,
-        timeoutMs: this.options.requestTimeoutMs,
-      });
+      const response = await this.channel.unary<object, HeartbeatResponse>(
+        'Heartbeat',
+        request,
+        ctx,
+        {
+          clientId: session.clientId,
+          timeoutMs: this.options.requestTimeoutMs,
+        },
+      );
       const code = statusCodeName(response.status);
       if (code === 'UNRECOGNIZED_CLIENT_TYPE') {
         // The proxy lost this client's settings (restarted, or expired it): register again.
-        this.options.logger.warn(`RocketMQ 5 ${session.describe()}: the proxy forgot the client; re-sending its settings`);
+        this.options.logger.warn(
+          `RocketMQ 5 ${session.describe()}: the proxy forgot the client; re-sending its settings`,
+        );
         session.invalidate();
         session.ready().catch(() => undefined);
         return;

@@ -43,18 +43,24 @@ export const ROCKETMQ5_CLIENT_DEFAULTS = {
 function positiveInt(value: unknown, name: string, dflt: number): number {
   if (value === undefined) return dflt;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new MQInvalidArgumentError(`options.${name}`, `must be a positive integer, got ${String(value)}`);
+    throw new MQInvalidArgumentError(
+      `options.${name}`,
+      `must be a positive integer, got ${String(value)}`,
+    );
   }
   return value;
 }
 
 function flag(value: unknown, name: string, dflt: boolean): boolean {
   if (value === undefined) return dflt;
-  if (typeof value !== 'boolean') throw new MQInvalidArgumentError(`options.${name}`, 'must be a boolean');
+  if (typeof value !== 'boolean')
+    throw new MQInvalidArgumentError(`options.${name}`, 'must be a boolean');
   return value;
 }
 
-export function resolveRocketMQ5Options(options: RocketMQ5ClientOptions = {}): ResolvedRocketMQ5Options {
+export function resolveRocketMQ5Options(
+  options: RocketMQ5ClientOptions = {},
+): ResolvedRocketMQ5Options {
   if (options === null || typeof options !== 'object') {
     throw new MQInvalidArgumentError('options', 'must be an object');
   }
@@ -64,8 +70,16 @@ export function resolveRocketMQ5Options(options: RocketMQ5ClientOptions = {}): R
   }
   return {
     namespace: checkNamespace(options.namespace, 'options.namespace'),
-    requestTimeoutMs: positiveInt(options.requestTimeoutMs, 'requestTimeoutMs', ROCKETMQ5_CLIENT_DEFAULTS.requestTimeoutMs),
-    longPollMarginMs: positiveInt(options.longPollMarginMs, 'longPollMarginMs', ROCKETMQ5_CLIENT_DEFAULTS.longPollMarginMs),
+    requestTimeoutMs: positiveInt(
+      options.requestTimeoutMs,
+      'requestTimeoutMs',
+      ROCKETMQ5_CLIENT_DEFAULTS.requestTimeoutMs,
+    ),
+    longPollMarginMs: positiveInt(
+      options.longPollMarginMs,
+      'longPollMarginMs',
+      ROCKETMQ5_CLIENT_DEFAULTS.longPollMarginMs,
+    ),
     tls: flag(options.tls, 'tls', false),
     verifyDigest: flag(options.verifyDigest, 'verifyDigest', true),
     heartbeatIntervalMs: positiveInt(
@@ -73,7 +87,11 @@ export function resolveRocketMQ5Options(options: RocketMQ5ClientOptions = {}): R
       'heartbeatIntervalMs',
       ROCKETMQ5_CLIENT_DEFAULTS.heartbeatIntervalMs,
     ),
-    closeTimeoutMs: positiveInt(options.closeTimeoutMs, 'closeTimeoutMs', ROCKETMQ5_CLIENT_DEFAULTS.closeTimeoutMs),
+    closeTimeoutMs: positiveInt(
+      options.closeTimeoutMs,
+      'closeTimeoutMs',
+      ROCKETMQ5_CLIENT_DEFAULTS.closeTimeoutMs,
+    ),
     logger,
   };
 }

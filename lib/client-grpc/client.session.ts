@@ -343,7 +343,10 @@ export class ClientSession {
       error === undefined
         ? 'the proxy ended the telemetry stream'
         : `telemetry stream failed: ${error.message}`;
-    this.finish(this.exchange, new MQNetworkError(`RocketMQ 5 ${this.describe()}: ${reason}`, error));
+    this.finish(
+      this.exchange,
+      new MQNetworkError(`RocketMQ 5 ${this.describe()}: ${reason}`, error),
+    );
     if (this.closed) return;
     if (!this.broken) {
       this.broken = true;
@@ -375,7 +378,9 @@ function mergeExpressions(a: string, b: string): string {
   return [...new Set([...a.split('||'), ...b.split('||')])].sort().join('||');
 }
 
-function endQuietly(stream: ClientDuplexStream<TelemetryCommand, TelemetryCommand> | undefined): void {
+function endQuietly(
+  stream: ClientDuplexStream<TelemetryCommand, TelemetryCommand> | undefined,
+): void {
   try {
     stream?.end();
   } catch {

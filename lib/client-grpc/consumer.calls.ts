@@ -55,11 +55,15 @@ function checkNames(topic: string, group: string): void {
 }
 
 export function clampInvisibleMs(ms: number): number {
-  if (!(ms >= ROCKETMQ5_PROXY_DEFAULTS.minReceiveInvisibleMs)) return ROCKETMQ5_PROXY_DEFAULTS.minReceiveInvisibleMs;
+  if (!(ms >= ROCKETMQ5_PROXY_DEFAULTS.minReceiveInvisibleMs))
+    return ROCKETMQ5_PROXY_DEFAULTS.minReceiveInvisibleMs;
   return Math.min(Math.floor(ms), ROCKETMQ5_PROXY_DEFAULTS.maxInvisibleMs);
 }
 
-export async function receiveMessages(core: ClientCore, request: ReceiveRequest): Promise<MQReceivedMessage[]> {
+export async function receiveMessages(
+  core: ClientCore,
+  request: ReceiveRequest,
+): Promise<MQReceivedMessage[]> {
   core.assertOpen();
   const { topic, group } = request;
   checkNames(topic, group);
@@ -97,7 +101,8 @@ export async function receiveMessages(core: ClientCore, request: ReceiveRequest)
     if (frame.status) status = frame.status;
     else if (frame.message) (messages ??= []).push(frame.message);
   }
-  if (status !== undefined && status !== null && !isSuccessCode(status.code)) throw serviceError(status, ctx);
+  if (status !== undefined && status !== null && !isSuccessCode(status.code))
+    throw serviceError(status, ctx);
   if (messages === undefined) {
     if (status === undefined || status === null) {
       throw new MQProtocolError({
@@ -124,7 +129,9 @@ export async function receiveMessages(core: ClientCore, request: ReceiveRequest)
     );
     const handle = message.systemProperties?.receiptHandle;
     if (handle) {
-      changeInvisibleDuration(core, topic, group, id, handle, CORRUPTED_REDELIVERY_MS).catch(() => undefined);
+      changeInvisibleDuration(core, topic, group, id, handle, CORRUPTED_REDELIVERY_MS).catch(
+        () => undefined,
+      );
     }
   }
   return out;
@@ -202,7 +209,9 @@ export async function changeInvisibleDuration(
       group: { name: group, resourceNamespace: ns },
       topic: { name: topic, resourceNamespace: ns },
       receiptHandle,
-      invisibleDuration: msToDuration(Math.max(0, Math.min(invisibleMs, ROCKETMQ5_PROXY_DEFAULTS.maxInvisibleMs))),
+      invisibleDuration: msToDuration(
+        Math.max(0, Math.min(invisibleMs, ROCKETMQ5_PROXY_DEFAULTS.maxInvisibleMs)),
+      ),
       messageId,
     },
     ctx,

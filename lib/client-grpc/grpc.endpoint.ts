@@ -33,7 +33,8 @@ export function parseGrpcEndpoint(endpoint: unknown, argument = 'endpoint'): Grp
       `${problem}; give host:port of a RocketMQ 5 endpoint, e.g. ${GRPC_ENDPOINT_EXAMPLE}`,
     );
   };
-  if (typeof endpoint !== 'string' || endpoint.length === 0) return fail('must be a non-empty string');
+  if (typeof endpoint !== 'string' || endpoint.length === 0)
+    return fail('must be a non-empty string');
   if (endpoint.includes('://')) {
     return fail(`must not have a scheme (got ${JSON.stringify(endpoint)}; set client.tls for TLS)`);
   }
@@ -41,7 +42,8 @@ export function parseGrpcEndpoint(endpoint: unknown, argument = 'endpoint'): Grp
   let portText: string;
   if (endpoint.startsWith('[')) {
     const close = endpoint.indexOf(']');
-    if (close < 0 || endpoint[close + 1] !== ':') return fail(`is not host:port: ${JSON.stringify(endpoint)}`);
+    if (close < 0 || endpoint[close + 1] !== ':')
+      return fail(`is not host:port: ${JSON.stringify(endpoint)}`);
     host = endpoint.slice(1, close);
     portText = endpoint.slice(close + 2);
     if (host.length === 0 || !/^[0-9a-fA-F:.]+$/.test(host)) {
@@ -60,7 +62,8 @@ export function parseGrpcEndpoint(endpoint: unknown, argument = 'endpoint'): Grp
   }
   if (!/^\d{1,5}$/.test(portText)) return fail(`has an invalid port: ${JSON.stringify(endpoint)}`);
   const port = Number(portText);
-  if (port < 1 || port > 65_535) return fail(`has a port out of range: ${JSON.stringify(endpoint)}`);
+  if (port < 1 || port > 65_535)
+    return fail(`has a port out of range: ${JSON.stringify(endpoint)}`);
   const target = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   return { host, port, target };
 }

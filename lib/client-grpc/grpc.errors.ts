@@ -113,7 +113,8 @@ export function statusCodeName(status: Status | null | undefined): string {
 export function serviceError(status: Status | null | undefined, ctx: CallContext): MQServiceError {
   const name = statusCodeName(status);
   const known = ROCKETMQ_CODES[name as RocketMQCode];
-  const value = known !== undefined ? known.value : typeof status?.code === 'number' ? status.code : 0;
+  const value =
+    known !== undefined ? known.value : typeof status?.code === 'number' ? status.code : 0;
   const detail = status?.message ? `: ${status.message}` : '';
   return new MQServiceError({
     code: name,

@@ -25,7 +25,10 @@ function checkName(value: unknown, argument: string, max: number): string {
     throw new MQInvalidArgumentError(argument, 'must be a non-empty string');
   }
   if (value.length > max) {
-    throw new MQInvalidArgumentError(argument, `must be at most ${max} characters, got ${value.length}`);
+    throw new MQInvalidArgumentError(
+      argument,
+      `must be at most ${max} characters, got ${value.length}`,
+    );
   }
   for (let i = 0; i < value.length; i++) {
     if (!isNameChar(value.charCodeAt(i))) {

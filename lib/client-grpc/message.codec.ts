@@ -10,7 +10,12 @@ import { MQInvalidArgumentError } from '../client/client.errors.js';
 import type { MQPublishInput, MQReceivedMessage } from '../client/client.types.js';
 import { bodyDigestMatches } from '../protocol-grpc/grpc.digest.js';
 import { ROCKETMQ5_PROXY_DEFAULTS } from '../protocol-grpc/grpc.limits.js';
-import { durationToMs, msToDuration, msToTimestamp, timestampToMs } from '../protocol-grpc/grpc.time.js';
+import {
+  durationToMs,
+  msToDuration,
+  msToTimestamp,
+  timestampToMs,
+} from '../protocol-grpc/grpc.time.js';
 import type { Message, MessageType, SystemProperties } from '../protocol-grpc/grpc.types.js';
 import { hasControlChar } from './grpc.validation.js';
 import { newMessageId } from './message-id.js';
@@ -27,7 +32,9 @@ export interface EncodedMessage {
 function bodyBytes(body: unknown): Buffer {
   if (typeof body === 'string') return Buffer.from(body, 'utf8');
   if (body instanceof Uint8Array) {
-    return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    return Buffer.isBuffer(body)
+      ? body
+      : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   }
   throw new MQInvalidArgumentError('body', 'must be a string or a Uint8Array');
 }
@@ -104,11 +111,18 @@ export function encodePublish(
   if (input.key !== undefined) system.keys = [checkText(input.key, 'key', 'a message key')];
   const at = deliveryTime(input, now);
   const group =
-    input.shardingKey === undefined ? undefined : checkText(input.shardingKey, 'shardingKey', 'the message group');
+    input.shardingKey === undefined
+      ? undefined
+      : checkText(input.shardingKey, 'shardingKey', 'the message group');
   const immunity = input.transCheckImmunitySeconds;
   let type: MessageType = 'NORMAL';
   if (immunity !== undefined) {
-    if (typeof immunity !== 'number' || !Number.isInteger(immunity) || immunity < 1 || immunity > 3_600) {
+    if (
+      typeof immunity !== 'number' ||
+      !Number.isInteger(immunity) ||
+      immunity < 1 ||
+      immunity > 3_600
+    ) {
       throw new MQInvalidArgumentError(
         'transCheckImmunitySeconds',
         `must be an integer from 1 to 3600 on RocketMQ 5, got ${String(immunity)}`,
@@ -194,7 +208,8 @@ export function decodeMessage(
       ? digest.checksum.toUpperCase()
       : md5Hex(body);
   const invisible = durationToMs(system.invisibleDuration) ?? invisibleMs;
-  const publishTime = timestampToMs(system.storeTimestamp) ?? timestampToMs(system.bornTimestamp) ?? 0;
+  const publishTime =
+    timestampToMs(system.storeTimestamp) ?? timestampToMs(system.bornTimestamp) ?? 0;
   const received: MQReceivedMessage = {
     messageId: system.messageId ?? '',
     receiptHandle: system.receiptHandle ?? '',
@@ -204,7 +219,10 @@ export function decodeMessage(
     // RocketMQ 5 does not report the first delivery's time: this delivery's arrival stands in.
     firstConsumeTime: receivedAt,
     nextConsumeTime: receivedAt + invisible,
-    consumedTimes: system.deliveryAttempt !== undefined && system.deliveryAttempt > 0 ? system.deliveryAttempt : 1,
+    consumedTimes:
+      system.deliveryAttempt !== undefined && system.deliveryAttempt > 0
+        ? system.deliveryAttempt
+        : 1,
     properties: message.userProperties ?? {},
   };
   if (system.tag) received.tag = system.tag;
@@ -215,6 +233,7 @@ export function decodeMessage(
     received.startDeliverTime = deliverAt;
   }
   const recovery = durationToMs(system.orphanedTransactionRecoveryDuration);
-  if (recovery !== undefined && recovery > 0) received.transCheckImmunitySeconds = Math.round(recovery / 1000);
+  if (recovery !== undefined && recovery > 0)
+    received.transCheckImmunitySeconds = Math.round(recovery / 1000);
   return received;
 }

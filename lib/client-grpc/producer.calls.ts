@@ -66,7 +66,11 @@ export async function sendMessage(
     'SendMessage',
     { messages: [encoded.message] },
     ctx,
-    { clientId: session.clientId, timeoutMs: core.options.requestTimeoutMs, signal: options.signal },
+    {
+      clientId: session.clientId,
+      timeoutMs: core.options.requestTimeoutMs,
+      signal: options.signal,
+    },
   );
   const entry = response.entries?.[0];
   if (entry?.status && !isSuccessCode(entry.status.code)) throw serviceError(entry.status, ctx);
@@ -103,7 +107,11 @@ export async function endTransaction(
       source,
     },
     ctx,
-    { clientId: session.clientId, timeoutMs: core.options.requestTimeoutMs, signal: options.signal },
+    {
+      clientId: session.clientId,
+      timeoutMs: core.options.requestTimeoutMs,
+      signal: options.signal,
+    },
   );
   if (!isSuccessCode(response.status?.code)) throw serviceError(response.status, ctx);
 }

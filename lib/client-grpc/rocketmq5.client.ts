@@ -8,7 +8,13 @@
  * reconnect timers of broken streams (unref'd). Every call has a gRPC deadline; close() sends
  * NotifyClientTermination per session and is bounded by `closeTimeoutMs`.
  */
-import type { MQAckResult, MQCredentials, MQCredentialsProvider, MQPublishInput, MQReceivedMessage } from '../client/client.types.js';
+import type {
+  MQAckResult,
+  MQCredentials,
+  MQCredentialsProvider,
+  MQPublishInput,
+  MQReceivedMessage,
+} from '../client/client.types.js';
 import { ClientCore, type RawTransactionCheck } from './client.core.js';
 import { resolveRocketMQ5Options, type RocketMQ5ClientOptions } from './client.options.js';
 import {
@@ -18,7 +24,12 @@ import {
   type AckEntry,
   type ReceiveRequest,
 } from './consumer.calls.js';
-import { endTransaction, sendMessage, type CallOptions, type SendResult } from './producer.calls.js';
+import {
+  endTransaction,
+  sendMessage,
+  type CallOptions,
+  type SendResult,
+} from './producer.calls.js';
 import type { PendingCheck } from './transaction-checks.js';
 
 export type TransactionCheck = PendingCheck<RawTransactionCheck>;
@@ -49,7 +60,12 @@ export class RocketMQ5Client {
     return receiveMessages(this.core, request);
   }
 
-  ack(topic: string, group: string, entries: readonly AckEntry[], options?: CallOptions): Promise<MQAckResult> {
+  ack(
+    topic: string,
+    group: string,
+    entries: readonly AckEntry[],
+    options?: CallOptions,
+  ): Promise<MQAckResult> {
     return ackMessages(this.core, topic, group, entries, options);
   }
 
@@ -61,7 +77,15 @@ export class RocketMQ5Client {
     invisibleMs: number,
     options?: CallOptions,
   ): Promise<string> {
-    return changeInvisibleDuration(this.core, topic, group, messageId, receiptHandle, invisibleMs, options);
+    return changeInvisibleDuration(
+      this.core,
+      topic,
+      group,
+      messageId,
+      receiptHandle,
+      invisibleMs,
+      options,
+    );
   }
 
   /** Commits or rolls back a half message: `source` says whether a check asked (SERVER_CHECK). */

@@ -238,7 +238,9 @@ function boundedWait<T>(
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(
       () =>
-        reject(new MQTimeoutError(`${ctx.operation}: the credentials provider did not answer in time`)),
+        reject(
+          new MQTimeoutError(`${ctx.operation}: the credentials provider did not answer in time`),
+        ),
       Math.max(0, deadline - Date.now()),
     );
     const onAbort = (): void => {

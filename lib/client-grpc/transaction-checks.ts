@@ -63,7 +63,12 @@ export class TransactionCheckQueue<T> {
   }
 
   /** Up to `max` checks of a topic, waiting up to `waitMs` for the first; [] when none came. */
-  take(topic: string, max: number, waitMs: number, signal?: AbortSignal): Promise<PendingCheck<T>[]> {
+  take(
+    topic: string,
+    max: number,
+    waitMs: number,
+    signal?: AbortSignal,
+  ): Promise<PendingCheck<T>[]> {
     if (this.closed) {
       return Promise.reject(closedError());
     }

@@ -137,7 +137,9 @@ export class AckBatcher {
       }
       this.options.logger.warn(
         `MQ consumer ${this.options.consumer}: ack of message ${message.messageId} (attempt ${message.consumedTimes}) on ${this.options.topic} @ ${this.options.group} failed with ${failure.code}` +
-          (failure.code === 'MessageNotExist' || failure.code === 'ReceiptHandleError'
+          (failure.code === 'MessageNotExist' ||
+          failure.code === 'ReceiptHandleError' ||
+          failure.code === 'INVALID_RECEIPT_HANDLE'
             ? ': the receipt handle expired because the handler outlived the invisibility window; a duplicate delivery will come'
             : `: ${failure.message}`),
         'MQConsumer',

@@ -24,6 +24,8 @@ const LOG_CONTEXT = 'MQConsumer';
 const TRANSIENT_LOG_INTERVAL_MS = 10_000;
 /** Auth/config errors are logged at error level at most this often. */
 const UNHEALTHY_LOG_INTERVAL_MS = 60_000;
+/** The largest batch of any transport (RocketMQ 5: 32; the options resolver applies each one's own). */
+const MAX_BATCH_SIZE = 32;
 
 export interface PollLoopSettings {
   name: string;
@@ -440,9 +442,9 @@ export abstract class PollLoop {
 
 function validateSettings(settings: PollLoopSettings): void {
   const { name, batchSize, waitSeconds, concurrency } = settings;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 16) {
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
     throw new RangeError(
-      `MQ consumer ${name}: batchSize must be an integer in 1..16, got ${batchSize}`,
+      `MQ consumer ${name}: batchSize must be an integer in 1..${MAX_BATCH_SIZE}, got ${batchSize}`,
     );
   }
   if (!Number.isInteger(waitSeconds) || waitSeconds < 0 || waitSeconds > 30) {

@@ -27,6 +27,7 @@ export type RunnerTransport = Pick<
   | 'maxAckBatch'
   | 'nack'
   | 'supportsNack'
+  | 'clientInvisibility'
   | 'receiveTransactionChecks'
   | 'commit'
   | 'rollback'
