@@ -31,6 +31,10 @@ export const SCENARIOS: ReadonlyArray<readonly [SectionId, () => Promise<Scenari
     'idle-polls',
     async () => (await import('./scenarios/idle-polls.scenario.js')).runIdlePollsScenario,
   ],
+  [
+    'rocketmq5',
+    async () => (await import('./scenarios/rocketmq5.scenario.js')).runRocketMQ5Scenario,
+  ],
 ];
 
 export interface RunOptions {

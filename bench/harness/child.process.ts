@@ -22,6 +22,8 @@ export interface RunningChild {
   readonly name: string;
   readonly pid: number;
   readonly endpoint: string;
+  /** Every group of the endpoint pattern's match (the endpoint is the first). */
+  readonly matches: readonly string[];
   /** Sends SIGTERM (SIGINT first is not needed: our servers stop on either) and waits for exit. */
   stop(): Promise<void>;
 }
@@ -73,7 +75,7 @@ export function startChild(options: ChildOptions): Promise<RunningChild> {
       if (match?.[1] === undefined) return;
       endpoint = match[1];
       clearTimeout(timer);
-      resolve(handle(child, options.name, endpoint, exited));
+      resolve(handle(child, options.name, endpoint, match.slice(1), exited));
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
@@ -95,6 +97,7 @@ function handle(
   child: ChildProcess,
   name: string,
   endpoint: string,
+  matches: readonly string[],
   exited: Promise<number | null>,
 ): RunningChild {
   const pid = child.pid;
@@ -104,6 +107,7 @@ function handle(
     name,
     pid,
     endpoint,
+    matches,
     stop() {
       stopping ??= (async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;

@@ -34,6 +34,19 @@ function profileArgs(): string[] | undefined {
   return dir === undefined || dir === '' ? undefined : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
 
+/** An emulator child that also serves RocketMQ 5 gRPC: `endpoint` is HTTP, `grpcEndpoint` host:port. */
+export async function startGrpcEmulatorChild(): Promise<RunningChild & { grpcEndpoint: string }> {
+  const child = await startChild({
+    name: 'emulator (--grpc-port)',
+    args: [distFile('lib/emulator/cli/main.js'), '--port', '0', '--grpc-port', '0', '--quiet'],
+    endpointPattern: /(https?:\/\/127\.0\.0\.1:\d+) \(gRPC (127\.0\.0\.1:\d+)\)/,
+    nodeArgs: profileArgs(),
+  });
+  const grpcEndpoint = child.matches[1];
+  if (grpcEndpoint === undefined) throw new Error('bench: the emulator printed no gRPC endpoint');
+  return Object.assign(child, { grpcEndpoint });
+}
+
 /** The canned-201 publish server (bench/harness/canned.server.ts). */
 export function startCannedServer(bodyMd5: string): Promise<RunningChild> {
   return startChild({
