@@ -54,11 +54,16 @@ export async function sendMessage(
   const encoded = encodePublish(topic, core.options.namespace, input, maxBody);
   core.producerWith(topic);
   const transactional = encoded.type === 'TRANSACTION';
-  // A transactional topic must be registered before its checks can reach us: wait for the
-  // settings then. Other sends go ahead while the settings travel (SendMessage does not need them).
-  if (transactional) await session.ready(options.signal);
-  else if (!session.registered) session.ready().catch(() => undefined);
   const routed = core.route(topic);
+  // A transactional topic must be registered before its checks can reach us: wait for the
+  // settings then (the route query runs meanwhile). Other sends go ahead while the settings
+  // travel (SendMessage does not need them).
+  if (transactional) {
+    if (routed instanceof Promise) routed.catch(() => undefined);
+    await session.ready(options.signal);
+  } else if (!session.registered) {
+    session.ready().catch(() => undefined);
+  }
   const route = routed instanceof Promise ? await routed : routed;
   encoded.message.systemProperties.queueId = route.nextWritable().id ?? 0;
   const ctx = core.channel.context('SendMessage');

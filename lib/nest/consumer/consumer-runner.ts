@@ -94,6 +94,7 @@ export class ConsumerRunner extends PollLoop {
           transport: deps.transport,
           logger: deps.logger,
           backoff: options.retryBackoff,
+          onNacked: (message, delayMs) => events.nacked(message, delayMs),
           ...(deps.random !== undefined && { random: deps.random }),
         })
       : undefined;

@@ -16,6 +16,8 @@ export interface NackSenderOptions {
   transport: RunnerTransport;
   logger: LoggerService;
   backoff: { initialMs: number; maxMs: number };
+  /** The proxy accepted a nack: the message comes back in `delayMs`. */
+  onNacked(message: MQReceivedMessage, delayMs: number): void;
   random?: () => number;
 }
 
@@ -49,7 +51,7 @@ export class NackSender {
       this.retryPolicy,
       message.nextConsumeTime,
     ).then(
-      () => undefined,
+      () => this.options.onNacked(message, delayMs),
       (error: unknown) => {
         this.options.logger.warn(
           `MQ consumer ${this.options.consumer}: handing message ${message.messageId} back failed (${error instanceof Error ? error.message : String(error)}); it comes back when its invisibility window ends`,

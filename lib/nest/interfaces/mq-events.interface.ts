@@ -33,6 +33,11 @@ export type MQEvent =
   | (MQMessageEventBase & { type: 'message.failed'; error: unknown; durationMs: number })
   | (MQMessageEventBase & { type: 'message.exhausted' })
   | (MQMessageEventBase & { type: 'message.acked' })
+  /**
+   * RocketMQ 5: a delivery that was not acked has been handed back (ChangeInvisibleDuration); it
+   * comes back in `retryInMs` (the consumer's `retryBackoff`).
+   */
+  | (MQMessageEventBase & { type: 'message.nacked'; retryInMs: number })
   | (MQMessageEventBase & { type: 'message.ack-failed'; code: string; error: string });
 
 export type MQEventType = MQEvent['type'];
