@@ -2,7 +2,9 @@
  * A MessagingService that misbehaves on purpose, for failure measurements and deadline tests:
  * - `silent`: accepts every call and never answers;
  * - `data`: answers QueryRoute, Heartbeat and the Telemetry settings like a proxy, and never
- *   answers SendMessage, ReceiveMessage, AckMessage, EndTransaction and NotifyClientTermination.
+ *   answers SendMessage, ReceiveMessage, AckMessage, EndTransaction and NotifyClientTermination;
+ * - `drops-telemetry`: as `data`, but ends the first Telemetry stream right after its settings
+ *   reply (a proxy restarting, a load balancer cutting the stream).
  */
 import { Server, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
 import { loadMessagingService } from '../../lib/protocol-grpc/grpc.loader.js';
@@ -16,11 +18,16 @@ export interface StallingServer {
   close(): Promise<void>;
 }
 
-export async function startStallingServer(mode: 'silent' | 'data'): Promise<StallingServer> {
+export async function startStallingServer(
+  mode: 'silent' | 'data' | 'drops-telemetry',
+  /** Unary methods answered at once with these responses instead of stalling (not in `silent`). */
+  answers: Record<string, unknown> = {},
+): Promise<StallingServer> {
   const definition: ServiceDefinition = loadMessagingService();
   const server = new Server();
   const calls: string[] = [];
   let port = 0;
+  let telemetryStreams = 0;
   const handlers: Record<string, (...args: never[]) => void> = {};
   for (const name of Object.keys(definition)) {
     handlers[name] = ((
@@ -33,8 +40,10 @@ export async function startStallingServer(mode: 'silent' | 'data'): Promise<Stal
       callback?: (error: null, response: unknown) => void,
     ) => {
       calls.push(name);
-      if (mode !== 'data') return;
-      if (name === 'QueryRoute') {
+      if (mode === 'silent') return;
+      if (answers[name] !== undefined) {
+        callback?.(null, answers[name]);
+      } else if (name === 'QueryRoute') {
         callback?.(null, {
           status: { code: 'OK', message: 'OK' },
           messageQueues: [
@@ -54,6 +63,7 @@ export async function startStallingServer(mode: 'silent' | 'data'): Promise<Stal
       } else if (name === 'Heartbeat') {
         callback?.(null, { status: { code: 'OK', message: 'OK' } });
       } else if (name === 'Telemetry') {
+        const dropAfterReply = mode === 'drops-telemetry' && ++telemetryStreams === 1;
         call.on?.('data', (command) => {
           if (!command.settings) return;
           call.write?.({
@@ -73,6 +83,7 @@ export async function startStallingServer(mode: 'silent' | 'data'): Promise<Stal
               }),
             },
           });
+          if (dropAfterReply) call.end?.();
         });
         call.on?.('end', () => call.end?.());
       }

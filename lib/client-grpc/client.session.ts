@@ -11,7 +11,7 @@
  */
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import { hostname, platform } from 'node:os';
-import { MQAbortError, MQNetworkError } from '../client/client.errors.js';
+import { MQAbortError, MQNetworkError, MQTimeoutError } from '../client/client.errors.js';
 import { CLIENT_VERSION } from '../client/client.version.js';
 import { isSuccessCode } from '../protocol-grpc/grpc.status.js';
 import { msToDuration } from '../protocol-grpc/grpc.time.js';
@@ -43,9 +43,12 @@ export interface SessionHost {
   onTransactionCheck(command: RecoverOrphanedTransactionCommand): void;
 }
 
-/** Reconnect delays of a broken Telemetry stream: 1 s doubling to 30 s. */
-const RECONNECT_INITIAL_MS = 1_000;
+/** Reconnects of a broken Telemetry stream: at once, then after 1 s doubling to 30 s. */
+const RECONNECT_INITIAL_MS = 0;
+const RECONNECT_FIRST_BACKOFF_MS = 1_000;
 const RECONNECT_MAX_MS = 30_000;
+/** A stream that lived this long was healthy: when it breaks, reconnect at once again. */
+const STABLE_STREAM_MS = 30_000;
 
 interface SettingsExchange {
   version: number;
@@ -67,6 +70,7 @@ export class ClientSession {
   private exchange: SettingsExchange | undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private reconnectDelay = RECONNECT_INITIAL_MS;
+  private streamOpenedAt = 0;
   private broken = false;
   private closed = false;
   /** Ever acknowledged: the proxy knows this client id (termination is worth sending). */
@@ -221,7 +225,7 @@ export class ClientSession {
       exchange.timer = setTimeout(() => {
         this.finish(
           exchange,
-          new MQNetworkError(
+          new MQTimeoutError(
             `RocketMQ 5 ${this.describe()}: the proxy did not answer the settings within ${this.host.requestTimeoutMs} ms`,
           ),
         );
@@ -248,6 +252,7 @@ export class ClientSession {
           throw closedError();
         }
         this.stream = stream;
+        this.streamOpenedAt = Date.now();
         this.synced = -1;
         stream.on('data', (command: TelemetryCommand) => this.onCommand(command));
         stream.on('error', (error: Error) => this.onGone(stream, error));
@@ -300,7 +305,6 @@ export class ClientSession {
     if (exchange === undefined || exchange.timer === undefined) return; // pushed unasked: kept
     this.synced = exchange.version;
     this.known = true;
-    this.reconnectDelay = RECONNECT_INITIAL_MS;
     if (this.broken) {
       this.broken = false;
       this.host.logger.log(`RocketMQ 5 ${this.describe()}: telemetry session restored`);
@@ -352,6 +356,9 @@ export class ClientSession {
       this.broken = true;
       this.host.logger.warn(`RocketMQ 5 ${this.describe()}: ${reason}; reconnecting`);
     }
+    // A stream that was healthy for a while: reconnect at once; one that keeps breaking: back off.
+    if (Date.now() - this.streamOpenedAt >= STABLE_STREAM_MS)
+      this.reconnectDelay = RECONNECT_INITIAL_MS;
     this.scheduleReconnect(this.reconnectDelay);
   }
 
@@ -367,7 +374,8 @@ export class ClientSession {
       });
     }, delayMs);
     this.reconnectTimer.unref();
-    if (delayMs > 0) this.reconnectDelay = Math.min(RECONNECT_MAX_MS, this.reconnectDelay * 2);
+    this.reconnectDelay =
+      delayMs === 0 ? RECONNECT_FIRST_BACKOFF_MS : Math.min(RECONNECT_MAX_MS, delayMs * 2);
   }
 }
 
