@@ -25,7 +25,7 @@ describe('RocketMQ 5 errors', () => {
   ])(
     'a %s status: HTTP-like %i, retryable %s, configuration %s',
     (code, status, retryable, config) => {
-      const error = serviceError({ code, message: 'why' }, ctx);
+      const error = serviceError({ code: code as never, message: 'why' }, ctx);
       expect(error).toBeInstanceOf(MQServiceError);
       expect(error).toMatchObject({
         code,
