@@ -32,6 +32,9 @@ const METHOD = `## Method
 - Emulator capacity: two fresh emulator children, in memory and with \`--data-dir\`, measured
   alternately (best round reported, ratio = median of per-round ratios). Publish with the raw
   pre-signed client (c=32); consume+ack by several loops of our client over pre-published messages.
+  The same children serve RocketMQ 5 gRPC (\`--grpc-port\`): SendMessage from one lean @grpc/grpc-js
+  channel at the same concurrency (metadata signed once, a new message id per send), and
+  ReceiveMessage (16) + one AckMessage per batch by the same number of loops.
   "per server core" divides the rate by the emulator's measured CPU.
 - Idle long polls: a fresh emulator; RSS and CPU at rest, then with N identical pre-signed long
   polls (\`waitseconds=30\`) held open on an empty queue; the emulator's open descriptors prove

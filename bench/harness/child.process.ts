@@ -10,7 +10,7 @@ export interface ChildOptions {
   name: string;
   /** Script and arguments given to the current Node binary. */
   args: string[];
-  /** The first stdout/stderr match of this pattern's group 1 is the endpoint. */
+  /** The first stdout/stderr match of this pattern's group 1 is the endpoint (other groups: `endpoints`). */
   endpointPattern: RegExp;
   /** Give up waiting for the banner after this (default 15 s). */
   startTimeoutMs?: number;
@@ -22,8 +22,8 @@ export interface RunningChild {
   readonly name: string;
   readonly pid: number;
   readonly endpoint: string;
-  /** Every group of the endpoint pattern's match (the endpoint is the first). */
-  readonly matches: readonly string[];
+  /** Every capture group of the endpoint pattern, in order (the first is `endpoint`). */
+  readonly endpoints: readonly string[];
   /** Sends SIGTERM (SIGINT first is not needed: our servers stop on either) and waits for exit. */
   stop(): Promise<void>;
 }
@@ -75,7 +75,7 @@ export function startChild(options: ChildOptions): Promise<RunningChild> {
       if (match?.[1] === undefined) return;
       endpoint = match[1];
       clearTimeout(timer);
-      resolve(handle(child, options.name, endpoint, match.slice(1), exited));
+      resolve(handle(child, options.name, match.slice(1), exited));
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
@@ -96,8 +96,7 @@ export function startChild(options: ChildOptions): Promise<RunningChild> {
 function handle(
   child: ChildProcess,
   name: string,
-  endpoint: string,
-  matches: readonly string[],
+  endpoints: string[],
   exited: Promise<number | null>,
 ): RunningChild {
   const pid = child.pid;
@@ -106,8 +105,8 @@ function handle(
   return {
     name,
     pid,
-    endpoint,
-    matches,
+    endpoint: endpoints[0]!,
+    endpoints,
     stop() {
       stopping ??= (async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;

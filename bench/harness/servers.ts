@@ -4,12 +4,16 @@ import { distFile } from './repo-root.js';
 import { startChild, type RunningChild } from './child.process.js';
 
 const URL_PATTERN = /(https?:\/\/127\.0\.0\.1:\d+)/;
+/** The --quiet line of an emulator with --grpc-port: HTTP endpoint, then gRPC `host:port`. */
+const URL_AND_GRPC_PATTERN = /(https?:\/\/127\.0\.0\.1:\d+) \(gRPC (127\.0\.0\.1:\d+)\)/;
 
 export interface EmulatorChildOptions {
   /** Durable log directory; memory only when omitted. */
   dataDir?: string;
   /** Extra Node flags for the child, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/p']. */
   nodeArgs?: string[];
+  /** Also serve RocketMQ 5 gRPC (`--grpc-port 0`); its `host:port` is `endpoints[1]`. */
+  grpc?: boolean;
 }
 
 /** `node dist/lib/emulator/cli/main.js --port 0 [--data-dir D]`, endpoint parsed from its banner. */
@@ -17,10 +21,11 @@ export function startEmulatorChild(options: EmulatorChildOptions = {}): Promise<
   // --quiet: one banner line, no per-request log lines (logging would be measured as emulator cost).
   const args = [distFile('lib/emulator/cli/main.js'), '--port', '0', '--quiet'];
   if (options.dataDir !== undefined) args.push('--data-dir', options.dataDir);
+  if (options.grpc === true) args.push('--grpc-port', '0');
   return startChild({
     name: options.dataDir === undefined ? 'emulator' : 'emulator (--data-dir)',
     args,
-    endpointPattern: URL_PATTERN,
+    endpointPattern: options.grpc === true ? URL_AND_GRPC_PATTERN : URL_PATTERN,
     nodeArgs: options.nodeArgs ?? profileArgs(),
   });
 }
@@ -36,13 +41,8 @@ function profileArgs(): string[] | undefined {
 
 /** An emulator child that also serves RocketMQ 5 gRPC: `endpoint` is HTTP, `grpcEndpoint` host:port. */
 export async function startGrpcEmulatorChild(): Promise<RunningChild & { grpcEndpoint: string }> {
-  const child = await startChild({
-    name: 'emulator (--grpc-port)',
-    args: [distFile('lib/emulator/cli/main.js'), '--port', '0', '--grpc-port', '0', '--quiet'],
-    endpointPattern: /(https?:\/\/127\.0\.0\.1:\d+) \(gRPC (127\.0\.0\.1:\d+)\)/,
-    nodeArgs: profileArgs(),
-  });
-  const grpcEndpoint = child.matches[1];
+  const child = await startEmulatorChild({ grpc: true });
+  const grpcEndpoint = child.endpoints[1];
   if (grpcEndpoint === undefined) throw new Error('bench: the emulator printed no gRPC endpoint');
   return Object.assign(child, { grpcEndpoint });
 }

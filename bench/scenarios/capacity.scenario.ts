@@ -4,11 +4,14 @@
  * little CPU as possible. Consume+ack: several loops of our client (consume 16, ack the batch)
  * draining pre-published messages. "per server core" divides by the emulator's measured CPU, a
  * figure that other tenants of a shared machine disturb less than the raw rate.
+ * The same children also serve RocketMQ 5 gRPC (`--grpc-port`): SendMessage at the same
+ * concurrency from one lean channel, and ReceiveMessage (16) + one AckMessage per batch.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MQClient } from '../../lib/client/index.js';
+import { RawGrpcClient } from '../clients/raw-grpc.client.js';
 import { RawUndiciPublisher } from '../clients/raw-undici.publisher.js';
 import { names, type BenchContext } from '../harness/bench.context.js';
 import type { RunningChild } from '../harness/child.process.js';
@@ -98,6 +101,67 @@ async function consumeAckCapacity(ctx: BenchContext, emulator: RunningChild): Pr
   };
 }
 
+async function grpcPublishCapacity(ctx: BenchContext, emulator: RunningChild): Promise<Rate> {
+  const c = ctx.config.capacity;
+  const { topic } = names('capacity-grpc-publish');
+  const client = new RawGrpcClient(grpcEndpointOf(emulator), ctx.credentials);
+  const body = Buffer.from(ctx.config.body);
+  try {
+    // Connects the channel (lazily opened by the first call) before the warm-up window.
+    await client.send(topic, body);
+    const result = await measureThroughput(() => client.send(topic, body), {
+      concurrency: c.publishConcurrency,
+      warmupMs: c.warmupMs,
+      durationMs: c.publishMs,
+      serverPids: [emulator.pid],
+    });
+    return {
+      rate: result.opsPerSec,
+      benchCpuPct: result.benchCpuPct,
+      serverCpuPct: result.serverCpuPct[0] ?? 0,
+    };
+  } finally {
+    client.close();
+  }
+}
+
+async function grpcReceiveAckCapacity(ctx: BenchContext, emulator: RunningChild): Promise<Rate> {
+  const c = ctx.config.capacity;
+  const { topic, group } = names('capacity-grpc-receive');
+  await prefill(ctx, emulator.endpoint, topic, c.consumeMessages, false);
+  const client = new RawGrpcClient(grpcEndpointOf(emulator), ctx.credentials);
+  let acked = 0;
+  const meter = new CpuMeter([emulator.pid]);
+  const started = performance.now();
+  try {
+    await Promise.all(
+      Array.from({ length: c.consumeLoops }, async () => {
+        while (acked < c.consumeMessages) {
+          const messages = await client.receive(topic, group, 16);
+          if (messages.length === 0) continue;
+          await client.ack(topic, group, messages);
+          acked += messages.length;
+        }
+      }),
+    );
+  } finally {
+    client.close();
+  }
+  const elapsed = performance.now() - started;
+  const cpu = meter.read();
+  return {
+    rate: (c.consumeMessages * 1000) / elapsed,
+    benchCpuPct: cpu.benchPct,
+    serverCpuPct: cpu.serverPct[0] ?? 0,
+  };
+}
+
+function grpcEndpointOf(emulator: RunningChild): string {
+  const endpoint = emulator.endpoints[1];
+  if (endpoint === undefined) throw new Error(`bench: ${emulator.name} runs without --grpc-port`);
+  return endpoint;
+}
+
 /** Best rate of the rounds, with the CPU of that round. */
 function best(rates: readonly Rate[]): Rate {
   return rates.reduce((a, b) => (b.rate > a.rate ? b : a));
@@ -110,14 +174,24 @@ export async function runCapacityScenario(
   // memory ratio then compares windows seconds apart, not minutes apart on a machine whose other
   // tenants come and go.
   const dataDir = mkdtempSync(join(tmpdir(), 'mq-bench-data-'));
-  const memoryChild = await startEmulatorChild();
+  const memoryChild = await startEmulatorChild({ grpc: true });
   let durableChild: RunningChild | undefined;
   const runs = {
-    memory: { publish: [] as Rate[], consume: [] as Rate[] },
-    durable: { publish: [] as Rate[], consume: [] as Rate[] },
+    memory: {
+      publish: [] as Rate[],
+      consume: [] as Rate[],
+      grpcPublish: [] as Rate[],
+      grpcConsume: [] as Rate[],
+    },
+    durable: {
+      publish: [] as Rate[],
+      consume: [] as Rate[],
+      grpcPublish: [] as Rate[],
+      grpcConsume: [] as Rate[],
+    },
   };
   try {
-    durableChild = await startEmulatorChild({ dataDir });
+    durableChild = await startEmulatorChild({ dataDir, grpc: true });
     const modes = [
       ['memory', memoryChild],
       ['durable', durableChild],
@@ -137,16 +211,38 @@ export async function runCapacityScenario(
         );
         runs[mode].consume.push(consume);
       }
+      for (const [mode, child] of modes) {
+        await resetEmulator(child.endpoint);
+        const publish = await grpcPublishCapacity(ctx, child);
+        ctx.log(`capacity ${mode} gRPC send round ${round + 1}: ${Math.round(publish.rate)} msg/s`);
+        runs[mode].grpcPublish.push(publish);
+      }
+      for (const [mode, child] of modes) {
+        await resetEmulator(child.endpoint);
+        const consume = await grpcReceiveAckCapacity(ctx, child);
+        ctx.log(
+          `capacity ${mode} gRPC receive+ack round ${round + 1}: ${Math.round(consume.rate)} msg/s`,
+        );
+        runs[mode].grpcConsume.push(consume);
+      }
     }
   } finally {
     await memoryChild.stop();
     await durableChild?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  const roundRatio = (kind: 'publish' | 'consume'): number =>
+  type Kind = keyof typeof runs.memory;
+  const roundRatio = (kind: Kind): number =>
     median(runs.durable[kind].map((r, i) => r.rate / (runs.memory[kind][i] as Rate).rate));
-  const memory = { publish: best(runs.memory.publish), consume: best(runs.memory.consume) };
-  const durable = { publish: best(runs.durable.publish), consume: best(runs.durable.consume) };
+  const bestOf = (mode: 'memory' | 'durable') => ({
+    publish: best(runs[mode].publish),
+    consume: best(runs[mode].consume),
+    grpcPublish: best(runs[mode].grpcPublish),
+    grpcConsume: best(runs[mode].grpcConsume),
+  });
+  const memory = bestOf('memory');
+  const durable = bestOf('durable');
+  const vsHttp = (grpc: Rate, http: Rate): string => `${(grpc.rate / http.rate).toFixed(2)}× HTTP`;
   const perCore = (r: Rate): string =>
     r.serverCpuPct > 0
       ? `${formatNumber(r.rate / (r.serverCpuPct / 100), 'msg/s')} msg/s per server core`
@@ -164,6 +260,8 @@ export async function runCapacityScenario(
   const c = ctx.config.capacity;
   const publishRatio = roundRatio('publish');
   const consumeRatio = roundRatio('consume');
+  const grpcPublishRatio = roundRatio('grpcPublish');
+  const grpcConsumeRatio = roundRatio('grpcConsume');
   return {
     rows: [
       row(
@@ -187,6 +285,30 @@ export async function runCapacityScenario(
         `consume+ack, --data-dir (${c.consumeLoops} loops of our client, batch 16)`,
         durable.consume,
         `${consumeRatio.toFixed(2)}× memory`,
+      ),
+      row(
+        'capacity.memory.grpc-send',
+        `gRPC SendMessage, memory (one channel, c=${c.publishConcurrency})`,
+        memory.grpcPublish,
+        vsHttp(memory.grpcPublish, memory.publish),
+      ),
+      row(
+        'capacity.memory.grpc-receive-ack',
+        `gRPC ReceiveMessage+AckMessage, memory (${c.consumeLoops} loops, batch 16)`,
+        memory.grpcConsume,
+        vsHttp(memory.grpcConsume, memory.consume),
+      ),
+      row(
+        'capacity.durable.grpc-send',
+        `gRPC SendMessage, --data-dir (one channel, c=${c.publishConcurrency})`,
+        durable.grpcPublish,
+        `${grpcPublishRatio.toFixed(2)}× memory; ${vsHttp(durable.grpcPublish, durable.publish)}`,
+      ),
+      row(
+        'capacity.durable.grpc-receive-ack',
+        `gRPC ReceiveMessage+AckMessage, --data-dir (${c.consumeLoops} loops, batch 16)`,
+        durable.grpcConsume,
+        `${grpcConsumeRatio.toFixed(2)}× memory; ${vsHttp(durable.grpcConsume, durable.consume)}`,
       ),
     ],
     targets: [

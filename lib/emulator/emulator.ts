@@ -44,6 +44,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     throw err;
   }
   const admin = createEmulatorAdmin(broker, clock, resolved.instanceId);
+  let grpc: EmulatorGrpcServer | undefined;
+  let grpcEndpoint: string | undefined;
   const http = new EmulatorHttpServer({
     broker,
     clock,
@@ -57,6 +59,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       instanceId: resolved.instanceId,
       clockMode: resolved.clock,
       auth: resolved.auth,
+      grpcEndpoint: () => grpcEndpoint,
     },
   });
 
@@ -72,8 +75,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     });
   }
 
-  let grpc: EmulatorGrpcServer | undefined;
-  let grpcEndpoint: string | undefined;
   if (resolved.grpcPort !== undefined) {
     try {
       grpc = new EmulatorGrpcServer({

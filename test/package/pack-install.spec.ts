@@ -60,10 +60,14 @@ describe('npm pack → install in a fresh project → type-check and run', () =>
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
-  it('holds only compiled JS, types, the bin, README, LICENSE and package.json', () => {
+  it('holds only compiled JS, types, the bin, the RocketMQ 5 protocol files, README, LICENSE and package.json', () => {
     const unexpected = files.filter(
       (f) =>
         !/^dist\/lib\/.+\.(js|d\.ts)$/.test(f) &&
+        // Vendored apache/rocketmq-apis definitions, loaded at run time, with their NOTICE.
+        !/^dist\/lib\/protocol-grpc\/proto\/(NOTICE|apache\/rocketmq\/v2\/[a-z]+\.proto)$/.test(
+          f,
+        ) &&
         !['README.md', 'LICENSE', 'package.json'].includes(f),
     );
     expect(unexpected).toEqual([]);
@@ -76,6 +80,9 @@ describe('npm pack → install in a fresh project → type-check and run', () =>
       'dist/lib/emulator/index.js',
       'dist/lib/testing/index.js',
       'dist/lib/emulator/cli/main.js',
+      'dist/lib/protocol-grpc/proto/NOTICE',
+      'dist/lib/protocol-grpc/proto/apache/rocketmq/v2/service.proto',
+      'dist/lib/protocol-grpc/proto/apache/rocketmq/v2/definition.proto',
     ]) {
       expect(files).toContain(needed);
     }

@@ -19,6 +19,8 @@ export interface AdminHttpContext {
   clockMode: 'real' | 'virtual';
   auth: 'strict' | 'off';
   endpoint: () => string;
+  /** `host:port` of the RocketMQ 5 gRPC front, when it runs. */
+  grpcEndpoint?: () => string | undefined;
   /** Long polls parked right now. */
   longPolls: () => number;
 }
@@ -56,6 +58,7 @@ export async function handleAdminRequest(
           status: 'ok',
           emulator: 'nestjs-aliyun-mq',
           endpoint: ctx.endpoint(),
+          ...(ctx.grpcEndpoint?.() !== undefined ? { grpcEndpoint: ctx.grpcEndpoint() } : {}),
           instanceId: ctx.instanceId,
           clock: ctx.clockMode,
           auth: ctx.auth,

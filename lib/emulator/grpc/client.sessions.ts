@@ -24,6 +24,8 @@ export interface ClientRecord {
 }
 
 const MAX_CLIENTS = 10_000;
+/** Topics one producer may be registered for (each topic with producers runs one check loop). */
+const MAX_TOPICS_PER_PRODUCER = 1024;
 /** Commands a client has not read yet; past this its stream is ended (a client that never reads). */
 const MAX_PENDING_COMMANDS = 1024;
 
@@ -79,7 +81,10 @@ export class ClientSessions {
     record.settings = settings;
     record.role = role;
     record.group = group;
-    if (role === 'producer') for (const topic of topics) record.topics.add(topic);
+    if (role === 'producer') {
+      for (const topic of topics)
+        if (record.topics.size < MAX_TOPICS_PER_PRODUCER) record.topics.add(topic);
+    }
     if (record.stream !== stream) {
       record.stream = stream;
       if (role === 'producer') for (const topic of record.topics) this.register(record, topic);
@@ -91,7 +96,7 @@ export class ClientSessions {
   notePublish(clientId: string, ns: string, topic: string): void {
     const record = this.clients.get(clientId);
     if (record === undefined || record.role !== 'producer' || record.ns !== ns) return;
-    if (record.topics.has(topic)) return;
+    if (record.topics.has(topic) || record.topics.size >= MAX_TOPICS_PER_PRODUCER) return;
     record.topics.add(topic);
     this.register(record, topic);
   }

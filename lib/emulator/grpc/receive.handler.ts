@@ -74,12 +74,19 @@ async function receive(
   }
   const autoRenew = req.autoRenew === true;
   const invisibleMs = autoRenew ? PROXY.autoRenewMaxMs : receiveInvisibleMs(req);
-  const pollMs = longPollingMs(front, call, req);
+  const deadline = call.getDeadline();
+  const pollMs = pollingWindow(
+    durationToMs(req.longPollingTimeout),
+    front.maxLongPollingMs,
+    deadline instanceof Date ? deadline.getTime() : deadline,
+    Date.now(),
+  );
   const kind = front.broker.isFifoGroup(rc.ns, group) ? 'orderly' : 'normal';
 
   const controller = new AbortController();
   const onCancel = (): void => controller.abort();
   call.once('cancelled', onCancel);
+  if (call.cancelled) controller.abort();
   let messages: ConsumedMessageDoc[];
   try {
     messages = await front.broker.consume(
@@ -145,15 +152,20 @@ function receiveInvisibleMs(req: ReceiveMessageRequest): number {
   return ms;
 }
 
-function longPollingMs(front: GrpcFront, call: ReceiveCall, req: ReceiveMessageRequest): number {
-  let ms = Math.min(
-    durationToMs(req.longPollingTimeout) ?? front.maxLongPollingMs,
-    front.maxLongPollingMs,
-  );
-  const deadline = call.getDeadline();
-  const at = deadline instanceof Date ? deadline.getTime() : deadline;
-  if (Number.isFinite(at)) {
-    const remaining = at - Date.now() - PROXY.longPollingReserveMs;
+/**
+ * How long a receive may wait: the requested long polling (default and cap: `maxMs`), ending
+ * `longPollingReserveMs` before the call's deadline (epoch ms; Infinity when none), never negative.
+ * ILLEGAL_POLLING_TIME when the deadline leaves no time at all.
+ */
+export function pollingWindow(
+  requestedMs: number | undefined,
+  maxMs: number,
+  deadlineAt: number,
+  now: number,
+): number {
+  let ms = Math.min(requestedMs ?? maxMs, maxMs);
+  if (Number.isFinite(deadlineAt)) {
+    const remaining = deadlineAt - now - PROXY.longPollingReserveMs;
     if (remaining <= 0) {
       fail(
         'ILLEGAL_POLLING_TIME',

@@ -3,7 +3,7 @@
  * `[%|a-zA-Z0-9_-]`, system resources are refused. Topic names are further limited to the
  * broker's 64 characters (the emulator shares topics with the HTTP protocol).
  */
-import { MQ_LIMITS } from '../../protocol/index.js';
+import { findIllegalXmlChar, MQ_LIMITS } from '../../protocol/index.js';
 import type { Resource } from '../../protocol-grpc/index.js';
 import { fail } from './grpc.errors.js';
 
@@ -15,8 +15,12 @@ const SYSTEM_GROUP_PREFIX = 'CID_RMQ_SYS_';
 // C0 and C1 controls (Guava's javaIsoControl), built from two strings so no lint exception is needed.
 const CONTROL = new RegExp('[\\u0000-\\u001F' + '\\u007F-\\u009F]');
 
+/**
+ * Control characters (refused by the proxy), or characters XML 1.0 cannot carry (lone surrogates,
+ * U+FFFE, U+FFFF: the emulator shares messages with the HTTP protocol, which is XML).
+ */
 export function hasControlCharacter(s: string): boolean {
-  return CONTROL.test(s);
+  return CONTROL.test(s) || findIllegalXmlChar(s) !== -1;
 }
 
 export function checkTopic(resource: Resource | null | undefined): string {

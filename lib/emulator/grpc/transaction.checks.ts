@@ -6,6 +6,7 @@
  * with EndTransaction. A check nobody answers comes back after `halfInvisibilityMs`, like an HTTP one.
  */
 import type { Broker } from '../broker/broker.js';
+import { BrokerError } from '../broker/broker.errors.js';
 import type { Clock } from '../clock/clock.js';
 import type { EmulatorLog } from '../http/http.log.js';
 import { sendCommand, type ClientSessions } from './client.sessions.js';
@@ -67,6 +68,11 @@ export class TransactionChecks {
         for (const doc of checks) this.dispatch(ns, topic, loop, doc);
       } catch (err) {
         if (signal.aborted || this.stopped) return;
+        if (err instanceof BrokerError && err.code === 'TopicNotExist') {
+          // Strict mode, undeclared topic: it can never hold a half message.
+          if (this.loops.get(ns + '\n' + topic) === loop) this.loops.delete(ns + '\n' + topic);
+          return;
+        }
         this.log.warn(`gRPC transaction checks of ${topic}: ${(err as Error).message}`);
         await pause(RETRY_PAUSE_MS, signal);
       }

@@ -22,6 +22,7 @@ function expectedRowIds(): string[] {
   ids.push('latency.p50', 'latency.p99');
   for (const mode of ['memory', 'durable']) {
     ids.push(`capacity.${mode}.publish`, `capacity.${mode}.consume-ack`);
+    ids.push(`capacity.${mode}.grpc-send`, `capacity.${mode}.grpc-receive-ack`);
   }
   ids.push('idle-polls.cpu', 'idle-polls.rss');
   return ids;

@@ -1,5 +1,5 @@
 /** startEmulator option validation, defaults, the config file loader and CLI argument parsing. */
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +73,9 @@ describe('startEmulator options', () => {
     ['topics[0].name', { topics: [{ name: 'a/b' }] }, /"topics\[0\]\.name"/],
     ['topics[1].name', { topics: [{ name: 'T' }, { name: 'T' }] }, /declared twice/],
     ['groups[0].id', { groups: [{ id: '' }] }, /"groups\[0\]\.id"/],
+    ['groups[0].fifo', { groups: [{ id: 'G', fifo: 'yes' }] }, /"groups\[0\]\.fifo"/],
+    ['grpcPort', { grpcPort: 70_000 }, /"grpcPort".*integer from 0 to 65535/],
+    ['grpcPort', { port: 9911, grpcPort: 9911 }, /"grpcPort": must differ from port/],
     ['timings.maxRetries', { timings: { maxRetries: -1 } }, /"timings\.maxRetries".*>= 0/],
     ['timings.invisibilityMs', { timings: { invisibilityMs: 0 } }, /"timings\.invisibilityMs"/],
     ['timings.bogus', { timings: { bogus: 1 } }, /"timings\.bogus"/],
@@ -94,6 +97,25 @@ describe('startEmulator options', () => {
     }).catch((err: unknown) => err)) as Error;
     expect(error.message).toContain('credentials[0].accessKeyId');
     expect(error.message).not.toContain('super-secret-value');
+  });
+
+  it('serves gRPC only when asked, and says clearly when the gRPC port is taken', async () => {
+    const plain = await startEmulator();
+    const withGrpc = await startEmulator({ grpcPort: 0 });
+    try {
+      expect(plain.grpcEndpoint).toBeUndefined();
+      expect(withGrpc.grpcEndpoint).toMatch(/^127\.0\.0\.1:\d+$/);
+      const taken = Number(withGrpc.grpcEndpoint!.split(':')[1]);
+      // grpc-js reports the failed bind on its own logger (console.error) too.
+      const grpcLog = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+      await expect(startEmulator({ grpcPort: taken })).rejects.toThrow(
+        `Emulator cannot listen for gRPC on 127.0.0.1:${taken}: the address is already in use`,
+      );
+      grpcLog.mockRestore();
+    } finally {
+      await plain.stop();
+      await withGrpc.stop();
+    }
   });
 
   it('says clearly when the port is taken', async () => {
@@ -166,16 +188,19 @@ describe('config file', () => {
       file,
       JSON.stringify({
         port: 0,
+        grpcPort: 0,
         clock: 'virtual',
         autoCreate: false,
         dataDir: 'data',
         topics: [{ name: 'orders', instanceId: 'MQ_INST_emulator', type: 'normal' }],
-        groups: [{ id: 'GID_orders', instanceId: 'MQ_INST_emulator' }],
+        groups: [{ id: 'GID_orders', instanceId: 'MQ_INST_emulator', fifo: true }],
         timings: { invisibilityMs: 5_000 },
       }),
     );
     const options = loadEmulatorConfigFile(file);
     expect(options).toMatchObject({
+      grpcPort: 0,
+      groups: [{ id: 'GID_orders', fifo: true }],
       clock: 'virtual',
       autoCreate: false,
       timings: { invisibilityMs: 5_000 },
@@ -207,6 +232,8 @@ describe('CLI arguments', () => {
   it('maps every flag onto the options (both --flag value and --flag=value)', () => {
     const command = parseCliArgs([
       '--port=0',
+      '--grpc-port',
+      '0',
       '--host',
       '0.0.0.0',
       '--data-dir',
@@ -251,6 +278,7 @@ describe('CLI arguments', () => {
       verbose: false,
       options: {
         port: 0,
+        grpcPort: 0,
         host: '0.0.0.0',
         dataDir: '/tmp/x',
         credentials: [{ accessKeyId: 'me', accessKeySecret: 's' }],

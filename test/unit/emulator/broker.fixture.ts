@@ -69,6 +69,7 @@ export function harness(
           kind: o.kind ?? 'normal',
           max: o.max ?? 16,
           tags: o.tags,
+          ...(o.invisibleMs !== undefined ? { invisibleMs: o.invisibleMs } : {}),
         },
         o.wait ?? 0,
         o.signal,
