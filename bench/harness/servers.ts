@@ -14,6 +14,8 @@ export interface EmulatorChildOptions {
   nodeArgs?: string[];
   /** Also serve RocketMQ 5 gRPC (`--grpc-port 0`); its `host:port` is `endpoints[1]`. */
   grpc?: boolean;
+  /** Further CLI flags, e.g. ['--max-wait-seconds', '3']. */
+  args?: string[];
 }
 
 /** `node dist/lib/emulator/cli/main.js --port 0 [--data-dir D]`, endpoint parsed from its banner. */
@@ -22,6 +24,7 @@ export function startEmulatorChild(options: EmulatorChildOptions = {}): Promise<
   const args = [distFile('lib/emulator/cli/main.js'), '--port', '0', '--quiet'];
   if (options.dataDir !== undefined) args.push('--data-dir', options.dataDir);
   if (options.grpc === true) args.push('--grpc-port', '0');
+  if (options.args !== undefined) args.push(...options.args);
   return startChild({
     name: options.dataDir === undefined ? 'emulator' : 'emulator (--data-dir)',
     args,
@@ -40,8 +43,10 @@ function profileArgs(): string[] | undefined {
 }
 
 /** An emulator child that also serves RocketMQ 5 gRPC: `endpoint` is HTTP, `grpcEndpoint` host:port. */
-export async function startGrpcEmulatorChild(): Promise<RunningChild & { grpcEndpoint: string }> {
-  const child = await startEmulatorChild({ grpc: true });
+export async function startGrpcEmulatorChild(
+  args: string[] = [],
+): Promise<RunningChild & { grpcEndpoint: string }> {
+  const child = await startEmulatorChild({ grpc: true, args });
   const grpcEndpoint = child.endpoints[1];
   if (grpcEndpoint === undefined) throw new Error('bench: the emulator printed no gRPC endpoint');
   return Object.assign(child, { grpcEndpoint });

@@ -43,7 +43,12 @@ const DRAIN_TIMEOUT_MS = 180_000;
 export async function runRocketMQ5Scenario(
   ctx: BenchContext,
 ): Promise<{ rows: ResultRow[]; targets: TargetCheck[] }> {
-  const emulator = await startGrpcEmulatorChild();
+  // Long polls no longer than the consumers' wait: the official PushConsumer ignores its own
+  // setting and polls as long as the server allows (20 s), and its shutdown waits that poll out.
+  const emulator = await startGrpcEmulatorChild([
+    '--max-wait-seconds',
+    String(ctx.config.rocketmq5.waitSeconds),
+  ]);
   ctx.log(`rocketmq5: emulator pid ${emulator.pid}, gRPC ${emulator.grpcEndpoint}`);
   const rmq5: Rmq5Target = {
     endpoint: emulator.grpcEndpoint,
@@ -128,6 +133,9 @@ async function publishSection(
     const cpuPerMsg = (id: PublisherId) =>
       median(results[id].map((r) => ((r.benchCpuPct / 100) * 1e6) / r.opsPerSec));
     const versus = median(results.grpc.map((r, i) => r.opsPerSec / results.official[i]!.opsPerSec));
+    ctx.log(
+      `rocketmq5 publish c=${concurrency}: gRPC ${Math.round(rate('grpc'))}, official ${Math.round(rate('official'))}, HTTP ${Math.round(rate('http'))} msg/s`,
+    );
     for (const id of Object.keys(results) as PublisherId[]) {
       rows.push({
         id: `rocketmq5.publish.${id}.c${concurrency}`,
@@ -264,7 +272,11 @@ async function drainSection(
       // Timed to the last listener call: the PushConsumer acks after it returns (one more RPC).
       return timer.finish(total);
     } finally {
+      const closing = performance.now();
       await consumer.close();
+      ctx.log(
+        `rocketmq5 official PushConsumer shutdown took ${Math.round(performance.now() - closing)} ms`,
+      );
     }
   };
 

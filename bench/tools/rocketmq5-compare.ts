@@ -2,9 +2,10 @@
  * Measures what decided how the `grpc` transport talks RocketMQ 5: our client on @grpc/grpc-js
  * (lib/client-grpc) against the official rocketmq-client-nodejs 1.0.8, on the same emulator
  * child, each case in a fresh child process of its own:
- *   npm run build && node dist/bench/tools/rocketmq5-compare.js [messages]
+ *   npm run build && node dist/bench/tools/rocketmq5-compare.js [messages] [cpu|down|auth|silent|data …]
  * - CPU µs per message of the client process: sequential publish, 16 concurrent publishes, and a
- *   receive+ack loop (batches of 16; ours acks a batch per request, the official client one by one);
+ *   receive+ack loop (batches of 16; ours acks a batch per request — `ours-ack1` one by one, as the
+ *   official client must);
  * - the timers and handles a started client keeps (process.getActiveResourcesInfo());
  * - shutdown: how long close/shutdown takes and whether the process then exits by itself;
  * - failures: endpoint down, wrong credentials, a server that never answers (`silent`) and one
@@ -20,7 +21,8 @@ import { startStallingServer } from '../harness/stalling.grpc.server.js';
 import { startGrpcEmulatorChild } from '../harness/servers.js';
 import { FULL_CONFIG } from '../bench.config.js';
 
-type ClientKind = 'ours' | 'official';
+/** `ours-ack1`: our client acking one message per request, the official client's shape. */
+type ClientKind = 'ours' | 'ours-ack1' | 'official';
 type Part = 'cpu' | 'down' | 'auth' | 'silent' | 'data';
 
 const BODY = FULL_CONFIG.body;
@@ -39,7 +41,7 @@ interface Subject {
   close(): Promise<void>;
 }
 
-function ours(target: Target): Subject {
+function ours(target: Target, ackOneByOne: boolean): Subject {
   const client = new RocketMQ5Client(target.endpoint, target.credentials, {});
   return {
     start: async () => undefined,
@@ -52,7 +54,8 @@ function ours(target: Target): Subject {
         waitMs: 3_000,
         invisibleMs: 30_000,
       });
-      if (messages.length > 0) await client.ack(topic, group, messages);
+      if (ackOneByOne) for (const m of messages) await client.ack(topic, group, [m]);
+      else if (messages.length > 0) await client.ack(topic, group, messages);
       return messages.length;
     },
     close: () => client.close(),
@@ -147,7 +150,8 @@ async function child(
       ? { accessKeyId: 'emulator', accessKeySecret: 'wrong-secret' }
       : EMULATOR_CREDENTIALS;
   const target = { endpoint, credentials };
-  const subject = kind === 'ours' ? ours(target) : official(target, topic);
+  const subject =
+    kind === 'official' ? official(target, topic) : ours(target, kind === 'ours-ack1');
   const before = resources();
   if (part === 'cpu') {
     await subject.start();
@@ -265,6 +269,9 @@ async function main(): Promise<void> {
     return;
   }
   const messages = Number(args[0] ?? 2_000);
+  const parts = (
+    args.slice(1).length > 0 ? args.slice(1) : ['cpu', 'down', 'auth', 'silent', 'data']
+  ) as Part[];
   const emulator = await startGrpcEmulatorChild();
   const silent = await startStallingServer('silent');
   const data = await startStallingServer('data');
@@ -276,8 +283,10 @@ async function main(): Promise<void> {
       silent: silent.endpoint,
       data: data.endpoint,
     };
-    for (const part of ['cpu', 'down', 'auth', 'silent', 'data'] as Part[]) {
-      for (const kind of ['ours', 'official'] as ClientKind[]) {
+    for (const part of parts) {
+      const kinds: ClientKind[] =
+        part === 'cpu' ? ['ours', 'ours-ack1', 'official'] : ['ours', 'official'];
+      for (const kind of kinds) {
         const result = await runCase(kind, part, endpoints[part], messages);
         process.stdout.write(`${JSON.stringify(result)}\n`);
       }

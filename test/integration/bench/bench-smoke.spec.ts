@@ -25,6 +25,16 @@ function expectedRowIds(): string[] {
     ids.push(`capacity.${mode}.grpc-send`, `capacity.${mode}.grpc-receive-ack`);
   }
   ids.push('idle-polls.cpu', 'idle-polls.rss');
+  for (const c of SMOKE_CONFIG.publish.concurrencies) {
+    for (const client of ['grpc', 'official', 'http'])
+      ids.push(`rocketmq5.publish.${client}.c${c}`);
+  }
+  ids.push(
+    'rocketmq5.drain.nest.grpc',
+    'rocketmq5.drain.official.simple',
+    'rocketmq5.drain.official.push',
+    'rocketmq5.drain.nest.http',
+  );
   return ids;
 }
 
