@@ -38,6 +38,7 @@ export class ClientCore {
   /** Sessions whose last heartbeat failed (logged once per episode). */
   private readonly heartbeatFailing = new Set<ClientSession>();
   private closing: Promise<void> | undefined;
+  private readonly droppedChecks = new Map<string, { count: number; loggedAt: number }>();
 
   constructor(
     endpoint: string,
@@ -56,11 +57,7 @@ export class ClientCore {
     };
     this.producer = new ClientSession(host, 'PRODUCER');
     this.sessionHost = host;
-    this.checks = new TransactionCheckQueue((topic, count) =>
-      options.logger.warn(
-        `RocketMQ 5: ${count} transaction check(s) of topic ${topic} dropped (not taken in time); the broker asks again`,
-      ),
-    );
+    this.checks = new TransactionCheckQueue((topic, count) => this.onChecksDropped(topic, count));
     this.routes = new RouteCache(
       (topic) => this.queryRoute(topic),
       (topic, error) =>
@@ -151,6 +148,20 @@ export class ClientCore {
       return;
     }
     this.checks.push(topic, transactionId, { message, transactionId });
+  }
+
+  /** Checks nobody took in time: said at most once a minute per topic. */
+  private onChecksDropped(topic: string, count: number): void {
+    const entry = this.droppedChecks.get(topic) ?? { count: 0, loggedAt: -Infinity };
+    entry.count += count;
+    this.droppedChecks.set(topic, entry);
+    const now = Date.now();
+    if (now - entry.loggedAt < 60_000) return;
+    this.options.logger.warn(
+      `RocketMQ 5: ${entry.count} transaction check(s) of topic ${topic} were not taken in time (is a transaction checker of the topic running?); the broker asks again`,
+    );
+    entry.count = 0;
+    entry.loggedAt = now;
   }
 
   private startHeartbeats(): void {

@@ -23,7 +23,7 @@ import type {
   TelemetryCommand,
 } from '../protocol-grpc/grpc.types.js';
 import type { GrpcClientLogger } from './client.logger.js';
-import { closedError, serviceError, statusCodeName } from './grpc.errors.js';
+import { closedError, grpcError, serviceError, statusCodeName } from './grpc.errors.js';
 import type { RpcChannel } from './rpc.channel.js';
 
 const HOST = hostname();
@@ -347,10 +347,13 @@ export class ClientSession {
       error === undefined
         ? 'the proxy ended the telemetry stream'
         : `telemetry stream failed: ${error.message}`;
-    this.finish(
-      this.exchange,
-      new MQNetworkError(`RocketMQ 5 ${this.describe()}: ${reason}`, error),
-    );
+    // A stream the proxy failed with a status (bad settings: INVALID_ARGUMENT) says why; one that
+    // just ended or broke is a network condition.
+    const failure =
+      error !== undefined && typeof (error as { code?: unknown }).code === 'number'
+        ? grpcError(error, this.context('Telemetry'), false)
+        : new MQNetworkError(`RocketMQ 5 ${this.describe()}: ${reason}`, error);
+    this.finish(this.exchange, failure);
     if (this.closed) return;
     if (!this.broken) {
       this.broken = true;

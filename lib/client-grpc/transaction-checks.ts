@@ -22,7 +22,7 @@ interface Waiter<T> {
 }
 
 /** Most checks held per topic while no checker takes them (the broker asks again later). */
-export const MAX_QUEUED_CHECKS = 1_000;
+export const MAX_QUEUED_CHECKS = 256;
 /** A check older than this cannot be answered any more: the proxy forgot its transaction data. */
 export const CHECK_ANSWER_WINDOW_MS = 30_000;
 
@@ -55,11 +55,14 @@ export class TransactionCheckQueue<T> {
     // The broker asks again about an undecided transaction: keep only the newest ask.
     queue.delete(transactionId);
     queue.set(transactionId, check);
+    // Checks nobody took in time (no checker polls this topic?) go: the proxy could not settle them.
+    let dropped = this.dropStale(queue);
     if (queue.size > MAX_QUEUED_CHECKS) {
       const oldest = queue.keys().next().value as string;
       queue.delete(oldest);
-      this.onDrop(topic, 1);
+      dropped++;
     }
+    if (dropped > 0) this.onDrop(topic, dropped);
   }
 
   /** Up to `max` checks of a topic, waiting up to `waitMs` for the first; [] when none came. */
@@ -120,6 +123,18 @@ export class TransactionCheckQueue<T> {
       }
     }
     this.waiters.clear();
+  }
+
+  /** Drops the checks older than the answer window from the head (entries are in arrival order). */
+  private dropStale(queue: Map<string, PendingCheck<T>>): number {
+    const oldest = this.now() - CHECK_ANSWER_WINDOW_MS;
+    let dropped = 0;
+    for (const [id, check] of queue) {
+      if (check.receivedAt >= oldest) break;
+      queue.delete(id);
+      dropped++;
+    }
+    return dropped;
   }
 
   private drain(topic: string, max: number): PendingCheck<T>[] {
