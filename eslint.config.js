@@ -17,4 +17,11 @@ export default tseslint.config(
       '@typescript-eslint/no-empty-object-type': 'off',
     },
   },
+  {
+    // The emulator console's browser code: plain ES modules with JSDoc types, type-checked by
+    // `tsc -p tsconfig.console.json` (which also knows the DOM's globals, so no-undef is off).
+    files: ['lib/emulator/console/ui/**/*.js'],
+    languageOptions: { sourceType: 'module' },
+    rules: { 'no-undef': 'off' },
+  },
 );

@@ -37,6 +37,8 @@ export interface BenchConfig {
     consumeLoops: number;
   };
   idlePolls: { polls: number; settleMs: number; sampleMs: number };
+  /** Drains of the tuned Nest app without and with an OpenTelemetry SDK (turns per round). */
+  telemetry: { messages: number; rounds: number };
   /** RocketMQ 5 (gRPC): publish windows as `publish`; each drain of this many messages. */
   rocketmq5: { drainMessages: number; batch: number; waitSeconds: number; concurrency: number };
   /** Publishes used to fill queues before a drain (not timed). */
@@ -72,6 +74,7 @@ export const FULL_CONFIG: BenchConfig = {
     rounds: 5,
   },
   idlePolls: { polls: 1_000, settleMs: 1_500, sampleMs: 3_000 },
+  telemetry: { messages: 20_000, rounds: 3 },
   rocketmq5: { drainMessages: 10_000, batch: 16, waitSeconds: 3, concurrency: 32 },
   prefillConcurrency: 64,
   body: JSON.stringify({ orderId: 'ORD-000042', amount: 129.9, currency: 'CNY', items: 3 }),
@@ -98,6 +101,7 @@ export const SMOKE_CONFIG: BenchConfig = {
     rounds: 1,
   },
   idlePolls: { polls: 20, settleMs: 200, sampleMs: 200 },
+  telemetry: { messages: 40, rounds: 1 },
   rocketmq5: { drainMessages: 40, batch: 16, waitSeconds: 1, concurrency: 4 },
   prefillConcurrency: 8,
   body: FULL_CONFIG.body,
@@ -113,6 +117,7 @@ export function describeConfig(config: BenchConfig): string {
     `capacity ${config.capacity.rounds} rounds of ${config.capacity.publishMs} ms publish and ` +
     `${config.capacity.consumeMessages} consume+ack; ` +
     `${config.idlePolls.polls} idle polls sampled ${config.idlePolls.sampleMs} ms; ` +
+    `telemetry ${config.telemetry.rounds} rounds of ${config.telemetry.messages} messages per variant; ` +
     `RocketMQ 5 drains of ${config.rocketmq5.drainMessages} messages; ` +
     `body ${Buffer.byteLength(config.body)} bytes`
   );

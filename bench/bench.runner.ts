@@ -32,6 +32,10 @@ export const SCENARIOS: ReadonlyArray<readonly [SectionId, () => Promise<Scenari
     async () => (await import('./scenarios/idle-polls.scenario.js')).runIdlePollsScenario,
   ],
   [
+    'telemetry',
+    async () => (await import('./scenarios/telemetry.scenario.js')).runTelemetryScenario,
+  ],
+  [
     'rocketmq5',
     async () => (await import('./scenarios/rocketmq5.scenario.js')).runRocketMQ5Scenario,
   ],

@@ -2,6 +2,8 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { MQModule } from '../lib/index.js';
 import { MQConnectionConfig, MQConnectionModule } from './mq-connection.js';
+import { ObservabilityModule } from './observability/observability.module.js';
+import type { SampleTelemetry } from './observability/sample-telemetry.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { SampleSettings } from './sample.settings.js';
 
@@ -19,7 +21,7 @@ class SettingsModule {
 
 @Module({})
 export class AppModule {
-  static register(settings: SampleSettings): DynamicModule {
+  static register(settings: SampleSettings, telemetry: SampleTelemetry): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -29,6 +31,8 @@ export class AppModule {
         // Options from a provider (here: environment, or an embedded emulator), global by default.
         MQModule.forRootAsync({ imports: [MQConnectionModule], useExisting: MQConnectionConfig }),
         OrdersModule,
+        // GET /health, GET /metrics, GET /orders/:id/trace.
+        ObservabilityModule.register(telemetry),
       ],
     };
   }

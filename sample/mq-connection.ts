@@ -4,6 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import { MQProducer, type MQModuleOptions, type MQOptionsFactory } from '../lib/index.js';
 import { startEmulator, type RunningEmulator } from '../lib/emulator/index.js';
 import { CompactLogger } from './compact.logger.js';
+import { consoleColors } from './console.colors.js';
 import { FIFO_GROUPS, GROUP, TOPIC_TYPES } from './orders/orders.topics.js';
 import { SampleSettings } from './sample.settings.js';
 
@@ -34,14 +35,16 @@ export class MQConnectionConfig implements MQOptionsFactory, OnApplicationShutdo
       // A payload that fails validation will fail again: drop it (logged) instead of retrying it.
       onInvalidMessage: 'ack',
       shutdown: { drainTimeoutMs: 10_000 },
-      logger: new CompactLogger('MQ', { logLevels: ['log', 'warn', 'error'] }),
+      logger: new CompactLogger('MQ', {
+        logLevels: ['log', 'warn', 'error'],
+        colors: consoleColors(),
+      }),
     };
     const transport = this.settings.transport;
-    const service = transport === 'grpc' ? 'RocketMQ 5 (gRPC)' : 'Alibaba Cloud MQ';
     const endpoint = this.config.get<string>('MQ_ENDPOINT');
     if (endpoint) {
       const instanceId = this.config.get<string>('MQ_INSTANCE_ID');
-      this.description = `${service} at ${endpoint}${instanceId ? ` (instance ${instanceId})` : ''}`;
+      this.description = describeEndpoint(endpoint, instanceId, this.settings);
       return {
         ...common,
         transport,
@@ -72,9 +75,11 @@ export class MQConnectionConfig implements MQOptionsFactory, OnApplicationShutdo
     this.description =
       transport === 'grpc'
         ? `embedded emulator's RocketMQ 5 front at ${at} (no MQ_ENDPOINT set; real clock, a failed ` +
-          `message is handed back and returns after ${this.settings.redeliveryMs / 1000} s)`
+          `message is handed back and returns after ${this.settings.redeliveryMs / 1000} s; web ` +
+          `console at ${emulator.consoleUrl})`
         : `embedded emulator at ${at} (no MQ_ENDPOINT set; real clock, redelivery after ` +
-          `${this.settings.redeliveryMs / 1000} s instead of the cloud's 5 min)`;
+          `${this.settings.redeliveryMs / 1000} s instead of the cloud's 5 min; web console at ` +
+          `${emulator.consoleUrl})`;
     return {
       ...common,
       transport,
@@ -94,6 +99,45 @@ export class MQConnectionConfig implements MQOptionsFactory, OnApplicationShutdo
     await this.emulator.stop();
     process.stdout.write('The embedded emulator stopped; bye.\n');
   }
+}
+
+/**
+ * Where MQ_ENDPOINT points, truthfully: only an aliyuncs.com host is the cloud; anything else (a
+ * standalone emulator, a proxy) is named by its URL.
+ */
+function describeEndpoint(
+  endpoint: string,
+  instanceId: string | undefined,
+  settings: SampleSettings,
+): string {
+  const instance = instanceId ? `, instance ${instanceId}` : '';
+  let host = '';
+  if (settings.transport === 'grpc') {
+    // host:port (MQModule reports a malformed endpoint in its own words).
+    host = endpoint.slice(0, Math.max(0, endpoint.lastIndexOf(':')));
+  } else {
+    try {
+      host = new URL(endpoint).hostname;
+    } catch {
+      // MQModule reports a malformed endpoint in its own words.
+    }
+  }
+  const cloud = host === 'aliyuncs.com' || host.endsWith('.aliyuncs.com');
+  if (settings.transport === 'grpc') {
+    // The consumer hands a failed message back itself: no broker window to announce.
+    return cloud
+      ? `ApsaraMQ for RocketMQ 5.x at ${endpoint}${instance} (RocketMQ 5 gRPC)`
+      : `the RocketMQ 5 endpoint ${endpoint}${instance} (MQ_ENDPOINT; not an Alibaba Cloud host: ` +
+          `a standalone emulator or your own proxy?)`;
+  }
+  if (cloud) return `Alibaba Cloud MQ at ${endpoint}${instance}`;
+  return (
+    `the MQ endpoint ${endpoint}${instance} (MQ_ENDPOINT; not an Alibaba Cloud host: a ` +
+    `standalone emulator?), redelivery expected after ${settings.redeliveryMs / 1000} s` +
+    (settings.redeliveryFromEnv
+      ? ' (SAMPLE_REDELIVERY_MS)'
+      : ' (the cloud default; set SAMPLE_REDELIVERY_MS)')
+  );
 }
 
 @Module({

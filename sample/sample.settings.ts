@@ -16,6 +16,8 @@ export class SampleSettings {
    * shortened; cloud: 5 min). gRPC: the consumer hands it back with the retry backoff (1 s first).
    */
   readonly redeliveryMs: number;
+  /** True when SAMPLE_REDELIVERY_MS set `redeliveryMs`. */
+  readonly redeliveryFromEnv: boolean;
   /** When an unacked orderly message comes back (emulator: shortened; cloud: 1 min). */
   readonly orderlyRedeliveryMs: number;
   /** How long a created order waits for its payment before the timeout message cancels it. */
@@ -33,6 +35,7 @@ export class SampleSettings {
     const redelivery = optionalMs(env.SAMPLE_REDELIVERY_MS, 'SAMPLE_REDELIVERY_MS');
     this.redeliveryMs =
       redelivery ?? (this.transport === 'grpc' ? 1_000 : this.embedded ? 3_000 : 300_000);
+    this.redeliveryFromEnv = redelivery !== undefined;
     this.orderlyRedeliveryMs = this.embedded ? 2_000 : 60_000;
     // The window must outlast one redelivery of a failed charge, or the retry finds the order
     // cancelled: on the cloud more than 5 minutes.

@@ -46,7 +46,13 @@ const METHOD = `## Method
   \`node dist/bench/tools/rocketmq5-compare.js\`.
 - Idle long polls: a fresh emulator; RSS and CPU at rest, then with N identical pre-signed long
   polls (\`waitseconds=30\`) held open on an empty queue; the emulator's open descriptors prove
-  that every poll's socket arrived.`;
+  that every poll's socket arrived.
+- OpenTelemetry cost: the tuned Nest drain with no SDK registered (\`@opentelemetry/api\` installed,
+  telemetry inactive), with only the AsyncLocalStorage context manager (its promise hooks tax every
+  promise of the process), with a meter provider, and with traces and metrics (BatchSpanProcessor
+  to an exporter that drops spans, AsyncLocalStorage context manager, W3C propagator); every message
+  carries a producer's \`traceparent\`. The variants take turns round by round; "µs CPU/msg" is the
+  bench process's CPU per message, the added cost the median of the per-round differences.`;
 
 /** Everything after this line in BENCHMARKS.md is written by hand and kept by every run. */
 export const NOTES_MARKER =

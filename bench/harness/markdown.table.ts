@@ -7,7 +7,8 @@ const SECTION_TITLES: Record<SectionId, string> = {
   latency: '3. Latency: publish → handler start',
   capacity: '4a. Emulator capacity',
   'idle-polls': '4b. Emulator holding idle long polls',
-  rocketmq5: '5. RocketMQ 5 (gRPC): our transport, the official client, HTTP beside',
+  telemetry: '5. OpenTelemetry cost in a drain',
+  rocketmq5: '6. RocketMQ 5 (gRPC): our transport, the official client, HTTP beside',
 };
 
 export function formatNumber(value: number, unit: string): string {

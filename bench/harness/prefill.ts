@@ -8,6 +8,8 @@ export async function prefill(
   topic: string,
   count: number,
   verbose = true,
+  /** User properties of every message (e.g. a producer's trace context). */
+  properties?: Record<string, string>,
 ): Promise<void> {
   const parallel = Math.min(ctx.config.prefillConcurrency, count);
   const client = new MQClient(endpoint, ctx.credentials, { connections: parallel });
@@ -18,7 +20,10 @@ export async function prefill(
       Array.from({ length: parallel }, async () => {
         while (next < count) {
           next++;
-          await client.publish(topic, { body: ctx.config.body });
+          await client.publish(
+            topic,
+            properties ? { body: ctx.config.body, properties } : { body: ctx.config.body },
+          );
         }
       }),
     );

@@ -1,7 +1,14 @@
 /** What a benchmark run produces: rows of figures, target checks, and where it ran. */
 import type { MachineInfo } from './machine.info.js';
 
-export type SectionId = 'publish' | 'drain' | 'latency' | 'capacity' | 'idle-polls' | 'rocketmq5';
+export type SectionId =
+  | 'publish'
+  | 'drain'
+  | 'latency'
+  | 'capacity'
+  | 'idle-polls'
+  | 'telemetry'
+  | 'rocketmq5';
 
 export interface ResultRow {
   /** Stable identifier, e.g. `publish.ours.emulator.c32` (the smoke test checks these). */

@@ -20,6 +20,11 @@ export interface RocketMQ5ClientOptions {
   closeTimeoutMs?: number;
   /** Background problems (telemetry reconnects, failed heartbeats, dropped checks). */
   logger?: GrpcClientLogger;
+  /**
+   * "Now" of a `delayMs` timer's delivery time (default `Date.now`): the broker's clock when it is
+   * not the machine's, e.g. an emulator's virtual clock. Signatures keep the machine's time.
+   */
+  clock?: () => number;
 }
 
 export interface ResolvedRocketMQ5Options {
@@ -31,6 +36,7 @@ export interface ResolvedRocketMQ5Options {
   heartbeatIntervalMs: number;
   closeTimeoutMs: number;
   logger: GrpcClientLogger;
+  clock: () => number;
 }
 
 export const ROCKETMQ5_CLIENT_DEFAULTS = {
@@ -68,7 +74,11 @@ export function resolveRocketMQ5Options(
   if (typeof logger.warn !== 'function' || typeof logger.log !== 'function') {
     throw new MQInvalidArgumentError('options.logger', 'must have log() and warn()');
   }
+  if (options.clock !== undefined && typeof options.clock !== 'function') {
+    throw new MQInvalidArgumentError('options.clock', 'must be a function returning epoch ms');
+  }
   return {
+    clock: options.clock ?? Date.now,
     namespace: checkNamespace(options.namespace, 'options.namespace'),
     requestTimeoutMs: positiveInt(
       options.requestTimeoutMs,

@@ -142,7 +142,8 @@ export async function ackMessages(
   topic: string,
   group: string,
   entries: readonly AckEntry[],
-  options: CallOptions = {},
+  /** `clientId`: the session to send as (default the group's consumer). */
+  options: CallOptions & { clientId?: string } = {},
 ): Promise<MQAckResult> {
   core.assertOpen();
   checkNames(topic, group);
@@ -157,7 +158,7 @@ export async function ackMessages(
     },
     ctx,
     {
-      clientId: core.consumer(group).clientId,
+      clientId: options.clientId ?? core.consumer(group).clientId,
       timeoutMs: core.options.requestTimeoutMs,
       signal: options.signal,
     },

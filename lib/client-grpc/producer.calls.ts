@@ -51,7 +51,13 @@ export async function sendMessage(
   const session = core.producer;
   const maxBody =
     session.serverSettings?.publishing?.maxBodySize || ROCKETMQ5_PROXY_DEFAULTS.maxBodyBytes;
-  const encoded = encodePublish(topic, core.options.namespace, input, maxBody);
+  const encoded = encodePublish(
+    topic,
+    core.options.namespace,
+    input,
+    maxBody,
+    core.options.clock(),
+  );
   core.producerWith(topic);
   const transactional = encoded.type === 'TRANSACTION';
   const routed = core.route(topic);

@@ -15,7 +15,9 @@ import type {
   MQPublishInput,
   MQReceivedMessage,
 } from '../client/client.types.js';
+import type { MQConnectionCheck } from '../client/connection.check.js';
 import { ClientCore, type RawTransactionCheck } from './client.core.js';
+import { checkConnection } from './connection.check.js';
 import { resolveRocketMQ5Options, type RocketMQ5ClientOptions } from './client.options.js';
 import {
   ackMessages,
@@ -114,6 +116,15 @@ export class RocketMQ5Client {
     this.core.assertOpen();
     await this.core.producerWith(topic).ready(signal);
     return this.core.checks.take(topic, max, waitMs, signal);
+  }
+
+  /**
+   * One call that changes nothing (an ack of a handle that cannot exist), within the request
+   * deadline: resolves with the proxy's answer about the probe when it took the credentials.
+   */
+  checkConnection(options?: CallOptions): Promise<MQConnectionCheck> {
+    this.core.assertOpen();
+    return checkConnection(this.core, options?.signal);
   }
 
   /** The proxy's FIFO flag of a consumer group (from its settings reply), once known. */

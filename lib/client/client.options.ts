@@ -3,7 +3,7 @@
  * thorough; everything the hot path needs is precomputed into `ResolvedClientOptions`.
  */
 import { MQInvalidArgumentError } from './client.errors.js';
-import { checkIdChars } from './client.validation.js';
+import { checkIdChars, checkKnownKeys } from './client.validation.js';
 import { CLIENT_VERSION } from './client.version.js';
 import type { MQClientOptions, MQCredentials, MQCredentialsProvider } from './client.types.js';
 
@@ -16,6 +16,7 @@ export interface ResolvedClientOptions {
   keepAliveTimeoutMs: number;
   verifyMd5: boolean;
   userAgent: string;
+  clock: () => number;
 }
 
 export const CLIENT_DEFAULTS = {
@@ -26,8 +27,20 @@ export const CLIENT_DEFAULTS = {
   keepAliveTimeoutMs: 30_000,
 } as const;
 
+const OPTION_KEYS: ReadonlySet<string> = new Set([
+  'instanceId',
+  'connections',
+  'pollConnections',
+  'requestTimeoutMs',
+  'longPollMarginMs',
+  'keepAliveTimeoutMs',
+  'verifyMd5',
+  'userAgent',
+  'clock',
+]);
+
 /** Header values cannot carry CR, LF or NUL (header injection); they are the only chars we refuse. */
-function hasHeaderBreakingChar(s: string): boolean {
+export function hasHeaderBreakingChar(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 13 || c === 10 || c === 0) return true;
@@ -35,33 +48,49 @@ function hasHeaderBreakingChar(s: string): boolean {
   return false;
 }
 
-/** Parses and normalises the endpoint to `scheme://host[:port]` (trailing slashes stripped). */
-export function resolveEndpoint(endpoint: unknown): string {
-  if (typeof endpoint !== 'string' || endpoint.length === 0) {
-    throw new MQInvalidArgumentError('endpoint', 'must be a non-empty http(s) URL string');
-  }
+/** The example every endpoint message of the MQ HTTP client shows. */
+export const MQ_ENDPOINT_EXAMPLE = 'http://1234567890123456.mqrest.cn-hangzhou.aliyuncs.com';
+
+/** The value as an error may show it: user info (a password, perhaps) is masked. */
+function shownEndpoint(value: unknown): string {
+  if (typeof value !== 'string') return `${typeof value} ${String(value)}`;
+  return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@'));
+}
+
+/**
+ * The endpoint normalised to `scheme://host[:port]` (trailing slashes stripped), or the problem
+ * with it in the one wording every caller uses (clients and module options): missing, empty, or
+ * not the expected form (with the value shown and `example`).
+ */
+export function parseEndpoint(
+  endpoint: unknown,
+  example = MQ_ENDPOINT_EXAMPLE,
+): { origin: string } | { problem: string } {
+  const form = `an http(s) URL with a host and no path, query or fragment, e.g. ${example}`;
+  if (endpoint === undefined || endpoint === null) return { problem: `is missing; give ${form}` };
+  if (endpoint === '') return { problem: `is empty; give ${form}` };
+  const bad = { problem: `must be ${form}; got ${shownEndpoint(endpoint)}` };
+  if (typeof endpoint !== 'string') return bad;
   let url: URL;
   try {
     url = new URL(endpoint);
   } catch {
-    throw new MQInvalidArgumentError('endpoint', `is not a valid URL: ${JSON.stringify(endpoint)}`);
+    return bad;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new MQInvalidArgumentError('endpoint', `must use http or https, got ${url.protocol}`);
-  }
-  if (url.username || url.password) {
-    throw new MQInvalidArgumentError('endpoint', 'must not contain user info; pass credentials');
-  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return bad;
+  if (url.username || url.password || url.hostname.length === 0) return bad;
   // The request-target is signed as `/topics/...`; any base path would break the signature (§1.1).
   let path = url.pathname;
   while (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
-  if (path !== '/' || url.search || url.hash) {
-    throw new MQInvalidArgumentError(
-      'endpoint',
-      'must have no path, query or fragment (use e.g. http://<account>.mqrest.<region>.aliyuncs.com)',
-    );
-  }
-  return url.origin;
+  if (path !== '/' || url.search || url.hash) return bad;
+  return { origin: url.origin };
+}
+
+/** Parses and normalises the endpoint to `scheme://host[:port]` (trailing slashes stripped). */
+export function resolveEndpoint(endpoint: unknown, example = MQ_ENDPOINT_EXAMPLE): string {
+  const parsed = parseEndpoint(endpoint, example);
+  if ('problem' in parsed) throw new MQInvalidArgumentError('endpoint', parsed.problem);
+  return parsed.origin;
 }
 
 export function checkCredentials(creds: unknown, argument = 'credentials'): MQCredentials {
@@ -129,6 +158,7 @@ export function resolveClientOptions(options: MQClientOptions | undefined): Reso
   if (options === null || typeof options !== 'object') {
     throw new MQInvalidArgumentError('options', 'must be an object');
   }
+  checkKnownKeys(options, OPTION_KEYS, 'options.', 'an MQClient option');
   if (options.verifyMd5 !== undefined && typeof options.verifyMd5 !== 'boolean') {
     throw new MQInvalidArgumentError('options.verifyMd5', 'must be a boolean');
   }
@@ -141,6 +171,9 @@ export function resolveClientOptions(options: MQClientOptions | undefined): Reso
       );
     }
     if (options.userAgent.length > 0) userAgent += ` ${options.userAgent}`;
+  }
+  if (options.clock !== undefined && typeof options.clock !== 'function') {
+    throw new MQInvalidArgumentError('options.clock', 'must be a function returning epoch ms');
   }
   return {
     instanceId: checkInstanceId(options.instanceId, 'options.instanceId'),
@@ -155,5 +188,6 @@ export function resolveClientOptions(options: MQClientOptions | undefined): Reso
     ),
     verifyMd5: options.verifyMd5 ?? true,
     userAgent,
+    clock: options.clock ?? Date.now,
   };
 }

@@ -32,6 +32,13 @@ export interface MQClientOptions {
   tls?: boolean;
   /** Appended to the User-Agent. */
   userAgent?: string;
+  /**
+   * "Now" in epoch ms for the times the client computes: a `delayMs` timer's delivery time and the
+   * 40-day horizon of `deliverAt` (default `Date.now`). Give it the broker's clock when that is not
+   * the machine's, e.g. an emulator's virtual clock (`() => emulator.admin.now()`). Request
+   * signatures keep the machine's time: the service checks the `Date` header against real time.
+   */
+  clock?: () => number;
 }
 
 export interface MQCallOptions {

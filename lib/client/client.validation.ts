@@ -4,6 +4,7 @@
  */
 import { MQ_LIMITS, findIllegalXmlChar } from '../protocol/index.js';
 import { MQInvalidArgumentError } from './client.errors.js';
+import type { MQCallOptions } from './client.types.js';
 
 /**
  * Chars no real topic has and that would change the meaning of the path if a server decoded the
@@ -169,4 +170,79 @@ export function checkHandle(handle: unknown, argument: string): string {
     throw new MQInvalidArgumentError(argument, 'contains a character XML cannot carry');
   }
   return handle;
+}
+
+/**
+ * Refuses a key an options object does not have: a typo such as `delayMS` would otherwise be
+ * ignored without a word (the message delivered at once). Runs on every call, so it is a `for…in`
+ * over the few keys given and a Set lookup each; building the message is left to the error path.
+ */
+export function checkKnownKeys(
+  value: object,
+  known: ReadonlySet<string>,
+  prefix: string,
+  what: string,
+): void {
+  for (const key in value) {
+    if (!known.has(key)) throw unknownKeyError(key, known, prefix, what);
+  }
+}
+
+function unknownKeyError(
+  key: string,
+  known: ReadonlySet<string>,
+  prefix: string,
+  what: string,
+): MQInvalidArgumentError {
+  const near = closest(key, [...known]);
+  return new MQInvalidArgumentError(
+    prefix + key,
+    `is not ${what}` +
+      (near === undefined ? '' : `; did you mean "${near}"?`) +
+      ` (known: ${[...known].join(', ')})`,
+  );
+}
+
+/** The known key a typo most likely meant: same letters in another case, or at most 2 edits away. */
+function closest(key: string, known: string[]): string | undefined {
+  const lower = key.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const d = candidate.toLowerCase() === lower ? 0 : editDistance(lower, candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** Keys of each call's options object; anything else is a typo and is refused. */
+export const CALL_OPTION_KEYS: ReadonlySet<string> = new Set(['signal', 'instanceId']);
+export const CONSUME_OPTION_KEYS: ReadonlySet<string> = new Set([
+  ...CALL_OPTION_KEYS,
+  'numOfMessages',
+  'waitSeconds',
+  'tag',
+]);
+
+export function checkCallOptions(
+  options: MQCallOptions | undefined,
+  known: ReadonlySet<string>,
+): void {
+  if (options != null) checkKnownKeys(options, known, 'options.', 'an option of this call');
 }

@@ -182,3 +182,28 @@ export function send(pool: Pool, req: TransportRequest): Promise<RawResponse> {
     );
   });
 }
+
+/** `promise`, or an MQAbortError as soon as `signal` aborts (the promise is then left to settle). */
+export function untilAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+  operation: string,
+): Promise<T> {
+  if (signal.aborted) {
+    return Promise.reject(new MQAbortError(`${operation}: aborted`, signal.reason));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new MQAbortError(`${operation}: aborted`, signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -21,3 +21,13 @@ export type {
   MQAckFailure,
   MQAckResult,
 } from './client.types.js';
+export type { MQConnectionCheck } from './connection.check.js';
+export { OnsHttpClient } from './ons/ons.client.js';
+export type {
+  OnsHttpClientOptions,
+  OnsCallOptions,
+  OnsPublishInput,
+  OnsPublishResult,
+  OnsConsumeOptions,
+  OnsReceivedMessage,
+} from './ons/ons.types.js';

@@ -30,12 +30,22 @@ import {
   checkGroup,
   checkHandle,
   checkIntRange,
+  CALL_OPTION_KEYS,
+  CONSUME_OPTION_KEYS,
+  checkCallOptions,
   checkReceiptHandles,
   checkTopic,
   consumeTagExpression,
 } from './client.validation.js';
+import {
+  PROBE_GROUP,
+  PROBE_HANDLE,
+  PROBE_TOPIC,
+  runConnectionCheck,
+  type MQConnectionCheck,
+} from './connection.check.js';
 import { HttpDateCache } from './http-date.cache.js';
-import { send } from './http.transport.js';
+import { send, untilAborted } from './http.transport.js';
 import type { RawResponse } from './http.transport.js';
 import { encodePublish } from './publish.encoder.js';
 import {
@@ -116,9 +126,10 @@ export class MQClient {
     options?: MQCallOptions,
   ): Promise<MQPublishResult> {
     this.assertOpen();
+    checkCallOptions(options, CALL_OPTION_KEYS);
     const path = this.topicPath(topic);
     const ns = this.instanceId(options);
-    const encoded = encodePublish(input, Date.now());
+    const encoded = encodePublish(input, this.options.clock);
     const target = publishTarget(path, ns);
     checkRequestLine('POST', target);
     const operation = 'publish to topic ' + topic;
@@ -165,6 +176,7 @@ export class MQClient {
     options?: MQCallOptions,
   ): Promise<MQAckResult> {
     this.assertOpen();
+    checkCallOptions(options, CALL_OPTION_KEYS);
     const handles = checkReceiptHandles(receiptHandles, MQ_LIMITS.maxHandlesPerAck);
     return this.deleteHandles('ack', topic, group, handles, options);
   }
@@ -177,6 +189,7 @@ export class MQClient {
     options?: MQCallOptions,
   ): Promise<MQAckResult> {
     this.assertOpen();
+    checkCallOptions(options, CALL_OPTION_KEYS);
     const handle = checkHandle(receiptHandle, 'receiptHandle');
     return this.deleteHandles('commit', topic, group, [handle], options);
   }
@@ -189,8 +202,28 @@ export class MQClient {
     options?: MQCallOptions,
   ): Promise<MQAckResult> {
     this.assertOpen();
+    checkCallOptions(options, CALL_OPTION_KEYS);
     const handle = checkHandle(receiptHandle, 'receiptHandle');
     return this.deleteHandles('rollback', topic, group, [handle], options);
+  }
+
+  /**
+   * Checks, with one request that changes nothing, that the endpoint is the MQ HTTP service and
+   * accepts the credentials (see connection.check.ts). Resolves with the service's answer;
+   * rejects with `MQServiceError` when the service refuses the credentials, signature or Date
+   * (`InvalidAccessKeyId`, `SignatureDoesNotMatch`, `TimeExpired`, …), `MQNetworkError` /
+   * `MQTimeoutError` when it cannot be reached within `requestTimeoutMs`, `MQProtocolError` when
+   * something else answered; a retryable service error (5xx, throttling) proves nothing and is
+   * passed on too.
+   */
+  checkConnection(options?: MQCallOptions): Promise<MQConnectionCheck> {
+    this.assertOpen();
+    checkCallOptions(options, CALL_OPTION_KEYS);
+    return runConnectionCheck(
+      (call) => this.deleteHandles('ack', PROBE_TOPIC, PROBE_GROUP, [PROBE_HANDLE], call),
+      this.options.requestTimeoutMs,
+      options,
+    );
   }
 
   /**
@@ -213,6 +246,7 @@ export class MQClient {
     options: MQConsumeOptions | undefined,
   ): Promise<MQReceivedMessage[]> {
     this.assertOpen();
+    checkCallOptions(options, CONSUME_OPTION_KEYS);
     const path = this.topicPath(topic);
     checkGroup(group);
     const ns = this.instanceId(options);
@@ -311,7 +345,10 @@ export class MQClient {
     }
     const provided = (this.provider as MQCredentialsProvider)();
     if (provided != null && typeof (provided as Promise<MQCredentials>).then === 'function') {
-      return (provided as Promise<MQCredentials>).then((c) =>
+      const pending = provided as Promise<MQCredentials>;
+      // The caller's signal also ends the wait for a slow provider, not only the request.
+      const credentials = signal === undefined ? pending : untilAborted(pending, signal, operation);
+      return credentials.then((c) =>
         this.signAndSend(
           pool,
           checkCredentials(c, 'credentials()'),

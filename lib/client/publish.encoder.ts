@@ -12,7 +12,7 @@ import {
   validatePropertyPair,
 } from '../protocol/index.js';
 import { MQInvalidArgumentError } from './client.errors.js';
-import { checkIntRange, checkPublishTag } from './client.validation.js';
+import { checkIntRange, checkKnownKeys, checkPublishTag } from './client.validation.js';
 import type { MQPublishInput } from './client.types.js';
 
 export interface EncodedPublish {
@@ -21,6 +21,17 @@ export interface EncodedPublish {
   /** The message text, kept to check the server's MessageBodyMD5 against. */
   body: string;
 }
+
+const INPUT_KEYS: ReadonlySet<string> = new Set([
+  'body',
+  'tag',
+  'key',
+  'properties',
+  'deliverAt',
+  'delayMs',
+  'shardingKey',
+  'transCheckImmunitySeconds',
+]);
 
 // `fatal` makes invalid UTF-8 throw instead of turning into U+FFFD; the decoder has no state between
 // calls without `stream`, so one instance serves every client.
@@ -48,8 +59,14 @@ function exceedsUtf8Bytes(s: string, limit: number): number | undefined {
   return bytes > limit ? bytes : undefined;
 }
 
-function startDeliverTime(input: MQPublishInput, nowMs: number): number | undefined {
+function startDeliverTime(input: MQPublishInput, clock: () => number): number | undefined {
   const { deliverAt, delayMs } = input;
+  if (deliverAt === undefined && delayMs === undefined) return undefined;
+  // Read only for timer messages: a plain publish never asks the clock.
+  const nowMs = clock();
+  if (typeof nowMs !== 'number' || !Number.isFinite(nowMs)) {
+    throw new MQInvalidArgumentError('options.clock', `returned ${String(nowMs)}, not epoch ms`);
+  }
   if (deliverAt !== undefined && delayMs !== undefined) {
     throw new MQInvalidArgumentError('deliverAt', 'cannot be combined with delayMs; pick one');
   }
@@ -61,14 +78,12 @@ function startDeliverTime(input: MQPublishInput, nowMs: number): number | undefi
     if (typeof at !== 'number' || !Number.isFinite(at) || at < 0) {
       throw new MQInvalidArgumentError('deliverAt', 'must be a valid Date or epoch milliseconds');
     }
-  } else if (delayMs !== undefined) {
+  } else {
     argument = 'delayMs';
     if (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0) {
       throw new MQInvalidArgumentError('delayMs', `must be a finite number >= 0, got ${delayMs}`);
     }
     at = nowMs + delayMs;
-  } else {
-    return undefined;
   }
   at = Math.floor(at);
   if (at - nowMs > MQ_LIMITS.maxTimerHorizonMs) {
@@ -94,10 +109,12 @@ function checkReservedValue(value: unknown, argument: string, key: string): stri
   return value;
 }
 
-export function encodePublish(input: MQPublishInput, nowMs: number): EncodedPublish {
+/** `clock` is the client's "now" (epoch ms), read for timer messages only. */
+export function encodePublish(input: MQPublishInput, clock: () => number): EncodedPublish {
   if (input === null || typeof input !== 'object') {
     throw new MQInvalidArgumentError('input', 'must be an object with a body');
   }
+  checkKnownKeys(input, INPUT_KEYS, '', 'a field of a published message');
   const body = bodyText(input.body);
   if (body.length === 0) {
     // The service rejects an empty MessageBody and several SDKs cannot consume one (§9.12).
@@ -110,7 +127,7 @@ export function encodePublish(input: MQPublishInput, nowMs: number): EncodedPubl
     'shardingKey',
     RESERVED_PROPERTY.SHARDING_KEY,
   );
-  const deliverTime = startDeliverTime(input, nowMs);
+  const deliverTime = startDeliverTime(input, clock);
   let transCheck: number | undefined;
   if (input.transCheckImmunitySeconds !== undefined) {
     transCheck = checkIntRange(

@@ -1,4 +1,9 @@
+import { ActivityTap } from './activity/activity.tap.js';
+import { ConsumerActivity } from './activity/consumer.activity.js';
+import { AdminAccess, generateAdminToken, isLoopbackHost } from './admin/admin.access.js';
+import { LiveFeed } from './admin/admin.events.js';
 import { createEmulatorAdmin } from './admin/emulator-admin.js';
+import { ConsoleAssets } from './console/console.assets.js';
 import { Broker } from './broker/broker.js';
 import { RealClock, VirtualClock } from './clock/clock.js';
 import type { Clock } from './clock/clock.js';
@@ -7,6 +12,7 @@ import type { EmulatorOptions, RunningEmulator } from './emulator.types.js';
 import { EmulatorGrpcServer } from './grpc/grpc.server.js';
 import { createEmulatorLog } from './http/http.log.js';
 import { EmulatorHttpServer } from './http/http.server.js';
+import { OnsFront } from './ons/ons.front.js';
 import { LogStore } from './store/log.store.js';
 import { MemoryStore } from './store/memory.store.js';
 import type { Store } from './store/store.js';
@@ -29,6 +35,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       : new RealClock();
   const store: Store =
     resolved.dataDir !== undefined ? new LogStore(resolved.dataDir) : new MemoryStore();
+  const tap = resolved.console ? new ActivityTap(clock) : undefined;
+  const activity = resolved.console ? new ConsumerActivity() : undefined;
   let broker: Broker;
   try {
     broker = new Broker({
@@ -38,14 +46,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       topics: resolved.topics,
       groups: resolved.groups,
       store,
+      ...(tap !== undefined ? { observer: tap.observe } : {}),
     });
   } catch (err) {
     store.close();
     throw err;
   }
-  const admin = createEmulatorAdmin(broker, clock, resolved.instanceId);
+  const admin = createEmulatorAdmin(broker, clock, resolved.instanceId, tap, activity);
   let grpc: EmulatorGrpcServer | undefined;
   let grpcEndpoint: string | undefined;
+  // Safe by default: beyond loopback, the admin API (which can drop every message) needs a token.
+  const adminToken =
+    resolved.adminToken ?? (isLoopbackHost(resolved.host) ? undefined : generateAdminToken());
+  const feed = tap !== undefined ? new LiveFeed(tap, () => clock.now()) : undefined;
   const http = new EmulatorHttpServer({
     broker,
     clock,
@@ -54,13 +67,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     maxDateSkewMs: resolved.timings.maxDateSkewMs,
     maxWaitSeconds: resolved.timings.maxWaitSeconds,
     log,
+    ons: new OnsFront({
+      broker,
+      instanceId: resolved.instanceId,
+      auth: resolved.auth,
+      credentials: resolved.credentials,
+      maxTimeSkewMs: resolved.timings.onsMaxTimeSkewMs,
+      log,
+      ...(activity !== undefined ? { activity } : {}),
+    }),
     admin: {
       admin,
       instanceId: resolved.instanceId,
       clockMode: resolved.clock,
       auth: resolved.auth,
+      access: new AdminAccess(adminToken),
+      console:
+        tap !== undefined && feed !== undefined
+          ? { tap, feed, assets: new ConsoleAssets() }
+          : undefined,
       grpcEndpoint: () => grpcEndpoint,
     },
+    ...(activity !== undefined ? { activity } : {}),
   });
 
   let endpoint: string;
@@ -68,6 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     endpoint = await http.listen(resolved.port, resolved.host);
   } catch (err) {
     await broker.close();
+    feed?.close();
     const code = (err as NodeJS.ErrnoException).code;
     const reason = code === 'EADDRINUSE' ? 'the address is already in use' : (err as Error).message;
     throw new Error(`Emulator cannot listen on ${resolved.host}:${resolved.port}: ${reason}`, {
@@ -84,6 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         credentials: resolved.credentials,
         timings: resolved.timings,
         log,
+        ...(activity !== undefined ? { activity } : {}),
       });
       grpcEndpoint = await grpc.listen(resolved.grpcPort, resolved.host);
     } catch (err) {
@@ -102,10 +132,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
   }
 
+  tap?.start();
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
     const grpcStopped = grpc?.stop();
     const closed = http.stopAccepting();
+    tap?.stop();
+    feed?.close();
     // Ends parked long polls (they are answered 404 MessageNotExist) and closes the store.
     await broker.close();
     await flushWithin(http.drain(), STOP_FLUSH_MS);
@@ -120,6 +153,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     credentials: { ...resolved.credentials[0]! },
     instanceId: resolved.instanceId,
     admin,
+    consoleUrl: resolved.console
+      ? `${endpoint}/_emulator/ui/${adminToken !== undefined ? `#token=${adminToken}` : ''}`
+      : undefined,
+    adminToken,
     stop: () => (stopping ??= stop()),
   };
 }

@@ -18,6 +18,8 @@ export interface EmulatorTimings {
   maxDateSkewMs: number;
   /** Largest accepted waitseconds (default 30). */
   maxWaitSeconds: number;
+  /** Old ONS HTTP API (`/message/`): allowed distance of the signed `time` from real time (default 15 000). */
+  onsMaxTimeSkewMs: number;
 }
 
 export interface EmulatorCredential {
@@ -72,6 +74,16 @@ export interface EmulatorOptions {
   timings?: Partial<EmulatorTimings>;
   /** Request/log lines; default silent when embedded. */
   logger?: (line: string) => void;
+  /**
+   * The web console at `/_emulator/ui/`, its live stream, message history and consumer registry
+   * (default true). false turns them all off; the admin API stays.
+   */
+  console?: boolean;
+  /**
+   * Token the admin API and the console require (`Authorization: Bearer <token>`). Default: none
+   * on loopback; a random one (see `RunningEmulator.adminToken`) when `host` is not loopback.
+   */
+  adminToken?: string;
 }
 
 export interface EmulatorMessageView {
@@ -84,7 +96,69 @@ export interface EmulatorMessageView {
   state: string;
   group?: string;
   consumedTimes: number;
+  /** In flight: NextConsumeTime; timer: due time; half: end of immunity or of the check. */
   nextConsumeTime?: number;
+  /** In flight: the receipt handle of the current delivery (half: of the check or the publish). */
+  receiptHandle?: string;
+}
+
+/** A search hit: where a message is and what matched. */
+export interface EmulatorMessageSummary {
+  instanceId: string;
+  topic: string;
+  messageId: string;
+  tag?: string;
+  /** The `KEYS` property. */
+  key?: string;
+  publishTime: number;
+  /** live | delayed | half | deadletter | gone (only the console's history remembers it) */
+  state: string;
+  /** Dead letters: the group. */
+  group?: string;
+  matched: 'id' | 'key' | 'tag';
+}
+
+/** One step of a message's life (see `EmulatorAdmin.message`). */
+export interface EmulatorLifeEvent {
+  /** Emulator time (the virtual clock when there is one). */
+  at: number;
+  /**
+   * published | timerDue | delivered | invisibilityChanged (same attempt, new handle: gRPC
+   * ChangeInvisibleDuration) | expired (not acked by its NextConsumeTime) | acked |
+   * deadLettered | resent | deadLetterPurged | checked (transaction check) | committed |
+   * rolledBack | retentionEnded | purged
+   */
+  kind: string;
+  group?: string;
+  /** ConsumedTimes of a delivery (1 = first delivery), or the number of a transaction check. */
+  attempt?: number;
+  receiptHandle?: string;
+  nextConsumeTime?: number;
+  mode?: 'normal' | 'orderly' | 'half';
+}
+
+/** A message as the broker holds it now, and its recorded life. */
+export interface EmulatorMessageLife {
+  instanceId: string;
+  topic: string;
+  messageId: string;
+  tag?: string;
+  key?: string;
+  properties: Record<string, string>;
+  /** Absent when the broker holds neither the message nor a dead-letter copy any more. */
+  body?: string;
+  publishTime: number;
+  /** The trace id of a W3C `traceparent` property, when the message carries one. */
+  traceId?: string;
+  /** live | delayed | half | gone */
+  state: string;
+  /** Per group now: ready, inflight (with handle), acked, deadletter; or the half view. */
+  views: EmulatorMessageView[];
+  timeline: EmulatorLifeEvent[];
+  /** Timeline entries left out because the message's history reached its bound. */
+  truncated: number;
+  /** False when no history was recorded (console off, evicted, or from before a restart). */
+  recorded: boolean;
 }
 
 export interface EmulatorGroupStats {
@@ -104,6 +178,43 @@ export interface EmulatorTopicStats {
   messages: number;
   delayed: number;
   half: number;
+}
+
+/** A message sent from the admin API or the console (a normal publish, validated the same way). */
+export interface EmulatorTestMessage {
+  topic: string;
+  body: string;
+  /** Omitted = the emulator's `instanceId`; '' = the default instance. */
+  instanceId?: string;
+  tag?: string;
+  /** Sent as the `KEYS` property. */
+  key?: string;
+  properties?: Record<string, string>;
+  /** Timer message: delivered this many ms from now (sets `__STARTDELIVERTIME`). */
+  delayMs?: number;
+}
+
+/** Dead letters of one group for one topic; without `messageIds`, all of them. */
+export interface EmulatorDeadLetterSelection {
+  topic: string;
+  group: string;
+  instanceId?: string;
+  messageIds?: string[];
+}
+
+/** A consumer that polled recently (any protocol front). Times are wall-clock epoch ms. */
+export interface EmulatorConsumerSeen {
+  protocol: 'http' | 'grpc' | 'ons';
+  clientId: string;
+  instanceId: string;
+  topic: string;
+  group: string;
+  agent?: string;
+  firstSeen: number;
+  lastPoll: number;
+  polls: number;
+  /** Consume requests being served right now (parked long polls). */
+  waiting: number;
 }
 
 export interface EmulatorAdmin {
@@ -126,6 +237,34 @@ export interface EmulatorAdmin {
     limit?: number;
   }): EmulatorMessageView[];
   deadLetters(query: { topic: string; group: string; instanceId?: string }): EmulatorMessageView[];
+  /** Publishes a message as a producer would (tag, key, properties, delay). */
+  publish(message: EmulatorTestMessage): { messageId: string; bodyMd5: string };
+  /** Drops every message of the topic (ready, in flight, timer, half); returns how many. */
+  purgeTopic(query: { topic: string; instanceId?: string }): number;
+  /**
+   * Gives dead letters back to their group only, with fresh retries (ConsumedTimes from 0).
+   * A dead letter whose message is past retention cannot be resent and is listed in `failed`.
+   */
+  resendDeadLetters(selection: EmulatorDeadLetterSelection): {
+    resent: string[];
+    failed: { messageId: string; reason: string }[];
+  };
+  /** Deletes dead letters; returns how many. */
+  purgeDeadLetters(selection: EmulatorDeadLetterSelection): number;
+  /** Messages whose id, key (`KEYS`) or tag equals `text`, across instances unless one is given. */
+  search(query: {
+    text: string;
+    instanceId?: string;
+    topic?: string;
+    limit?: number;
+  }): EmulatorMessageSummary[];
+  /** One message now (per group) and its life as a timeline; undefined when unknown. */
+  message(
+    messageId: string,
+    where?: { instanceId?: string; topic?: string },
+  ): EmulatorMessageLife | undefined;
+  /** Consumers seen recently by any front (empty when the console is off). */
+  consumers(): EmulatorConsumerSeen[];
 }
 
 export interface RunningEmulator {
@@ -136,5 +275,9 @@ export interface RunningEmulator {
   credentials: EmulatorCredential;
   instanceId: string;
   admin: EmulatorAdmin;
+  /** The console's address (with `#token=…` when a token is required); undefined when off. */
+  consoleUrl: string | undefined;
+  /** The token the admin API requires, or undefined when it requires none (loopback). */
+  adminToken: string | undefined;
   stop(): Promise<void>;
 }

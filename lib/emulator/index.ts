@@ -7,11 +7,17 @@ export { RealClock, VirtualClock } from './clock/clock.js';
 export type { Clock } from './clock/clock.js';
 export type {
   EmulatorAdmin,
+  EmulatorConsumerSeen,
   EmulatorCredential,
+  EmulatorDeadLetterSelection,
   EmulatorGroupDeclaration,
   EmulatorGroupStats,
+  EmulatorLifeEvent,
+  EmulatorMessageLife,
+  EmulatorMessageSummary,
   EmulatorMessageView,
   EmulatorOptions,
+  EmulatorTestMessage,
   EmulatorTimings,
   EmulatorTopicDeclaration,
   EmulatorTopicStats,

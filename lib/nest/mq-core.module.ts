@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { MQHealthService } from './health/mq-health.service.js';
 import { MQExplorer } from './mq.explorer.js';
 import { MQMetadataAccessor } from './mq-metadata.accessor.js';
 import { MQOrchestrator } from './mq.orchestrator.js';
@@ -14,7 +15,8 @@ import { MQConsumerRegistry } from './mq.registry.js';
 @Global()
 @Module({
   imports: [DiscoveryModule],
-  providers: [MQMetadataAccessor, MQOrchestrator, MQExplorer, MQConsumerRegistry],
-  exports: [MQConsumerRegistry],
+  providers: [MQMetadataAccessor, MQOrchestrator, MQExplorer, MQConsumerRegistry, MQHealthService],
+  // MQHealthService is internal; `nestjs-aliyun-mq/terminus` injects it.
+  exports: [MQConsumerRegistry, MQHealthService],
 })
 export class MQCoreModule {}

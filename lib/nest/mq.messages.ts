@@ -1,7 +1,14 @@
 /** Texts of bootstrap errors and warnings (kept apart so that the wording stays consistent). */
+import {
+  MQNetworkError,
+  MQProtocolError,
+  MQServiceError,
+  MQTimeoutError,
+} from '../transport/index.js';
 
+/** Every module-option error names its connection: with several, "default" is one of them. */
 function where(connection: string): string {
-  return connection === 'default' ? '' : ` (connection "${connection}")`;
+  return ` (connection "${connection}")`;
 }
 
 export function invalidModuleOption(connection: string, option: string, problem: string): string {
@@ -77,7 +84,65 @@ export function consumerStartLine(
 ): string {
   const tag = tags ? `[${tags.join('||')}]` : '';
   return (
-    `${cls} → ${topic}${tag} @ ${group} (concurrency ${concurrency}, batch ${batchSize}, ` +
-    `wait ${waitSeconds}s${orderly ? ', orderly' : ''})`
+    `${cls} → ${topic}${tag} @ ${group} (concurrency ${concurrency}, ` +
+    `${batchText(batchSize, concurrency)}, wait ${waitSeconds}s${orderly ? ', orderly' : ''})`
   );
+}
+
+export function checkerStartLine(
+  cls: string,
+  topic: string,
+  group: string,
+  concurrency: number,
+  batchSize: number,
+  waitSeconds: number,
+): string {
+  return (
+    `${cls} → transaction checks of ${topic} @ ${group} (concurrency ${concurrency}, ` +
+    `${batchText(batchSize, concurrency)}, wait ${waitSeconds}s)`
+  );
+}
+
+/** What a poll asks for: never more messages than handler slots (concurrency). */
+function batchText(batchSize: number, concurrency: number): string {
+  return batchSize <= concurrency
+    ? `batch ${batchSize}`
+    : `batch ${concurrency}: batchSize ${batchSize} capped by concurrency`;
+}
+
+/**
+ * Why `verifyConnection` failed, in words that say what to fix. By the transport's contract a
+ * service error from the check is a refusal of the request itself (credentials, signature, Date),
+ * or, when retryable, an answer that proves nothing.
+ */
+export function connectionCheckFailed(
+  connection: string,
+  endpoint: string,
+  error: unknown,
+): string {
+  const head = `MQModule: connection "${connection}" failed its start-up check (verifyConnection) against ${endpoint}: `;
+  if (error instanceof MQServiceError) {
+    const answer = `${error.code}, HTTP ${error.status}, request id ${error.requestId || 'none'}`;
+    if (error.retryable) {
+      return `${head}the service answered ${answer} (${error.message}), which proves nothing either way; try again`;
+    }
+    if (error.code === 'TimeExpired') {
+      return `${head}the service refused the request's Date header (${answer}); this machine's clock is more than 15 minutes off`;
+    }
+    return `${head}the service refused the credentials (${answer}: ${error.message}); check accessKeyId and accessKeySecret (or credentials) of this connection`;
+  }
+  if (error instanceof MQTimeoutError) {
+    return `${head}no answer in time (${error.message}); is the endpoint reachable from here?`;
+  }
+  if (error instanceof MQNetworkError) {
+    return `${head}cannot reach it (${error.message}); is the endpoint right and reachable from here?`;
+  }
+  if (error instanceof MQProtocolError) {
+    return `${head}something answered, but not as the MQ service (HTTP ${error.status}: ${error.message}); is this the instance's endpoint for this protocol?`;
+  }
+  return `${head}${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+}
+
+export function connectionVerified(connection: string, endpoint: string, answer: string): string {
+  return `connection "${connection}": ${endpoint} answers and accepts the credentials (the check's probe got ${answer})`;
 }

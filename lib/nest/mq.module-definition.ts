@@ -59,21 +59,21 @@ function defineConnection(
       inject: [connectionToken],
     },
   ];
-  const exports: DynamicModule['exports'] = [
+  const exported: DynamicModule['exports'] = [
     optionsToken,
     getMQClientToken(name),
     getMQProducerToken(name),
   ];
   if (name === DEFAULT_CONNECTION) {
     providers.push({ provide: MQProducer, useExisting: getMQProducerToken(name) });
-    exports.push(MQProducer);
+    exported.push(MQProducer);
   }
   return {
     ...definition,
     global: extras.isGlobal ?? true,
     imports: [...(definition.imports ?? []), MQCoreModule],
     providers,
-    exports,
+    exports: exported,
   };
 }
 

@@ -20,12 +20,16 @@ import type { MQEvent } from './interfaces/mq-events.interface.js';
 import type { MQHandlerDefinition } from './interfaces/mq-handler-definition.interface.js';
 import type { MQConnection } from './mq.connection.js';
 import { createMQLogger } from './mq.logger.js';
-import { consumerStartLine } from './mq.messages.js';
+import { checkerStartLine, consumerStartLine } from './mq.messages.js';
+import type { RunnerSnapshot } from './telemetry/telemetry.contract.js';
 
 /** What the orchestrator needs of a runner (both runtimes have it). */
 interface Runner {
   readonly status: RunnerStatus;
   readonly inFlight: number;
+  /** When its polls began failing (undefined while they succeed), and the last failure. */
+  readonly failingSince: number | undefined;
+  readonly lastPollError: Error | undefined;
   start(): void;
   pause(): void;
   resume(): void;
@@ -50,6 +54,8 @@ export class MQOrchestrator
 {
   /** Every runner's events; exposed read-only as `MQConsumerRegistry.events$`. */
   readonly events = new Subject<MQEvent>();
+  /** Every registered connection, by name (health reports those without consumers too). */
+  readonly connections = new Map<string, MQConnection>();
   private readonly entries = new Map<string, MQRunnerEntry>();
   private readonly tracker = new DispatchTracker();
   private readonly paramsFactory = new MQParamsFactory(this.tracker);
@@ -66,6 +72,10 @@ export class MQOrchestrator
       const connection = connections.get(definition.options.connection)!;
       this.entries.set(definition.options.name, { definition, connection });
     }
+    for (const [name, connection] of connections) {
+      this.connections.set(name, connection);
+      connection.telemetry.observeRunners(() => this.snapshots(connection));
+    }
   }
 
   get all(): IterableIterator<MQRunnerEntry> {
@@ -77,6 +87,8 @@ export class MQOrchestrator
   }
 
   onApplicationBootstrap(): void {
+    // An OpenTelemetry SDK started in some provider's onModuleInit is registered by now.
+    for (const connection of this.connections.values()) connection.telemetry.refresh();
     const disabled = new Map<MQConnection, number>();
     for (const entry of this.entries.values()) {
       if (!entry.connection.options.consumersEnabled) {
@@ -131,8 +143,10 @@ export class MQOrchestrator
       paramsFactory: this.paramsFactory,
       tracker: this.tracker,
     });
+    // Tracing and metrics wrap what the runner calls; without them the hooks return it unchanged.
+    const telemetry = connection.telemetry.runnerHooks(definition.options);
     const common = {
-      transport: connection.transport,
+      transport: telemetry.transport(connection.transport),
       events: this.events,
       backoff: options.pollBackoff,
     };
@@ -141,14 +155,14 @@ export class MQOrchestrator
         options.logger,
         `MQTransactionChecker:${definition.options.name}`,
       );
-      const check = createTransactionChecker(definition, pipeline, logger);
+      const check = telemetry.checker(createTransactionChecker(definition, pipeline, logger));
       return new TransactionCheckRunner(definition.options, { ...common, logger, check });
     }
     const logger: LoggerService = createMQLogger(
       options.logger,
       `MQConsumer:${definition.options.name}`,
     );
-    const dispatch = createMessageDispatcher(definition, pipeline, options);
+    const dispatch = telemetry.dispatcher(createMessageDispatcher(definition, pipeline, options));
     const onExhausted = createExhaustedHandler(definition, pipeline, logger);
     return new ConsumerRunner(definition.options, {
       ...common,
@@ -157,13 +171,28 @@ export class MQOrchestrator
       ...(onExhausted !== undefined && { onExhausted }),
     });
   }
+
+  /** The connection's runners as the telemetry gauges read them. */
+  private *snapshots(connection: MQConnection): Iterable<RunnerSnapshot> {
+    for (const { definition, connection: owner, runner } of this.entries.values()) {
+      if (owner !== connection) continue;
+      const o = definition.options;
+      yield {
+        name: o.name,
+        topic: o.topic,
+        group: o.group,
+        status: runner?.status ?? 'idle',
+        inFlight: runner?.inFlight ?? 0,
+      };
+    }
+  }
 }
 
 function describe(definition: MQHandlerDefinition): string {
   const { label } = definition.target;
   const o = definition.options;
   if (definition.kind === 'checker') {
-    return `${label} → transaction checks of ${o.topic} @ ${o.group} (concurrency ${o.concurrency}, batch ${o.batchSize}, wait ${o.waitSeconds}s)`;
+    return checkerStartLine(label, o.topic, o.group, o.concurrency, o.batchSize, o.waitSeconds);
   }
   const c = definition.options;
   return consumerStartLine(

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { MQHttpClient } from '../transport/index.js';
 import {
+  checkKnownKeys,
   MQInvalidArgumentError,
   type MQPublishInput,
   type MQPublishResult,
@@ -13,6 +14,33 @@ import type {
   MQPublishOptions,
   MQTransactionalPublishOptions,
 } from './interfaces/mq-publish-options.interface.js';
+import type { PublishSender } from './telemetry/telemetry.contract.js';
+
+/** What the connection observes of every publish (internal). */
+export interface MQProducerObservers {
+  /** Tracing and metrics: `publisher` is undefined while nothing records. */
+  readonly telemetry: { readonly publisher: PublishSender | undefined };
+  /** Publish outcomes for the health indicator. */
+  readonly health: {
+    succeeded(result: MQPublishResult): MQPublishResult;
+    failed(error: unknown): never;
+  };
+}
+
+const PUBLISH_OPTION_KEYS: ReadonlySet<string> = new Set([
+  'tag',
+  'key',
+  'properties',
+  'deliverAt',
+  'delayMs',
+  'shardingKey',
+  'signal',
+]);
+const TRANSACTIONAL_OPTION_KEYS: ReadonlySet<string> = new Set([
+  ...PUBLISH_OPTION_KEYS,
+  'group',
+  'transCheckImmunitySeconds',
+]);
 
 /**
  * Publishes messages on one connection. Inject it by class for the default connection, or with
@@ -25,6 +53,7 @@ export class MQProducer {
     /** The connection this producer publishes on. */
     readonly connection: string,
     private readonly logger: LoggerService,
+    private readonly observers: MQProducerObservers,
   ) {}
 
   /**
@@ -49,14 +78,16 @@ export class MQProducer {
     body: MQMessageBody,
     options: MQPublishOptions = {},
   ): Promise<MQPublishResult> {
-    const { signal, ...rest } = options;
     let input: MQPublishInput;
+    let signal: AbortSignal | undefined;
     try {
-      input = toInput(body, rest);
+      checkKnownKeys(options, PUBLISH_OPTION_KEYS, 'options.', 'a publish option');
+      signal = options.signal;
+      input = toInput(body, options);
     } catch (error) {
       return Promise.reject(error); // a bad argument rejects, like the client's own checks
     }
-    return this.transport.publish(topic, input, signal ? { signal } : undefined);
+    return this.send(topic, input, signal);
   }
 
   /**
@@ -74,6 +105,7 @@ export class MQProducer {
     options: MQTransactionalPublishOptions,
     localWork: MQLocalTransaction<T>,
   ): Promise<T> {
+    checkKnownKeys(options ?? {}, TRANSACTIONAL_OPTION_KEYS, 'options.', 'a publish option');
     const { group, transCheckImmunitySeconds, signal, ...rest } = options ?? ({} as never);
     if (typeof group !== 'string' || group.length === 0) {
       throw new MQInvalidArgumentError('options.group', 'the transaction group is required');
@@ -84,7 +116,7 @@ export class MQProducer {
     const input = toInput(body, rest);
     input.transCheckImmunitySeconds =
       transCheckImmunitySeconds ?? MODULE_DEFAULTS.transCheckImmunitySeconds;
-    const half = await this.transport.publish(topic, input, signal ? { signal } : undefined);
+    const half = await this.send(topic, input, signal);
     const handle = half.receiptHandle;
     if (!handle) {
       throw new Error(
@@ -100,6 +132,22 @@ export class MQProducer {
     }
     await this.settle('commit', topic, group, handle, half.messageId);
     return result;
+  }
+
+  /** The transport call, traced and measured when telemetry records, its outcome noted for health. */
+  private send(
+    topic: string,
+    input: MQPublishInput,
+    signal: AbortSignal | undefined,
+  ): Promise<MQPublishResult> {
+    const options = signal ? { signal } : undefined;
+    const telemetry = this.observers.telemetry.publisher;
+    const sent =
+      telemetry === undefined
+        ? this.transport.publish(topic, input, options)
+        : telemetry.send(topic, input, (traced) => this.transport.publish(topic, traced, options));
+    const health = this.observers.health;
+    return sent.then(health.succeeded, health.failed);
   }
 
   /** Commit or rollback without a signal: the local outcome is decided and must be reported. */

@@ -56,9 +56,9 @@ export interface MQTestingHarness {
   ): Promise<MQEventOf<T>[]>;
   /**
    * Moves the emulator's virtual clock (redeliveries, timers, transaction checks; on gRPC also the
-   * retry backoff of handed-back messages and the invisibility a receive chose). Timer messages
-   * carry an absolute time computed by the publisher: with a virtual clock give `deliverAt` from
-   * `emulator.admin.now()` (a `delayMs` counts from the machine's clock, not the emulator's).
+   * retry backoff of handed-back messages and the invisibility a receive chose). The producer's
+   * client reads the same clock, so `publish(..., { delayMs })` then `advance(delayMs)` delivers;
+   * an absolute `deliverAt` is emulator time (`emulator.admin.now()` + ms).
    */
   advance(ms: number): void;
   /** Closes the module (consumers drain) and the emulator if the harness started it. */

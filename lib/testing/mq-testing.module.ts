@@ -13,9 +13,10 @@ export type MQTestingModuleOptions = Partial<MQModuleOptions> & MQModuleExtras;
 export class MQTestingModule {
   /**
    * `MQModule.forRoot()` pointed at `emulator` (its endpoint, development credentials and
-   * instance id); `options` may add or override anything, e.g. `consumersEnabled` or `defaults`.
-   * With `transport: 'grpc'` it connects to the emulator's RocketMQ 5 front (start the emulator
-   * with `grpcPort`).
+   * instance id), with the client reading the emulator's clock, so that a `delayMs` timer counts
+   * from the emulator's (virtual) now; `options` may add or override anything, e.g.
+   * `consumersEnabled` or `defaults`. With `transport: 'grpc'` it connects to the emulator's
+   * RocketMQ 5 front (start the emulator with `grpcPort`).
    *
    * @example
    * ```ts
@@ -42,6 +43,7 @@ export class MQTestingModule {
       accessKeySecret: emulator.credentials.accessKeySecret,
       instanceId: emulator.instanceId,
       ...options,
+      client: { clock: () => emulator.admin.now(), ...options.client },
     } as MQModuleOptions & MQModuleExtras);
   }
 }

@@ -37,5 +37,10 @@ export type {
   MQAckFailure,
   MQAckResult,
 } from '../client/client.types.js';
+export type { MQConnectionCheck } from '../client/connection.check.js';
+/** Refuses unknown keys of an options object (a typo is never ignored), in the client's wording. */
+export { checkKnownKeys } from '../client/client.validation.js';
+/** The package's version (User-Agent, telemetry scope). */
+export { CLIENT_VERSION } from '../client/client.version.js';
 /** The HTTP protocol's client type (what `native` is on an HTTP transport). */
 export type { MQClient as MQHttpClient } from '../client/mq.client.js';

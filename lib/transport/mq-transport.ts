@@ -13,6 +13,7 @@ import type {
   MQPublishResult,
   MQReceivedMessage,
 } from '../client/client.types.js';
+import type { MQConnectionCheck } from '../client/connection.check.js';
 
 /** The protocols a connection can speak (module option `transport`). */
 export type MQTransportKind = 'http' | 'grpc';
@@ -125,6 +126,15 @@ export interface MQTransport {
     receiptHandle: string,
     options?: MQTransportCallOptions,
   ): Promise<MQAckResult>;
+
+  /**
+   * One request that changes nothing, bounded by the transport's request deadline: resolves when
+   * the peer answers as the service and accepts the credentials (whatever it says about the
+   * probe's own resource). Rejects with the error met: a non-retryable `MQServiceError` is a
+   * refusal of the request itself (credentials, signature, clock), a retryable one proves nothing;
+   * `MQNetworkError` / `MQTimeoutError`: unreachable; `MQProtocolError`: something else answered.
+   */
+  checkConnection(options?: MQTransportCallOptions): Promise<MQConnectionCheck>;
 
   /**
    * True for failures that retrying does not fix (credentials, permissions, missing topic or

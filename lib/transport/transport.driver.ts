@@ -44,6 +44,8 @@ export interface MQTransportDriver {
   /** Largest batch one receive may ask for (the consumers' `batchSize` limit). */
   readonly maxBatchSize: number;
   checkEndpoint(endpoint: unknown): void;
+  /** The `client` tuning options: unknown keys and bad values, named `client.<key>`. */
+  checkClientOptions(options: MQClientOptions): void;
   checkInstanceId(instanceId: unknown): void;
   checkSubscription(subscription: MQSubscriptionCheck): void;
   /** Builds the transport; opens nothing yet where the protocol allows (connections are lazy). */

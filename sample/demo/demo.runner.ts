@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MQConsumerRegistry, type MQEvent } from '../../lib/index.js';
+import { SampleTelemetry } from '../observability/sample-telemetry.js';
 import { ActivityLog } from '../orders/activity.log.js';
 import type { SampleSettings } from '../sample.settings.js';
 import { buildChecks, type DemoCheck } from './demo.checks.js';
@@ -25,6 +26,7 @@ export async function runDemo(
   const deadline = AbortSignal.timeout(settings.demoTimeoutMs);
   let checks: DemoCheck[] = [];
   let failure: string | undefined;
+  let largeCard: string | undefined;
   const expectedS = Math.ceil(Math.max(11_000, settings.paymentWindowMs + 1_000) / 1000);
   const expected = expectedS >= 120 ? `${Math.round(expectedS / 60)} min` : `${expectedS} s`;
   say(
@@ -33,6 +35,7 @@ export async function runDemo(
   );
   try {
     const run = await sendDemoBurst(app, baseUrl, activity, deadline);
+    largeCard = run.largeCard.id;
     checks = buildChecks(
       run,
       activity,
@@ -51,7 +54,18 @@ export async function runDemo(
   } finally {
     subscription.unsubscribe();
   }
-  return printSummary(checks, failure, Date.now() - started);
+  const passed = printSummary(checks, failure, Date.now() - started);
+  printTrace(app, largeCard);
+  return passed;
+}
+
+/** With --trace: the trace of the order whose payment failed once, across every consumer. */
+function printTrace(app: INestApplication, orderId: string | undefined): void {
+  const text = orderId === undefined ? undefined : app.get(SampleTelemetry).traces?.render(orderId);
+  if (text === undefined) return;
+  process.stdout.write(
+    `The trace of ${orderId} (the card charge that failed once), also at GET /orders/${orderId}/trace:\n${text}\n`,
+  );
 }
 
 function printSummary(

@@ -90,6 +90,11 @@ export class OrderEventsPublisher {
    */
   async orderPaid(orderId: string): Promise<Order> {
     const order = this.orders.get(orderId);
+    // Paid already (a second request, a redelivered "created"): say so and publish nothing. A
+    // cancelled order still goes through the transaction, which rolls "paid" back (the demo shows it).
+    if (order.status === 'paid' || order.status === 'shipped') {
+      throw new OrderNotPayableError(orderId, order.status);
+    }
     const body: OrderPaidEvent = {
       orderId,
       customerId: order.customerId,

@@ -13,13 +13,17 @@ export interface Order {
   createdAt: number;
 }
 
-/** The order cannot be paid any more (the payment window closed and it was cancelled). */
+/** The order cannot be paid (again): it was paid already, or its payment window closed. */
 export class OrderNotPayableError extends Error {
   constructor(
     readonly orderId: string,
     readonly status: OrderStatus,
   ) {
-    super(`order ${orderId} is ${status} and cannot be paid`);
+    super(
+      status === 'cancelled'
+        ? `order ${orderId} is cancelled and cannot be paid`
+        : `order ${orderId} is already paid (${status})`,
+    );
     this.name = 'OrderNotPayableError';
   }
 }

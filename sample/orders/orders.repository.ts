@@ -50,11 +50,14 @@ export class OrdersRepository {
     return [...this.orders.values()].map((order) => ({ ...order }));
   }
 
-  /** created → paid; paying twice is a no-op; a cancelled order cannot be paid. */
+  /**
+   * created → paid. Anything else throws: a cancelled order cannot be paid, and a paid one cannot
+   * be paid twice (two requests at once both got past the publisher's check: the second rolls back).
+   */
   markPaid(id: string): Order {
     const order = this.mutable(id);
-    if (order.status === 'cancelled') throw new OrderNotPayableError(id, order.status);
-    if (order.status === 'created') order.status = 'paid';
+    if (order.status !== 'created') throw new OrderNotPayableError(id, order.status);
+    order.status = 'paid';
     return { ...order };
   }
 

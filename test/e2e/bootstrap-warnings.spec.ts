@@ -37,6 +37,9 @@ class RiskyConsumers {
 
   @MQConsumer('bw-tags', 'GID_bw', { tag: 'b' })
   tagB() {}
+
+  @MQConsumer('bw-narrow', 'GID_bw', { concurrency: 8 })
+  narrow() {}
 }
 
 @Injectable({ scope: Scope.REQUEST })
@@ -85,6 +88,10 @@ describe('bootstrap log lines and warnings', () => {
     );
     expect(started.map((l) => l.message)).toContain(
       'RiskyConsumers.orderly → bw-orderly @ GID_bw (concurrency 16, batch 16, wait 30s, orderly)',
+    );
+    // A poll never asks for more than the free handler slots: 8, whatever batchSize says.
+    expect(started.map((l) => l.message)).toContain(
+      'RiskyConsumers.narrow → bw-narrow @ GID_bw (concurrency 8, batch 8: batchSize 16 capped by concurrency, wait 30s)',
     );
     await moduleRef.close();
   });

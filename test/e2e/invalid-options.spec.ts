@@ -44,7 +44,26 @@ describe('invalid options fail bootstrap with a message naming the option', () =
   it.each([
     [
       { endpoint: 'ftp://example.com' },
-      'MQModule: option "endpoint" must use http or https, got ftp:',
+      'MQModule: option "endpoint" must be an http(s) URL with a host and no path, query or fragment, e.g. http://1234567890123456.mqrest.cn-hangzhou.aliyuncs.com; got "ftp://example.com" (connection "default")',
+    ],
+    [
+      { endpoint: undefined },
+      'MQModule: option "endpoint" is missing; give an http(s) URL with a host and no path, query or fragment, e.g. http://1234567890123456.mqrest.cn-hangzhou.aliyuncs.com (connection "default")',
+    ],
+    [{ endpoint: '' }, 'MQModule: option "endpoint" is empty; give an http(s) URL'],
+    [
+      { endpoint: 'http://1.mqrest.cn-hangzhou.aliyuncs.com/mq' },
+      'must be an http(s) URL with a host and no path, query or fragment, e.g. http://1234567890123456.mqrest.cn-hangzhou.aliyuncs.com; got "http://1.mqrest.cn-hangzhou.aliyuncs.com/mq"',
+    ],
+    [{ endpoint: `http://me:${SECRET}@h` }, 'got "http://***@h" (connection "default")'],
+    [{ endpoint: 9876 }, 'got number 9876'],
+    [
+      { client: { connectionz: 4 } },
+      'MQModule: option "client.connectionz" is not an MQClient option; did you mean "connections"?',
+    ],
+    [
+      { client: { requestTimeoutMs: 0 } },
+      'MQModule: option "client.requestTimeoutMs" must be a positive integer, got 0 (connection "default")',
     ],
     [{ accessKeySecret: '' }, 'MQModule: option "accessKeySecret" must be a non-empty string'],
     [{ batchSize: 4 }, 'MQModule: option "batchSize" is not a known option'],
@@ -67,7 +86,7 @@ describe('invalid options fail bootstrap with a message naming the option', () =
       MQModule.forRoot({ ...connectionTo(emulator), name: 'audit', endpoint: 'nope' }),
     ]);
     expect(message).toBe(
-      'MQModule: option "endpoint" is not a valid URL: "nope" (connection "audit")',
+      'MQModule: option "endpoint" must be an http(s) URL with a host and no path, query or fragment, e.g. http://1234567890123456.mqrest.cn-hangzhou.aliyuncs.com; got "nope" (connection "audit")',
     );
   });
 

@@ -57,12 +57,12 @@ describe.each(TRANSPORTS)(
       expect(groupState(mq.emulator, 'o-swallow', GROUP).inflight).toBe(1);
     });
 
-    it('a filter that returns nothing counts as not handling the error (Nest rethrows) → not acked', async () => {
+    it('a filter that returns nothing has handled the error too → not acked (onFilteredError: retry)', async () => {
       const { done } = await deliver(mq, 'o-void-filter', { a: 31 });
       expect(done.type).toBe('message.failed');
-      expect((done as { error: Error }).error.message).toBe(
-        'handler failed, filter returns nothing',
-      );
+      const error = (done as { error: unknown }).error as MQDeliveryRejectedError;
+      expect(error.reason).toBe('filtered');
+      expect((error.cause as Error).message).toBe('handler failed, filter returns nothing');
       expect(groupState(mq.emulator, 'o-void-filter', GROUP).inflight).toBe(1);
     });
 
@@ -150,6 +150,12 @@ describe.each(TRANSPORTS)('outcome table on %s with the ack policies', (transpor
     expect(done.type).toBe('message.acked');
     expect(recorder.of('swallow')).toEqual([{ b: 1 }]);
     expect(groupState(mq.emulator, 'o-swallow', GROUP)).toEqual({ ready: 0, inflight: 0 });
+  });
+
+  it("a filter that returns nothing → acked with onFilteredError: 'ack'", async () => {
+    const { done } = await deliver(mq, 'o-void-filter', { b: 11 });
+    expect(done.type).toBe('message.acked');
+    expect(groupState(mq.emulator, 'o-void-filter', GROUP)).toEqual({ ready: 0, inflight: 0 });
   });
 
   it("a guard denies → acked with onGuardRejection: 'ack', handler never called", async () => {

@@ -81,6 +81,22 @@ describe('MQProducer.publish', () => {
     expect(recorder.of('inbox').at(-1)).toMatchObject({ payload: 'later' });
   });
 
+  it('rejects an unknown option key (a typo is never ignored) and sends nothing', async () => {
+    const before = mq.emulator.admin.peek({ topic: 'pr-inbox' }).length;
+    await expect(
+      mq.producer.publish('pr-inbox', 'typo', { delayMS: 60_000 } as never),
+    ).rejects.toThrow('options.delayMS: is not a publish option; did you mean "delayMs"?');
+    await expect(
+      mq.producer.publishTransactional(
+        'pr-inbox',
+        'typo',
+        { group: 'GID_pr_tx', transCheckImmunitySecond: 20 } as never,
+        () => undefined,
+      ),
+    ).rejects.toThrow('options.transCheckImmunitySecond: is not a publish option');
+    expect(mq.emulator.admin.peek({ topic: 'pr-inbox' }).length).toBe(before);
+  });
+
   it('rejects a missing body, naming the argument', async () => {
     await expect(mq.producer.publish('pr-inbox', undefined as never)).rejects.toThrow(
       MQInvalidArgumentError,

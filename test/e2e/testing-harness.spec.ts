@@ -74,3 +74,45 @@ describe('testing helpers', () => {
     ).rejects.toThrow('option "batchSize" must be an integer between 1 and 16');
   });
 });
+
+@Injectable()
+class TimerConsumer {
+  constructor(private readonly recorder: Recorder) {}
+
+  @MQConsumer('th-timer', 'GID_th_timer')
+  handle(payload: unknown) {
+    this.recorder.add('timer', payload);
+  }
+}
+
+describe('timers under the harness: the producer reads the emulator clock', () => {
+  let mq: Awaited<ReturnType<typeof createMQTestingModule>>;
+  beforeAll(async () => {
+    // The emulator's clock a minute behind the machine's, as after a minute of real test run.
+    mq = await createMQTestingModule(
+      { providers: [Recorder, TimerConsumer] },
+      { emulator: { clock: 'virtual', startTime: Date.now() - 60_000 }, configure: quiet },
+    );
+  });
+  afterAll(() => mq.close());
+
+  it('delayMs counts from the emulator clock: advance(delayMs) delivers it', async () => {
+    const { messageId } = await mq.producer.publish('th-timer', { n: 1 }, { delayMs: 60_000 });
+    const [stored] = mq.emulator.admin.peek({ topic: 'th-timer' });
+    expect(stored?.properties.__STARTDELIVERTIME).toBe(String(mq.emulator.admin.now() + 60_000));
+    mq.advance(59_999);
+    expect(mq.emulator.admin.groups().find((g) => g.topic === 'th-timer')?.delayed).toBe(1);
+    mq.advance(1);
+    await mq.waitFor('message.acked', (e) => e.messageId === messageId);
+    expect(mq.moduleRef.get(Recorder).of('timer')).toEqual([{ n: 1 }]);
+  });
+
+  it("deliverAt is emulator time, and its 40-day horizon counts from the emulator's now", async () => {
+    mq.advance(41 * 24 * 3_600_000);
+    const at = mq.emulator.admin.now() + 24 * 3_600_000;
+    const { messageId } = await mq.producer.publish('th-timer', { n: 2 }, { deliverAt: at });
+    mq.advance(24 * 3_600_000);
+    await mq.waitFor('message.acked', (e) => e.messageId === messageId);
+    expect(mq.moduleRef.get(Recorder).of('timer')).toEqual([{ n: 1 }, { n: 2 }]);
+  });
+});

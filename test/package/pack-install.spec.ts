@@ -1,74 +1,91 @@
+/**
+ * The package as users get it: packed from a fresh copy of the sources (no dist/: `prepack`
+ * builds), installed from the tarball into new projects: an ESM app (NodeNext) and a Nest 11
+ * CommonJS app with the Nest starter's Jest set-up (ts-jest, CommonJS).
+ */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   rmSync,
-  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import {
+  expectSuccess,
+  freshCopy,
+  linkFromRoot,
+  npmInstall,
+  ROOT,
+  run,
+} from './package.helpers.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const FIXTURE = join(import.meta.dirname, 'fixture', 'app.ts.txt');
-/** Peers a user's app has anyway; linked from this repository instead of downloaded. */
+const FIXTURES = join(import.meta.dirname, 'fixture');
+/**
+ * Peers a user's app has anyway (and the optional `@nestjs/terminus`, for `./terminus`); linked
+ * from this repository instead of downloaded. Not `@opentelemetry/api`: the apps have no
+ * OpenTelemetry package at all, and run.
+ */
 const PEERS = [
   '@nestjs/common',
   '@nestjs/core',
+  '@nestjs/terminus',
   '@nestjs/testing',
   'reflect-metadata',
   'rxjs',
   '@types/node',
 ];
-
-function run(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 120_000 });
-  if (result.error) throw result.error;
-  return result;
-}
-
-function expectSuccess(result: SpawnSyncReturns<string>, what: string): void {
-  const output = `${what}\n${result.stdout}\n${result.stderr}`;
-  expect({ status: result.status, output }).toEqual({ status: 0, output });
-}
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
 interface PackedFile {
   path: string;
 }
 
-describe('npm pack → install in a fresh project → type-check and run', () => {
+type Conditions = Record<'import' | 'require', { types: string; default: string }>;
+
+describe('npm pack from a fresh copy → install in new projects', () => {
   let work: string;
   let tarball: string;
   let files: string[];
+  let exportsMap: Record<string, Conditions | string>;
 
   beforeAll(() => {
-    // dist is built by `npm test`'s pretest; pack publishes it as it is.
-    expect(existsSync(join(ROOT, 'dist', 'lib', 'index.js'))).toBe(true);
     work = mkdtempSync(join(tmpdir(), 'pack-install-'));
-    const packed = run('npm', ['pack', '--json', '--pack-destination', work], ROOT);
+    // What a fresh clone has: the sources, no dist/. `npm pack` must build it (prepack).
+    const clone = freshCopy(join(work, 'clone'));
+    expect(existsSync(join(clone, 'dist'))).toBe(false);
+    const packed = run('npm', ['pack', '--json', '--pack-destination', work], clone);
     expectSuccess(packed, 'npm pack');
-    const [info] = JSON.parse(packed.stdout) as [{ filename: string; files: PackedFile[] }];
+    const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [
+      { filename: string; files: PackedFile[] },
+    ];
     tarball = join(work, info.filename);
     files = info.files.map((f) => f.path).sort();
-  }, 120_000);
+    exportsMap = JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8')).exports;
+  }, 360_000);
 
   afterAll(() => {
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
   });
 
-  it('holds only compiled JS, types, the bin, the RocketMQ 5 protocol files, README, LICENSE and package.json', () => {
+  it('holds the ES module and CommonJS builds, their types, assets (console files, RocketMQ 5 protocol files), the bin, README, LICENSE', () => {
+    // Assets are copied verbatim from lib/ by both builds (the vendored apache/rocketmq-apis
+    // definitions with their NOTICE, the console's files).
+    const asset = (f: string): boolean => {
+      const source = /^dist\/(?:cjs\/)?(lib\/.+)$/.exec(f)?.[1];
+      return source !== undefined && existsSync(join(ROOT, source));
+    };
     const unexpected = files.filter(
       (f) =>
-        !/^dist\/lib\/.+\.(js|d\.ts)$/.test(f) &&
-        // Vendored apache/rocketmq-apis definitions, loaded at run time, with their NOTICE.
-        !/^dist\/lib\/protocol-grpc\/proto\/(NOTICE|apache\/rocketmq\/v2\/[a-z]+\.proto)$/.test(
-          f,
-        ) &&
-        !['README.md', 'LICENSE', 'package.json'].includes(f),
+        !asset(f) &&
+        !/^dist\/(lib|cjs\/lib)\/.+\.(js|d\.ts)$/.test(f) &&
+        !/^dist\/cjs\/[a-z-]+\.js$/.test(f) &&
+        !['README.md', 'LICENSE', 'package.json', 'dist/cjs/package.json'].includes(f),
     );
     expect(unexpected).toEqual([]);
     for (const needed of [
@@ -76,60 +93,59 @@ describe('npm pack → install in a fresh project → type-check and run', () =>
       'LICENSE',
       'dist/lib/index.js',
       'dist/lib/index.d.ts',
-      'dist/lib/client/index.js',
-      'dist/lib/emulator/index.js',
-      'dist/lib/testing/index.js',
       'dist/lib/emulator/cli/main.js',
+      'dist/cjs/package.json',
+      'dist/cjs/lib/index.js',
+      'dist/lib/emulator/console/ui/index.html',
+      'dist/lib/emulator/console/ui/console.app.js',
       'dist/lib/protocol-grpc/proto/NOTICE',
       'dist/lib/protocol-grpc/proto/apache/rocketmq/v2/service.proto',
       'dist/lib/protocol-grpc/proto/apache/rocketmq/v2/definition.proto',
+      // The CommonJS build finds them next to its own files.
+      'dist/cjs/lib/protocol-grpc/proto/apache/rocketmq/v2/service.proto',
     ]) {
       expect(files).toContain(needed);
     }
-    // A compiled file without a source is a leftover of a deleted module: it would ship.
-    const stale = files
-      .filter((f) => f.startsWith('dist/lib/'))
-      .map((f) => f.replace(/^dist\//, '').replace(/(\.d\.ts|\.js)$/, '.ts'))
-      .filter((source) => !existsSync(join(ROOT, source)));
-    // In a working tree this means dist/ outlived a rename: `rm -rf dist && npm run build`.
-    expect({ staleCompiledFiles: stale }).toEqual({ staleCompiledFiles: [] });
   });
 
-  it('installs, type-checks and runs a Nest app using all four entry points', () => {
-    const app = join(work, 'app');
+  it('every subpath of the exports map has an import and a require entry, with types, in the tarball', () => {
+    const subpaths = Object.keys(exportsMap).filter((s) => s !== './package.json');
+    expect(subpaths).toEqual(
+      expect.arrayContaining(['.', './client', './emulator', './testing', './terminus']),
+    );
+    for (const subpath of subpaths) {
+      const conditions = exportsMap[subpath] as Conditions;
+      for (const condition of ['import', 'require'] as const) {
+        for (const file of [conditions[condition].types, conditions[condition].default]) {
+          expect({ subpath, condition, file, packed: files.includes(file.slice(2)) }).toEqual({
+            subpath,
+            condition,
+            file,
+            packed: true,
+          });
+        }
+      }
+    }
+  });
+
+  it('an ESM app: installs, type-checks (NodeNext) and runs using all five entry points, without OpenTelemetry', () => {
+    const app = join(work, 'esm-app');
     mkdirSync(app);
     writeFileSync(
       join(app, 'package.json'),
       JSON.stringify({ name: 'pack-install-app', private: true, type: 'module' }),
     );
     // Peers are linked below rather than fetched; the package's own dependencies come from the npm cache.
-    const install = run(
-      'npm',
-      [
-        'install',
-        '--prefer-offline',
-        '--no-audit',
-        '--no-fund',
-        '--legacy-peer-deps',
-        '--ignore-scripts',
-        tarball,
-      ],
-      app,
-    );
-    expectSuccess(install, 'npm install <tarball>');
-    for (const peer of PEERS) {
-      const link = join(app, 'node_modules', peer);
-      // A dependency may bring one of them itself (protobufjs depends on @types/node).
-      if (existsSync(link)) continue;
-      mkdirSync(dirname(link), { recursive: true });
-      symlinkSync(join(ROOT, 'node_modules', peer), link, 'dir');
-    }
+    npmInstall(app, [tarball]);
+    // Optional peers are not installed: the app has no OpenTelemetry package at all.
+    expect(existsSync(join(app, 'node_modules', '@opentelemetry'))).toBe(false);
+    linkFromRoot(app, PEERS);
 
     // The bin is installed and runs.
     const bin = run(join(app, 'node_modules', '.bin', 'aliyun-mq-emulator'), ['--version'], app);
     expectSuccess(bin, 'aliyun-mq-emulator --version');
 
-    copyFileSync(FIXTURE, join(app, 'app.ts'));
+    copyFileSync(join(FIXTURES, 'esm-app.ts.txt'), join(app, 'app.ts'));
     writeFileSync(
       join(app, 'tsconfig.json'),
       JSON.stringify({
@@ -148,12 +164,7 @@ describe('npm pack → install in a fresh project → type-check and run', () =>
         files: ['app.ts'],
       }),
     );
-    const tsc = run(
-      process.execPath,
-      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', app],
-      app,
-    );
-    expectSuccess(tsc, 'tsc (NodeNext, through the exports map)');
+    expectSuccess(run(process.execPath, [TSC, '-p', app], app), 'tsc (NodeNext)');
 
     const started = run(process.execPath, [join(app, 'out', 'app.js')], app);
     expectSuccess(started, 'node out/app.js');
@@ -163,5 +174,80 @@ describe('npm pack → install in a fresh project → type-check and run', () =>
     expect(lstatSync(installed).isSymbolicLink()).toBe(false);
     expect(existsSync(join(installed, 'lib'))).toBe(false);
     expect(existsSync(join(installed, 'test'))).toBe(false);
-  }, 180_000);
+  }, 360_000);
+
+  it('a Nest 11 CommonJS app: type-checks, its ts-jest (CommonJS) test passes, and it runs', () => {
+    const app = join(work, 'nest11-cjs-app');
+    const src = join(app, 'src');
+    mkdirSync(src, { recursive: true });
+    const fixture = join(FIXTURES, 'nest11-cjs');
+    // The Nest 11 starter's package.json (no "type": CommonJS) and its Jest configuration.
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify({
+        name: 'nest11-cjs-app',
+        private: true,
+        jest: {
+          moduleFileExtensions: ['js', 'json', 'ts'],
+          rootDir: 'src',
+          testRegex: '.*\\.spec\\.ts$',
+          transform: { '^.+\\.(t|j)s$': 'ts-jest' },
+          testEnvironment: 'node',
+        },
+      }),
+    );
+    copyFileSync(join(fixture, 'tsconfig.json.txt'), join(app, 'tsconfig.json'));
+    copyFileSync(join(fixture, 'tsconfig.build.json.txt'), join(app, 'tsconfig.build.json'));
+    for (const name of ['main.ts', 'orders.ts', 'orders.spec.ts']) {
+      copyFileSync(join(fixture, `${name}.txt`), join(src, name));
+    }
+    // Nest 11 from the registry (this repository has Nest 12); Jest 30, ts-jest 29 and
+    // TypeScript 5.9 (what the Nest 11 starter resolves to) are linked from this repository.
+    npmInstall(app, [
+      tarball,
+      '@nestjs/common@^11',
+      '@nestjs/core@^11',
+      '@nestjs/testing@^11',
+      '@nestjs/terminus@^11',
+      '@types/jest@^30',
+    ]);
+    linkFromRoot(app, ['reflect-metadata', 'rxjs', '@types/node', 'jest', 'ts-jest', 'typescript']);
+    const nestVersion = JSON.parse(
+      readFileSync(join(app, 'node_modules', '@nestjs', 'core', 'package.json'), 'utf8'),
+    ).version as string;
+    expect(nestVersion).toMatch(/^11\./);
+    const terminusVersion = JSON.parse(
+      readFileSync(join(app, 'node_modules', '@nestjs', 'terminus', 'package.json'), 'utf8'),
+    ).version as string;
+    expect(terminusVersion).toMatch(/^11\./);
+    expect(existsSync(join(app, 'node_modules', '@opentelemetry'))).toBe(false);
+
+    // The starter's build (tsconfig nodenext) type-checks and compiles the app; the tests are
+    // type-checked under node16 too (TypeScript < 5.8 cannot require() ES module types: the
+    // require condition's types must be CommonJS) and node10 (subpaths through typesVersions,
+    // for projects still on "module": "commonjs").
+    const tsc = (args: string[], what: string) =>
+      expectSuccess(run(process.execPath, [TSC, ...args], app), what);
+    tsc(['-p', join(app, 'tsconfig.build.json')], 'tsc build (nodenext)');
+    tsc(['--noEmit', '-p', app, '--module', 'node16', '--moduleResolution', 'node16'], 'node16');
+    tsc(
+      [
+        ...['--noEmit', '-p', app, '--module', 'commonjs', '--moduleResolution', 'node10'],
+        ...['--resolvePackageJsonExports', 'false'],
+      ],
+      'tsc (node10)',
+    );
+
+    const jest = run(
+      process.execPath,
+      [join(app, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci'],
+      app,
+    );
+    expectSuccess(jest, 'jest (ts-jest, CommonJS)');
+    expect(jest.stderr).toMatch(/Tests:\s+5 passed, 5 total/);
+
+    const started = run(process.execPath, [join(app, 'dist', 'main.js')], app);
+    expectSuccess(started, 'node dist/main.js');
+    expect(started.stdout).toContain('commonjs app ok');
+  }, 360_000);
 });

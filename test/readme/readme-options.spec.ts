@@ -23,7 +23,9 @@ const DOCUMENTED: Record<string, string[]> = {
   ],
   'lib/nest/context/mq.context.ts': ['MQContext'],
   'lib/client/client.types.ts': ['MQClientOptions'],
+  'lib/client/ons/ons.types.ts': ['OnsHttpClientOptions', 'OnsCallOptions', 'OnsPublishInput'],
   'lib/emulator/emulator.types.ts': ['EmulatorOptions', 'EmulatorTimings'],
+  'lib/terminus/mq-health.options.ts': ['MQHealthModuleOptions', 'MQHealthCheckOptions'],
 };
 
 /** Property names of `interfaceName` declared in `file` (read from the source, not hand-copied). */

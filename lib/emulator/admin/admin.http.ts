@@ -1,10 +1,25 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ActivityTap } from '../activity/activity.tap.js';
+import type { ConsoleAssets } from '../console/console.assets.js';
 import type { EmulatorAdmin } from '../emulator.types.js';
+import type { AdminAccess } from './admin.access.js';
+import { handleConsoleRoute } from './admin.console.http.js';
+import type { LiveFeed } from './admin.events.js';
+import {
+  AdminHttpError,
+  allow,
+  badRequest,
+  errorBody,
+  limitParam,
+  optionalParam,
+  readJsonBody,
+  requiredParam,
+  sendJson,
+} from './admin.json.js';
 import { EmulatorAdminError } from './emulator-admin.js';
 
 /** Every admin path starts with this; it can never collide with `/topics/...`. */
 export const ADMIN_PREFIX = '/_emulator/';
-const MAX_ADMIN_BODY_BYTES = 64 * 1024;
 const PEEK_STATES: ReadonlySet<string> = new Set([
   'ready',
   'delayed',
@@ -13,11 +28,20 @@ const PEEK_STATES: ReadonlySet<string> = new Set([
   'deadletter',
 ]);
 
+/** The console's parts; absent when the console is turned off. */
+export interface ConsoleContext {
+  tap: ActivityTap;
+  feed: LiveFeed;
+  assets: ConsoleAssets;
+}
+
 export interface AdminHttpContext {
   admin: EmulatorAdmin;
   instanceId: string;
   clockMode: 'real' | 'virtual';
   auth: 'strict' | 'off';
+  access: AdminAccess;
+  console: ConsoleContext | undefined;
   endpoint: () => string;
   /** `host:port` of the RocketMQ 5 gRPC front, when it runs. */
   grpcEndpoint?: () => string | undefined;
@@ -25,20 +49,9 @@ export interface AdminHttpContext {
   longPolls: () => number;
 }
 
-/** A bad admin request: answered as JSON `{ error: { code, message } }`. */
-class AdminHttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /**
- * The JSON admin API (never signed): health, topics, groups, peek, dead letters, clock, reset.
- * It only reads state, except POST clock and POST reset.
+ * The JSON admin API (never signed; see admin.access.ts for who may use it), the console's
+ * static files and its live event stream. Reads have no side effects; actions are POSTs.
  */
 export async function handleAdminRequest(
   ctx: AdminHttpContext,
@@ -49,8 +62,22 @@ export async function handleAdminRequest(
 ): Promise<void> {
   try {
     const route = path.slice(ADMIN_PREFIX.length);
-    const query = new URLSearchParams(rawQuery);
     const method = req.method ?? '';
+    // The console's files hold no data: they load without the token, then ask for it.
+    if (route === 'ui' || route.startsWith('ui/')) {
+      if (ctx.console === undefined) throw notFound(path);
+      return ctx.console.assets.serve(req, res, route.slice(3));
+    }
+    if (route === 'access') {
+      allow(method, 'GET');
+      return sendJson(res, 200, {
+        tokenRequired: ctx.access.tokenRequired,
+        tokenValid: ctx.access.tokenValid(req),
+        console: ctx.console !== undefined,
+      });
+    }
+    ctx.access.check(req);
+    const query = new URLSearchParams(rawQuery);
     switch (route) {
       case 'health':
         allow(method, 'GET');
@@ -77,11 +104,7 @@ export async function handleAdminRequest(
         if (state !== undefined && !PEEK_STATES.has(state)) {
           throw badRequest(`state must be one of ${[...PEEK_STATES].join(', ')}`);
         }
-        const limit = optionalParam(query, 'limit');
-        const parsedLimit = limit === undefined ? undefined : Number(limit);
-        if (parsedLimit !== undefined && (!Number.isInteger(parsedLimit) || parsedLimit < 1)) {
-          throw badRequest('limit must be an integer >= 1');
-        }
+        const limit = limitParam(query);
         const instanceId = query.get('instanceId');
         const group = optionalParam(query, 'group');
         return sendJson(
@@ -92,7 +115,7 @@ export async function handleAdminRequest(
             ...(instanceId !== null ? { instanceId } : {}),
             ...(group !== undefined ? { group } : {}),
             ...(state !== undefined ? { state } : {}),
-            ...(parsedLimit !== undefined ? { limit: parsedLimit } : {}),
+            ...(limit !== undefined ? { limit } : {}),
           }),
         );
       }
@@ -114,25 +137,43 @@ export async function handleAdminRequest(
           return sendJson(res, 200, { now: ctx.admin.now(), mode: ctx.clockMode });
         allow(method, 'POST');
         moveClock(ctx.admin, await readJsonBody(req));
+        ctx.console?.feed.touch();
         return sendJson(res, 200, { now: ctx.admin.now(), mode: ctx.clockMode });
       case 'reset':
         allow(method, 'POST');
         ctx.admin.reset();
         return sendJson(res, 200, { reset: true });
+      case 'events':
+        allow(method, 'GET');
+        if (ctx.console === undefined) throw notFound(path);
+        return ctx.console.feed.attach(res);
       default:
-        throw new AdminHttpError(404, 'NotFound', `no admin resource ${path}`);
+        if (await handleConsoleRoute(ctx, req, res, route, query)) return;
+        throw notFound(path);
     }
   } catch (err) {
-    if (err instanceof AdminHttpError)
+    if (err instanceof AdminHttpError) {
+      if (err.status === 401)
+        res.setHeader('www-authenticate', 'Bearer realm="aliyun-mq-emulator"');
       return sendJson(res, err.status, errorBody(err.code, err.message));
-    // Clock misuse (real clock, backwards) and the broker's own validation are caller mistakes.
-    if (err instanceof EmulatorAdminError)
-      return sendJson(res, 409, errorBody('Conflict', err.message));
+    }
+    if (err instanceof EmulatorAdminError) {
+      // Bad arguments are 400; clock misuse (real clock, backwards) is 409.
+      return err.reason === 'invalid'
+        ? sendJson(res, 400, errorBody('BadRequest', err.message))
+        : sendJson(res, 409, errorBody('Conflict', err.message));
+    }
+    // The broker's own validation (BrokerError): the caller's mistake, with the MQ error code.
     if (err instanceof Error && 'code' in err && typeof err.code === 'string') {
-      return sendJson(res, 400, errorBody(err.code, err.message));
+      const missing = err.code === 'TopicNotExist' || err.code === 'SubscriptionNotExist';
+      return sendJson(res, missing ? 404 : 400, errorBody(err.code, err.message));
     }
     throw err;
   }
+}
+
+function notFound(path: string): AdminHttpError {
+  return new AdminHttpError(404, 'NotFound', `no admin resource ${path}`);
 }
 
 function moveClock(admin: EmulatorAdmin, body: unknown): void {
@@ -155,60 +196,4 @@ function moveClock(admin: EmulatorAdmin, body: unknown): void {
       throw badRequest('"time" must be an epoch time in ms');
     admin.setTime(time);
   }
-}
-
-function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_ADMIN_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('error', reject);
-    req.on('end', () => {
-      if (size > MAX_ADMIN_BODY_BYTES) return reject(badRequest('body too large'));
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (text.trim() === '') return reject(badRequest('expected a JSON body'));
-      try {
-        resolve(JSON.parse(text));
-      } catch {
-        reject(badRequest('body is not valid JSON'));
-      }
-    });
-  });
-}
-
-function allow(method: string, expected: string): void {
-  if (method !== expected) throw new AdminHttpError(405, 'MethodNotAllowed', `use ${expected}`);
-}
-
-function requiredParam(query: URLSearchParams, name: string): string {
-  const value = query.get(name);
-  if (value === null || value === '') throw badRequest(`query parameter "${name}" is required`);
-  return value;
-}
-
-function optionalParam(query: URLSearchParams, name: string): string | undefined {
-  const value = query.get(name);
-  return value === null || value === '' ? undefined : value;
-}
-
-function badRequest(message: string): AdminHttpError {
-  return new AdminHttpError(400, 'BadRequest', message);
-}
-
-function errorBody(code: string, message: string): { error: { code: string; message: string } } {
-  return { error: { code, message } };
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  if (res.headersSent || res.destroyed) return;
-  const json = JSON.stringify(value);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(json),
-    'cache-control': 'no-store',
-  });
-  res.end(json);
 }

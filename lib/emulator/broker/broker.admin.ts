@@ -1,10 +1,18 @@
 /** Read-only views and reset for the admin API. Scans are fine here: this is not the hot path. */
 import type {
   EmulatorGroupStats,
+  EmulatorMessageSummary,
   EmulatorMessageView,
   EmulatorTopicStats,
 } from '../emulator.types.js';
-import type { DeadLetter, Message, Subscription, Topic } from './broker.state.js';
+import type { DeadLetter, Subscription, Topic } from './broker.state.js';
+import { deadView, halfView, view } from './broker.admin.views.js';
+import {
+  locateMessage,
+  searchMessages,
+  type LocatedMessage,
+  type SearchQuery,
+} from './broker.admin.search.js';
 
 /** The broker internals the admin reads (implemented by Broker). */
 export interface AdminSource {
@@ -87,6 +95,7 @@ export class BrokerAdmin {
   peek(q: PeekQuery): EmulatorMessageView[] {
     const limit = q.limit ?? DEFAULT_PEEK_LIMIT;
     const ns = q.instanceId ?? '';
+    const now = this.broker.clockNow();
     const out: EmulatorMessageView[] = [];
     const t = this.findTopic(ns, q.topic);
     if (t === undefined) return out;
@@ -103,10 +112,7 @@ export class BrokerAdmin {
     for (const m of t.messages.values()) {
       if (m.state === 'half') {
         if (q.group !== undefined) continue;
-        const d = m.halfDelivery;
-        const v = view(m, 'half', undefined, m.halfChecks);
-        v.nextConsumeTime = d !== undefined ? d.nextConsumeTime : m.immunityUntil;
-        if (!add(v)) return out;
+        if (!add(halfView(m, now))) return out;
         continue;
       }
       if (m.delayed) {
@@ -124,7 +130,10 @@ export class BrokerAdmin {
         if (sm?.done === true) continue;
         const inflight = sm?.delivery !== undefined;
         const v = view(m, inflight ? 'inflight' : 'ready', sub.group.id, sm?.consumedTimes ?? 0);
-        if (inflight) v.nextConsumeTime = sm.delivery!.nextConsumeTime;
+        if (inflight) {
+          v.nextConsumeTime = sm.delivery!.nextConsumeTime;
+          v.receiptHandle = sm.delivery!.handle;
+        }
         if (!add(v)) return out;
       }
     }
@@ -147,6 +156,16 @@ export class BrokerAdmin {
     return out;
   }
 
+  /** The message with this id (any topic unless narrowed), per group, with its dead letters. */
+  locate(id: string, instanceId?: string, topic?: string): LocatedMessage | undefined {
+    return locateMessage(this.broker, id, instanceId, topic);
+  }
+
+  /** Messages whose id, key or tag equals the text. */
+  search(q: SearchQuery): EmulatorMessageSummary[] {
+    return searchMessages(this.broker, q);
+  }
+
   /** Drops every message, delivery, half message and dead letter; resources and waiters stay. */
   reset(): void {
     this.broker.resetAll();
@@ -156,47 +175,4 @@ export class BrokerAdmin {
     for (const t of this.broker.topics.values()) if (t.ns === ns && t.name === name) return t;
     return undefined;
   }
-}
-
-function view(
-  m: Message,
-  state: string,
-  group: string | undefined,
-  consumedTimes: number,
-): EmulatorMessageView {
-  const v: EmulatorMessageView = {
-    messageId: m.id,
-    body: m.body,
-    properties: parseProps(m.props),
-    publishTime: m.publishTime,
-    state,
-    consumedTimes,
-  };
-  if (m.tag !== undefined) v.tag = m.tag;
-  if (group !== undefined) v.group = group;
-  return v;
-}
-
-function deadView(dl: DeadLetter, group: string): EmulatorMessageView {
-  const v: EmulatorMessageView = {
-    messageId: dl.id,
-    body: dl.body,
-    properties: parseProps(dl.props),
-    publishTime: dl.publishTime,
-    state: 'deadletter',
-    group,
-    consumedTimes: dl.consumedTimes,
-  };
-  if (dl.tag !== undefined) v.tag = dl.tag;
-  return v;
-}
-
-function parseProps(raw: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (raw === undefined) return out;
-  for (const pair of raw.split('|')) {
-    const i = pair.indexOf(':');
-    if (i > 0) out[pair.slice(0, i)] = pair.slice(i + 1);
-  }
-  return out;
 }

@@ -95,9 +95,12 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
     if (this.pendingLog.length === 0) return;
     const events = this.pendingLog;
     this.pendingLog = [];
-    this.appendedEvents += events.length;
-    if (this.store.appendAll !== undefined) this.store.appendAll(events);
-    else for (const e of events) this.store.append(e);
+    if (this.persisting) {
+      this.appendedEvents += events.length;
+      if (this.store.appendAll !== undefined) this.store.appendAll(events);
+      else for (const e of events) this.store.append(e);
+    }
+    if (this.observer !== undefined) for (const e of events) this.observer(e);
   }
 
   protected readonly deliver: DeliverFn = (sub, sm, kind, partition, invisibleMs) => {

@@ -75,6 +75,17 @@ export function applyEvent(b: Broker, e: BrokerEvent): void {
     case 'reset':
       b.applyReset();
       return;
+    case 'purge': {
+      const t = findTopic(b, e.ns, e.topic);
+      if (t !== undefined) b.applyPurge(t);
+      return;
+    }
+    case 'resend':
+      b.applyResend(b.createGroup(e.ns, e.group), b.createTopic(e.ns, e.topic, undefined), e.id);
+      return;
+    case 'dlpurge':
+      b.applyDeadLetterPurge(b.createGroup(e.ns, e.group), e.topic, e.ids);
+      return;
   }
 }
 

@@ -8,6 +8,12 @@ import type { AckErrorItem } from '../../protocol/index.js';
 import type { EmulatorTimings } from '../emulator.types.js';
 import type { Clock } from '../clock/clock.js';
 import type { BrokerEvent, Store } from '../store/store.js';
+
+/**
+ * A tap on the broker's state changes (the console's history and live view): called once per
+ * event, synchronously, on the hot path, so it must be cheap and must not throw.
+ */
+export type BrokerObserver = (e: BrokerEvent) => void;
 import { BrokerError } from './broker.errors.js';
 import { Fifo } from './fifo.js';
 import type {
@@ -32,8 +38,10 @@ export abstract class BrokerResources {
   readonly handles = new Map<string, Delivery>();
   /** @internal */
   readonly tombstones = new Set<string>();
-  /** False for MemoryStore: skip building events nobody keeps. */
+  /** Build events at all: false when nobody keeps them (MemoryStore and no observer). */
   protected readonly logging: boolean;
+  /** The store keeps events (false for MemoryStore): appends, compaction. */
+  protected readonly persisting: boolean;
   protected replaying = false;
   /** Events appended since the log was last compacted (drives online compaction). */
   protected appendedEvents = 0;
@@ -46,16 +54,22 @@ export abstract class BrokerResources {
     readonly timings: EmulatorTimings,
     readonly autoCreate: boolean,
     protected readonly store: Store,
+    /** Sees every event as it is logged (never replayed ones); must not throw. */
+    protected readonly observer: BrokerObserver | undefined,
   ) {
-    this.logging = store.persistent !== false;
+    this.persisting = store.persistent !== false;
+    this.logging = this.persisting || observer !== undefined;
+  }
+
+  protected log(e: BrokerEvent): void {
+    if (this.persisting) {
+      this.appendedEvents++;
+      this.store.append(e);
+    }
+    this.observer?.(e);
   }
 
   /** Unknown or garbage handle → ReceiptHandleError; a handle of a message we know → MessageNotExist. */
-  protected log(e: BrokerEvent): void {
-    this.appendedEvents++;
-    this.store.append(e);
-  }
-
   protected handleError(topic: Topic | undefined, handle: string): AckErrorItem {
     const dash = handle.indexOf('-');
     const id = dash > 0 ? handle.slice(0, dash) : '';

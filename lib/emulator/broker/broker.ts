@@ -35,13 +35,15 @@ import { MemoryStore } from '../store/memory.store.js';
 import type { PublishedEvent, Store } from '../store/store.js';
 import { BrokerError } from './broker.errors.js';
 import { BrokerAdmin } from './broker.admin.js';
-import { BrokerControl } from './broker.control.js';
 import { EMPTY } from './broker.lifecycle.js';
+import { BrokerMaintenance } from './broker.maintenance.js';
 import { checkMessageId, checkPublish, type PublishInput } from './publish.rules.js';
 import { applyEvent, snapshotEvents } from './broker.replay.js';
 import type { ConsumeKind, Message, Subscription, Topic, Waiter } from './broker.state.js';
+import type { BrokerObserver } from './broker.resources.js';
 
 export type { ConsumeKind } from './broker.state.js';
+export type { BrokerObserver } from './broker.resources.js';
 
 export interface BrokerOptions {
   clock: Clock;
@@ -50,6 +52,8 @@ export interface BrokerOptions {
   topics?: EmulatorTopicDeclaration[];
   groups?: EmulatorGroupDeclaration[];
   store?: Store;
+  /** Sees every state change as it happens (the console's tap); see BrokerObserver. */
+  observer?: BrokerObserver;
   /**
    * Online compaction of a durable log: once this many events were appended since the last
    * compaction, and they outnumber twice the live state, the log is rewritten (default 100 000).
@@ -71,13 +75,19 @@ export interface ConsumeRequest {
 const DEFAULT_COMPACT_AFTER_EVENTS = 100_000;
 const TOPIC_TYPES = new Set(['normal', 'orderly', 'transactional', 'delay']);
 
-export class Broker extends BrokerControl {
+export class Broker extends BrokerMaintenance {
   readonly admin: BrokerAdmin;
   private readonly compactAfterEvents: number;
   private liveEvents = 0;
 
   constructor(options: BrokerOptions) {
-    super(options.clock, options.timings, options.autoCreate, options.store ?? new MemoryStore());
+    super(
+      options.clock,
+      options.timings,
+      options.autoCreate,
+      options.store ?? new MemoryStore(),
+      options.observer,
+    );
     this.admin = new BrokerAdmin(this);
     this.compactAfterEvents = options.compactAfterEvents ?? DEFAULT_COMPACT_AFTER_EVENTS;
     for (const t of options.topics ?? []) {
@@ -324,7 +334,7 @@ export class Broker extends BrokerControl {
 
   /** Rewrites the log as the live state (at start, and when it has grown well beyond it). */
   private compact(): void {
-    if (!this.logging) return;
+    if (!this.persisting) return;
     const events = snapshotEvents(this);
     this.store.compact(events);
     this.liveEvents = events.length;

@@ -42,6 +42,7 @@ const TIMING_FLAGS: Record<string, keyof EmulatorTimings> = {
   '--half-max-age-ms': 'halfMaxAgeMs',
   '--max-date-skew-ms': 'maxDateSkewMs',
   '--max-wait-seconds': 'maxWaitSeconds',
+  '--ons-max-time-skew-ms': 'onsMaxTimeSkewMs',
 };
 
 const VALUE_FLAGS: Record<string, ValueFlag> = {
@@ -78,10 +79,14 @@ const VALUE_FLAGS: Record<string, ValueFlag> = {
   '--start-time': (v, f, s) => {
     s.options.startTime = epochMs(v, f);
   },
+  '--admin-token': (v, f, s) => {
+    s.options.adminToken = nonEmpty(v, f);
+  },
 };
 
 const BOOLEAN_FLAGS = new Set([
   '--strict',
+  '--no-console',
   '--quiet',
   '--verbose',
   '--help',
@@ -105,6 +110,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       if (flag === '--help' || flag === '-h') return { kind: 'help' };
       if (flag === '--version' || flag === '-v') return { kind: 'version' };
       if (flag === '--strict') state.options.autoCreate = false;
+      else if (flag === '--no-console') state.options.console = false;
       else if (flag === '--quiet') quiet = true;
       else verbose = true;
       continue;
@@ -210,6 +216,11 @@ Security
   --auth strict|off            check signatures, Date and Content-MD5 (default strict)
   --access-key-id <id>         accepted AccessKeyId (with --access-key-secret;
   --access-key-secret <secret>   default: the public development credentials)
+  --admin-token <token>        token the admin API and console require (default: none on
+                                 loopback; a random one, printed, when --host is not loopback)
+
+Console
+  --no-console                 no web console at /_emulator/ui/, no live stream, no history
 
 Time
   --clock real|virtual         virtual time moves only through the admin API (default real)
@@ -222,6 +233,8 @@ Time
   --half-max-age-ms <n>        unresolved half messages are rolled back after (default 86400000)
   --max-date-skew-ms <n>       allowed Date header skew (default 900000)
   --max-wait-seconds <n>       largest waitseconds of a long poll (default 30)
+  --ons-max-time-skew-ms <n>   old ONS API (/message/): allowed skew of the signed time
+                               (default 15000)
 
 Output
   --quiet                      print only the endpoint line and warnings

@@ -17,27 +17,42 @@ export function formatBanner(
     options.dataDir !== undefined ? `durable log in ${options.dataDir}` : 'memory only';
   const topics =
     options.autoCreate === false ? 'only declared ones (strict)' : 'created on first use';
+  const rows: [string, string][] = [
+    ['Endpoint', endpoint],
+    ...(running.grpcEndpoint !== undefined
+      ? [
+          [
+            'gRPC endpoint',
+            `${running.grpcEndpoint}  (RocketMQ 5, plaintext; namespace = instance id)`,
+          ] as [string, string],
+        ]
+      : []),
+    ['Instance id', instanceId === '' ? '(default instance, no namespace)' : instanceId],
+    ['AccessKeyId', credentials.accessKeyId],
+    [
+      'AccessKeySecret',
+      devSecret
+        ? `${credentials.accessKeySecret}  (public development credential)`
+        : '(configured; not shown)',
+    ],
+    [
+      'Auth',
+      options.auth === 'off' ? 'off (nothing checked)' : 'strict (signature, Date, Content-MD5)',
+    ],
+    ['Clock', options.clock === 'virtual' ? 'virtual (moves via POST /_emulator/clock)' : 'real'],
+    ['Storage', storage],
+    ['Topics/groups', topics],
+    ['Admin API', `${endpoint}/_emulator/health`],
+    ...consoleRows(running, options),
+  ];
+  // One value column, one space past the longest label.
+  const width = Math.max(...rows.map(([label]) => label.length)) + 1;
   const lines = [
     `aliyun-mq-emulator ${version}`,
     'EMULATOR of Alibaba Cloud MQ for RocketMQ (HTTP protocol) for development and tests.',
     'It is NOT the cloud service. Do not use real credentials with it.',
     '',
-    `  Endpoint       ${endpoint}`,
-    ...(running.grpcEndpoint !== undefined
-      ? [
-          `  gRPC endpoint  ${running.grpcEndpoint}  (RocketMQ 5, plaintext; namespace = instance id)`,
-        ]
-      : []),
-    `  Instance id    ${instanceId === '' ? '(default instance, no namespace)' : instanceId}`,
-    `  AccessKeyId    ${credentials.accessKeyId}`,
-    devSecret
-      ? `  AccessKeySecret ${credentials.accessKeySecret}  (public development credential)`
-      : '  AccessKeySecret (configured; not shown)',
-    `  Auth           ${options.auth === 'off' ? 'off (nothing checked)' : 'strict (signature, Date, Content-MD5)'}`,
-    `  Clock          ${options.clock === 'virtual' ? 'virtual (moves via POST /_emulator/clock)' : 'real'}`,
-    `  Storage        ${storage}`,
-    `  Topics/groups  ${topics}`,
-    `  Admin API      ${endpoint}/_emulator/health`,
+    ...rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`),
     '',
     `export MQ_ENDPOINT=${endpoint}`,
     `export MQ_ACCESS_KEY_ID=${credentials.accessKeyId}`,
@@ -52,10 +67,35 @@ export function formatBanner(
   return lines.join('\n') + '\n';
 }
 
-/** The one line printed with --quiet. */
-export function formatQuietLine(running: RunningEmulator): string {
+/** The one line printed with --quiet (plus the admin token when one was generated). */
+export function formatQuietLine(running: RunningEmulator, options: EmulatorOptions = {}): string {
   const grpc = running.grpcEndpoint !== undefined ? ` (gRPC ${running.grpcEndpoint})` : '';
-  return `aliyun-mq-emulator (EMULATOR, not the cloud service) listening on ${running.endpoint}${grpc}\n`;
+  const line = `aliyun-mq-emulator (EMULATOR, not the cloud service) listening on ${running.endpoint}${grpc}\n`;
+  return generatedToken(running, options) ? `${line}admin token ${running.adminToken}\n` : line;
+}
+
+function consoleRows(running: RunningEmulator, options: EmulatorOptions): [string, string][] {
+  const rows: [string, string][] = [];
+  const shown = running.adminToken === undefined || generatedToken(running, options);
+  if (running.consoleUrl !== undefined) {
+    rows.push(['Console', shown ? running.consoleUrl : running.consoleUrl.split('#', 1)[0]!]);
+  } else {
+    rows.push(['Console', 'off (--no-console)']);
+  }
+  if (running.adminToken !== undefined) {
+    rows.push([
+      'Admin token',
+      shown
+        ? `${running.adminToken}  (listening beyond loopback: send "Authorization: Bearer <token>")`
+        : '(configured; not shown)',
+    ]);
+  }
+  return rows;
+}
+
+/** The emulator made the token up (none was configured): it must be printed to be usable. */
+function generatedToken(running: RunningEmulator, options: EmulatorOptions): boolean {
+  return running.adminToken !== undefined && options.adminToken === undefined;
 }
 
 function shellWord(value: string): string {

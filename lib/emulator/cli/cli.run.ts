@@ -65,7 +65,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliRes
     io.stderr(`aliyun-mq-emulator: ${(err as Error).message}\n`);
     return { exitCode: 1 };
   }
-  io.stdout(quiet ? formatQuietLine(running) : formatBanner(packageVersion(), running, options));
+  io.stdout(
+    quiet ? formatQuietLine(running, options) : formatBanner(packageVersion(), running, options),
+  );
   return { running };
 }
 

@@ -6,6 +6,7 @@ import type {
   EmulatorTopicDeclaration,
 } from '../emulator.types.js';
 import { MQ_LIMITS } from '../../protocol/index.js';
+import { isTopicName } from '../http/request.route.js';
 import {
   DEFAULT_HOST,
   DEFAULT_INSTANCE_ID,
@@ -41,6 +42,8 @@ export interface ResolvedEmulatorOptions {
   dataDir?: string;
   timings: EmulatorTimings;
   logger?: (line: string) => void;
+  console: boolean;
+  adminToken?: string;
 }
 
 const OPTION_KEYS: ReadonlySet<string> = new Set([
@@ -58,11 +61,15 @@ const OPTION_KEYS: ReadonlySet<string> = new Set([
   'dataDir',
   'timings',
   'logger',
+  'console',
+  'adminToken',
 ]);
 const TOPIC_TYPES: ReadonlySet<string> = new Set(['normal', 'orderly', 'transactional', 'delay']);
 const MAX_TOPIC_NAME_LENGTH = MQ_LIMITS.maxTopicLength;
 /** Instance ids and group ids travel raw in query strings (PROTOCOL.md §1.3). */
 const ID_CHARS = /^[A-Za-z0-9_-]*$/;
+/** Travels in an `Authorization: Bearer` header and in a URL fragment: no spaces, no quoting. */
+const TOKEN_CHARS = /^[A-Za-z0-9._~+/=-]{8,256}$/;
 
 /** Checks every option (clear error naming the option) and fills the defaults. */
 export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedEmulatorOptions {
@@ -90,6 +97,14 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     throw new EmulatorOptionsError('instanceId', 'may contain only letters, digits, "_" and "-"');
   }
   const dataDir = optionalString(o.dataDir, 'dataDir', false);
+  const adminToken = optionalString(o.adminToken, 'adminToken', false);
+  if (adminToken !== undefined && !TOKEN_CHARS.test(adminToken)) {
+    // The value is never echoed: it is a secret.
+    throw new EmulatorOptionsError(
+      'adminToken',
+      'expected 8-256 characters among letters, digits and . _ ~ + / = -',
+    );
+  }
   const grpcPort = optionalInteger(o.grpcPort, 'grpcPort', 0, 65_535);
   const port = optionalInteger(o.port, 'port', 0, 65_535) ?? 0;
   if (grpcPort !== undefined && grpcPort !== 0 && grpcPort === port) {
@@ -110,6 +125,8 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     ...(dataDir !== undefined ? { dataDir } : {}),
     timings: resolveTimings(o.timings),
     ...(logger !== undefined ? { logger: logger as (line: string) => void } : {}),
+    console: optionalBoolean(o.console, 'console') ?? true,
+    ...(adminToken !== undefined ? { adminToken } : {}),
   };
 }
 
@@ -153,10 +170,11 @@ function resolveTopics(value: unknown, defaultInstance: string): EmulatorTopicDe
     const path = `topics[${i}]`;
     const record = asRecord(entry, path, ['name', 'instanceId', 'type']);
     const name = requiredString(record.name, `${path}.name`);
-    if (name.length > MAX_TOPIC_NAME_LENGTH || name.includes('/')) {
+    if (!isTopicName(name)) {
+      // Requests could never reach it: the HTTP front answers TopicNotExist for such a name.
       throw new EmulatorOptionsError(
         `${path}.name`,
-        `at most ${MAX_TOPIC_NAME_LENGTH} characters, no "/"`,
+        `topic ${JSON.stringify(name)} can never be used: a topic name has 1-${MAX_TOPIC_NAME_LENGTH} letters, digits, "_", "-", "%" or "|"`,
       );
     }
     const instanceId =
@@ -185,7 +203,10 @@ function resolveGroups(value: unknown, defaultInstance: string): EmulatorGroupDe
     const record = asRecord(entry, path, ['id', 'instanceId', 'fifo']);
     const id = requiredString(record.id, `${path}.id`);
     if (!ID_CHARS.test(id)) {
-      throw new EmulatorOptionsError(`${path}.id`, 'may contain only letters, digits, "_" and "-"');
+      throw new EmulatorOptionsError(
+        `${path}.id`,
+        `group ${JSON.stringify(id)} can never be used: a group id has only letters, digits, "_" and "-"`,
+      );
     }
     const instanceId =
       declarationInstance(record.instanceId, `${path}.instanceId`) ?? defaultInstance;

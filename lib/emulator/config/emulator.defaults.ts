@@ -1,4 +1,5 @@
 import { MQ_LIMITS } from '../../protocol/index.js';
+import { ONS_LIMITS } from '../../protocol/ons/index.js';
 import type { EmulatorCredential, EmulatorTimings } from '../emulator.types.js';
 
 /**
@@ -25,6 +26,7 @@ export const DEFAULT_TIMINGS: Readonly<EmulatorTimings> = Object.freeze({
   halfMaxAgeMs: 24 * 3_600_000,
   maxDateSkewMs: MQ_LIMITS.maxDateSkewMs,
   maxWaitSeconds: MQ_LIMITS.maxWaitSeconds,
+  onsMaxTimeSkewMs: ONS_LIMITS.maxTimeSkewMs,
 });
 
 /**

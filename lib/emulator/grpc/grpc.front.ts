@@ -14,6 +14,7 @@ import { toFrontStatus } from './grpc.errors.js';
 import { HeldMessages } from './held.messages.js';
 import { createContextReader, type ContextReader, type RequestContext } from './request.context.js';
 import { TransactionChecks } from './transaction.checks.js';
+import type { ConsumerActivity } from '../activity/consumer.activity.js';
 
 export interface GrpcFrontOptions {
   broker: Broker;
@@ -22,6 +23,8 @@ export interface GrpcFrontOptions {
   credentials: readonly EmulatorCredential[];
   timings: EmulatorTimings;
   log: EmulatorLog;
+  /** Consumers seen (the console); undefined when the console is off. */
+  activity?: ConsumerActivity;
 }
 
 export interface GrpcFront {
@@ -33,6 +36,7 @@ export interface GrpcFront {
   readonly sessions: ClientSessions;
   readonly held: HeldMessages;
   readonly checks: TransactionChecks;
+  readonly activity: ConsumerActivity | undefined;
   /** Longest long poll of a receive: the proxy's 20 s, or less when `timings.maxWaitSeconds` is. */
   readonly maxLongPollingMs: number;
   /** Where clients reach this front (used when a request does not say which address it dialled). */
@@ -60,6 +64,7 @@ export function createGrpcFront(
     sessions,
     held: new HeldMessages(options.broker),
     checks,
+    activity: options.activity,
     maxLongPollingMs: Math.min(PROXY.maxLongPollingMs, options.timings.maxWaitSeconds * 1000),
     address,
   };

@@ -17,6 +17,7 @@ import type { handleServerStreamingCall, ServerWritableStream } from '@grpc/grpc
 import type { ConsumedMessageDoc } from '../../protocol/index.js';
 import {
   durationToMs,
+  MQ_GRPC_HEADER,
   msToTimestamp,
   OK_STATUS,
   ROCKETMQ5_PROXY_DEFAULTS as PROXY,
@@ -87,6 +88,14 @@ async function receive(
   const onCancel = (): void => controller.abort();
   call.once('cancelled', onCancel);
   if (call.cancelled) controller.abort();
+  const polled = front.activity?.recordPoll({
+    protocol: 'grpc',
+    clientId: rc.clientId,
+    instanceId: rc.ns,
+    topic,
+    group,
+    ...clientAgent(call),
+  });
   let messages: ConsumedMessageDoc[];
   try {
     messages = await front.broker.consume(
@@ -104,6 +113,7 @@ async function receive(
     );
   } finally {
     call.off('cancelled', onCancel);
+    polled?.();
   }
   if (messages.length > 0 && (call.cancelled || call.writableEnded)) {
     giveBack(front, rc, topic, group, messages);
@@ -130,6 +140,14 @@ async function receive(
     messages.map((m) => toGrpcMessage(m, topic, rc.ns, now)),
   );
   return 'OK';
+}
+
+/** The client's language and version headers, for the console's consumer list. */
+function clientAgent(call: ReceiveCall): { agent?: string } {
+  const language = call.metadata.get(MQ_GRPC_HEADER.language)[0];
+  const version = call.metadata.get(MQ_GRPC_HEADER.clientVersion)[0];
+  const agent = [language, version].filter((v) => typeof v === 'string' && v !== '').join(' ');
+  return agent === '' ? {} : { agent };
 }
 
 function receiveInvisibleMs(req: ReceiveMessageRequest): number {

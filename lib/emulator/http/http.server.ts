@@ -10,12 +10,16 @@ import {
   REQUEST_ID_HEADER,
   XML_CONTENT_TYPE,
 } from '../../protocol/index.js';
+import type { ConsumerActivity } from '../activity/consumer.activity.js';
 import { ADMIN_PREFIX, handleAdminRequest } from '../admin/admin.http.js';
 import type { AdminHttpContext } from '../admin/admin.http.js';
+import { sendRootPointer } from '../admin/root.pointer.js';
 import type { Broker } from '../broker/broker.js';
 import type { Clock } from '../clock/clock.js';
 import { MAX_REQUEST_BODY_BYTES } from '../config/emulator.defaults.js';
 import type { EmulatorCredential } from '../emulator.types.js';
+import type { OnsFront } from '../ons/ons.front.js';
+import { matchOnsTarget } from '../ons/ons.route.js';
 import { MQRequestError, toWireError } from './http.errors.js';
 import type { EmulatorLog } from './http.log.js';
 import { executeOperation } from './messages.execute.js';
@@ -23,6 +27,7 @@ import type { LongPollGauge } from './messages.execute.js';
 import { createRequestAuthenticator, verifyContentMd5 } from './request.auth.js';
 import { ClientGoneError, readRequestBody } from './request.body.js';
 import { resolveOperation } from './request.operation.js';
+import { recordHttpPoll } from './poll.activity.js';
 import { parseMessagesQuery } from './request.query.js';
 import { matchMessagesPath } from './request.route.js';
 import { sendError, sendNoContent, sendXml } from './response.write.js';
@@ -39,7 +44,11 @@ export interface EmulatorHttpServerOptions {
   maxWaitSeconds: number;
   log: EmulatorLog;
   admin: Omit<AdminHttpContext, 'endpoint' | 'longPolls'>;
+  /** Consumers seen (the console); undefined when the console is off. */
+  activity?: ConsumerActivity;
   maxBodyBytes?: number;
+  /** The 2017 ONS HTTP API, served on this port under `/message/`. */
+  ons?: OnsFront;
 }
 
 /**
@@ -174,12 +183,33 @@ export class EmulatorHttpServer {
     const rawQuery = q === -1 ? '' : url.slice(q + 1);
     let errorCode = '';
     try {
+      // The 2017 ONS API claims its requests (origin or absolute form) before any MQ routing.
+      const ons = this.options.ons;
+      const onsQuery = ons === undefined ? undefined : matchOnsTarget(url);
+      if (ons !== undefined && onsQuery !== undefined) {
+        errorCode = await ons.serve(req, res, expectContinue, onsQuery);
+        return;
+      }
       if (path.startsWith(ADMIN_PREFIX)) {
         if (expectContinue) res.writeContinue();
         await handleAdminRequest(this.adminContext, req, res, path, rawQuery);
         return;
       }
       const method = req.method;
+      if (path === '/' && (method === 'GET' || method === 'HEAD')) {
+        const admin = this.options.admin;
+        sendRootPointer(
+          {
+            endpoint: this.hostId,
+            instanceId: admin.instanceId,
+            consoleEnabled: admin.console !== undefined,
+            tokenRequired: admin.access.tokenRequired,
+          },
+          req,
+          res,
+        );
+        return;
+      }
       if (method !== 'GET' && method !== 'POST' && method !== 'DELETE')
         throw new MQRequestError('InvalidRequestURL');
       if (url.length > MAX_REQUEST_TARGET_LENGTH) {
@@ -205,13 +235,17 @@ export class EmulatorHttpServer {
       if (this.authenticate !== undefined) verifyContentMd5(req, body);
       const query = parseMessagesQuery(rawQuery);
       const operation = resolveOperation(method, topic, query, this.options.maxWaitSeconds);
-      const outcome = await executeOperation(
-        this.options.broker,
-        operation,
-        body,
-        res,
-        this.longPolls,
-      );
+      const activity = this.options.activity;
+      const polled =
+        activity !== undefined && operation.kind === 'consume'
+          ? recordHttpPoll(activity, req, operation)
+          : undefined;
+      let outcome;
+      try {
+        outcome = await executeOperation(this.options.broker, operation, body, res, this.longPolls);
+      } finally {
+        polled?.();
+      }
       if (outcome.status === 204) sendNoContent(res, requestId);
       else if (outcome.status !== 0) sendXml(res, outcome.status, outcome.xml, requestId);
     } catch (err) {
@@ -247,7 +281,11 @@ export class EmulatorHttpServer {
     if (!log.enabled) return;
     const ms = started === 0 ? '0.0' : (performance.now() - started).toFixed(1);
     const code = errorCode === '' ? '' : ` ${errorCode}`;
-    log.info(`${req.method} ${req.url} ${res.statusCode}${code} ${ms}ms id=${requestId}`);
+    // Nothing was sent: the client went away first (an aborted long poll), so no status to show.
+    const outcome = res.headersSent
+      ? `${res.statusCode}${code}`
+      : 'closed by the client, no answer';
+    log.info(`${req.method} ${req.url} ${outcome} ${ms}ms id=${requestId}`);
   }
 
   private tooBigToDrain(req: IncomingMessage): boolean {

@@ -31,7 +31,8 @@ export function matchMessagesPath(path: string): string {
   return topic;
 }
 
-function isTopicName(name: string): boolean {
+/** 1-64 letters, digits, `_`, `-`, `%` or `|`: a topic name the cloud can have. */
+export function isTopicName(name: string): boolean {
   if (name.length === 0 || name.length > MAX_TOPIC_LENGTH) return false;
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);

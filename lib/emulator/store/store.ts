@@ -104,6 +104,29 @@ export interface ExpiredDroppedEvent {
 export interface ResetEvent {
   t: 'reset';
 }
+/** admin.purgeTopic(): every message of the topic (ready, in flight, timer, half) is gone. */
+export interface TopicPurgedEvent {
+  t: 'purge';
+  ns: string;
+  topic: string;
+}
+/** admin.resendDeadLetters(): a dead letter goes back to its group with fresh retries. */
+export interface DeadLetterResentEvent {
+  t: 'resend';
+  ns: string;
+  topic: string;
+  group: string;
+  id: string;
+  at: number;
+}
+/** admin.purgeDeadLetters(): these dead letters (all of the topic's when ids is absent) are gone. */
+export interface DeadLettersPurgedEvent {
+  t: 'dlpurge';
+  ns: string;
+  topic: string;
+  group: string;
+  ids?: string[];
+}
 
 export type BrokerEvent =
   | TopicCreatedEvent
@@ -116,7 +139,10 @@ export type BrokerEvent =
   | CommittedEvent
   | RolledBackEvent
   | ExpiredDroppedEvent
-  | ResetEvent;
+  | ResetEvent
+  | TopicPurgedEvent
+  | DeadLetterResentEvent
+  | DeadLettersPurgedEvent;
 
 export interface Store {
   /** Events to replay, oldest first. */

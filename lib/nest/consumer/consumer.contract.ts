@@ -47,6 +47,8 @@ export type DispatchOutcome = 'ack' | 'retry';
  */
 export interface DeliverySignal {
   readonly signal: AbortSignal;
+  /** Why the delivery was aborted (handler timeout, drain deadline); reading it creates nothing. */
+  readonly abortReason?: Error | undefined;
 }
 
 export type MessageDispatcher = (

@@ -80,6 +80,8 @@ export abstract class PollLoop {
   private readonly isConfigurationError: (error: unknown) => boolean;
   private readonly unhealthyBackoffMs: number;
   private readonly emptyPollDelayMs: number;
+  private failingSinceMs: number | undefined;
+  private lastFailure: Error | undefined;
   private lastTransientLogAt = -Infinity;
   private suppressedTransientLogs = 0;
   private lastUnhealthyLogAt = -Infinity;
@@ -117,6 +119,19 @@ export abstract class PollLoop {
     if (this.unhealthy) return 'unhealthy';
     if (this.backingOff) return 'backing-off';
     return 'running';
+  }
+
+  /**
+   * When the current run of failed polls began (epoch ms): set by the first reported failure,
+   * cleared by the first poll that returns afterwards and by stop. Health reads it.
+   */
+  get failingSince(): number | undefined {
+    return this.failingSinceMs;
+  }
+
+  /** The last reported poll failure of the current run (undefined while polls succeed). */
+  get lastPollError(): Error | undefined {
+    return this.lastFailure;
   }
 
   /** Messages taken from the broker and not yet done with (handlers running or queued in a key). */
@@ -337,6 +352,8 @@ export abstract class PollLoop {
   private onPollError(error: unknown): void {
     this.failureEpoch++;
     const err = asError(error);
+    this.failingSinceMs ??= Date.now();
+    this.lastFailure = err;
     const { name, topic, group } = this.settings;
     let delay: number;
     // Credentials, permissions, missing resources: retrying fast fixes nothing (the transport knows).
@@ -380,6 +397,8 @@ export abstract class PollLoop {
 
   private onPollRecovered(): void {
     this.backingOff = false;
+    this.failingSinceMs = undefined;
+    this.lastFailure = undefined;
     this.backoff.reset();
     if (this.unhealthy) {
       this.unhealthy = false;
@@ -416,6 +435,8 @@ export abstract class PollLoop {
       this.paused = false;
       this.backingOff = false;
       this.unhealthy = false;
+      this.failingSinceMs = undefined;
+      this.lastFailure = undefined;
       this.clearHold();
       this.events.lifecycle('consumer.stopped');
     }

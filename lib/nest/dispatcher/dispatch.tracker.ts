@@ -1,5 +1,6 @@
 import type { ExternalContextCreator } from '@nestjs/core';
 import { isObservable, tap } from 'rxjs';
+import { withoutLastResortLog, type FiltersContextCreator } from './quiet-exceptions.js';
 
 /** How far one delivery got through the Nest pipeline (guards → interceptors → pipes → handler). */
 export class DispatchState {
@@ -9,9 +10,30 @@ export class DispatchState {
   handlerStarted = false;
   /** The original method returned, or its promise/observable settled successfully. */
   completed = false;
+  /** The error an exception filter caught and returned from (it handled it), if one did. */
+  filtered: unknown = undefined;
 }
 
+/**
+ * What the pipeline resolves with when an exception filter returned a falsy value (`void`
+ * included). Nest's external exceptions handler reads such a return as "no filter handled it" and
+ * rethrows the original error (Nest 12: `undefined`; Nest 11: any falsy value), which would make
+ * a filter that reports and returns indistinguishable from no filter at all.
+ */
+export const FILTER_RETURNED: object = Object.freeze({ filterReturned: true });
+
 type PipesFn = NonNullable<ReturnType<ExternalContextCreator['createPipesFn']>>;
+
+/** The parts of Nest's (internal) exception filter context and handler we rely on. */
+interface FilterContext {
+  create(...args: unknown[]): ExceptionsHandler;
+}
+interface ExceptionsHandler {
+  filters?: unknown;
+}
+interface FilterEntry {
+  func: (exception: unknown, host: { getArgs(): unknown[] }) => unknown;
+}
 
 /**
  * Finds the per-message `DispatchState` from inside the pipeline, where only Nest calls our code,
@@ -43,21 +65,34 @@ export class DispatchTracker {
   }
 
   /**
-   * Nest's `ExternalContextCreator` with one step observed: the pipes step, which receives both the
-   * array the handler will be applied with and the proxy's arguments. Everything else (guards,
-   * interceptors, filters, metadata caches) is Nest's own instance, reached through the prototype.
+   * Nest's `ExternalContextCreator` with two steps observed: the pipes step, which receives both
+   * the array the handler will be applied with and the proxy's arguments, and the exception
+   * filters, whose return is recorded (see `FILTER_RETURNED`) and whose last resort leaves the
+   * logging of a failure to the runner (quiet-exceptions.ts). Everything else (guards,
+   * interceptors, metadata caches) is Nest's own instance, reached through the prototype.
    */
   contextCreator(nest: ExternalContextCreator): ExternalContextCreator {
     if (this.derived?.from === nest) return this.derived.to;
-    if (typeof nest.createPipesFn !== 'function') {
+    const filters = (nest as unknown as { filtersContextCreator?: FilterContext })
+      .filtersContextCreator;
+    if (typeof nest.createPipesFn !== 'function' || typeof filters?.create !== 'function') {
       // Fail at bootstrap rather than misclassify every delivery at run time.
       throw new Error(
-        'nestjs-aliyun-mq: this @nestjs/core has no ExternalContextCreator.createPipesFn; unsupported version',
+        'nestjs-aliyun-mq: this @nestjs/core has no ExternalContextCreator.createPipesFn or filtersContextCreator; unsupported version',
       );
     }
     const states = this.states;
     const stateOf = (args: readonly unknown[]) => this.stateOf(args);
     const derived = Object.create(nest) as ExternalContextCreator;
+    const derivedFilters = Object.create(filters) as FilterContext;
+    derivedFilters.create = function (this: FilterContext, ...args: unknown[]) {
+      const handler = filters.create.apply(this, args);
+      observeFilterReturns(handler, stateOf);
+      return handler;
+    };
+    Object.defineProperty(derived, 'filtersContextCreator', {
+      value: withoutLastResortLog(derivedFilters as unknown as FiltersContextCreator),
+    });
     derived.createPipesFn = function (this: ExternalContextCreator, pipes, paramsOptions) {
       const applyPipes: PipesFn | null = nest.createPipesFn.call(this, pipes, paramsOptions);
       if (applyPipes === null) return null;
@@ -101,6 +136,33 @@ export class DispatchTracker {
     Object.defineProperty(tracked, 'name', { value: method.name });
     return tracked;
   }
+}
+
+/**
+ * Wraps each filter of one handler's exceptions handler: a filter that returns has handled the
+ * error whatever it returned, so a falsy return becomes `FILTER_RETURNED` (which Nest passes on
+ * instead of rethrowing) and the caught error is kept for the outcome's report. A filter that
+ * throws, or returns a promise or observable that errors, still fails the pipeline.
+ */
+function observeFilterReturns(
+  handler: ExceptionsHandler,
+  stateOf: (args: readonly unknown[]) => DispatchState | undefined,
+): void {
+  const list = handler.filters;
+  if (!Array.isArray(list)) {
+    throw new Error(
+      'nestjs-aliyun-mq: this @nestjs/core has no ExternalExceptionsHandler.filters list; unsupported version',
+    );
+  }
+  handler.filters = (list as FilterEntry[]).map((entry) => ({
+    ...entry,
+    func: (exception: unknown, host: { getArgs(): unknown[] }): unknown => {
+      const result = entry.func(exception, host);
+      const state = stateOf(host.getArgs());
+      if (state !== undefined) state.filtered = exception;
+      return result ? result : FILTER_RETURNED;
+    },
+  }));
 }
 
 /** Calls the original method, flagging start and (only on success) completion. */

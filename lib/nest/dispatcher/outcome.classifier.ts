@@ -52,12 +52,14 @@ export function classifyRejection(
 }
 
 /**
- * The pipeline resolved but the handler did not complete: a filter swallowed the error (of the
- * handler, a pipe or a guard), or an interceptor answered without calling the handler.
+ * The pipeline resolved but the handler did not complete: a filter returned from the error (of
+ * the handler, a pipe or a guard; whatever it returned, `void` included), or an interceptor
+ * answered without calling the handler. The error the filter caught is the report's cause.
  */
 export function classifySwallowed(state: DispatchState, policies: OutcomePolicies): DispatchResult {
-  if (state.handlerStarted) return byPolicy('filtered', policies.onFilteredError, undefined);
+  const cause = state.filtered;
+  if (state.handlerStarted) return byPolicy('filtered', policies.onFilteredError, cause);
   return state.paramsResolved
-    ? byPolicy('invalid', policies.onInvalidMessage, undefined)
-    : byPolicy('guard', policies.onGuardRejection, undefined);
+    ? byPolicy('invalid', policies.onInvalidMessage, cause)
+    : byPolicy('guard', policies.onGuardRejection, cause);
 }

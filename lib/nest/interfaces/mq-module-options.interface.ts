@@ -35,6 +35,12 @@ export interface MQModuleOptions {
   credentials?: MQCredentials | MQCredentialsProvider;
   /** Instance id (HTTP `ns`; RocketMQ 5: the namespace); omit for the default instance. */
   instanceId?: string;
+  /**
+   * Check at start-up, with one request that changes nothing, that the endpoint answers and
+   * accepts the credentials; bootstrap fails with the reason otherwise (default false). Bounded by
+   * `client.requestTimeoutMs` (default 10 s).
+   */
+  verifyConnection?: boolean;
   /** Poll for consumers of this connection (default true); false = publish-only process. */
   consumersEnabled?: boolean;
   /** Defaults for every consumer of this connection. */
@@ -57,6 +63,11 @@ export interface MQModuleOptions {
   client?: MQClientOptions;
   /** A logger for this module's lines, or false to silence them (default: Nest's `Logger`). */
   logger?: LoggerService | false;
+  /**
+   * OpenTelemetry traces and metrics through `@opentelemetry/api`, when the application has it
+   * and registered an SDK (default true); false turns both off for this connection.
+   */
+  telemetry?: boolean;
 }
 
 /** Options of `MQModule.forRoot()` besides the connection's. */

@@ -34,6 +34,7 @@ export interface ResolvedModuleOptions {
   /** Client tuning handed to the transport. */
   client: MQClientOptions;
   consumersEnabled: boolean;
+  verifyConnection: boolean;
   defaults: MQConsumerDefaults;
   consumers: Record<string, MQConsumerOverrides>;
   drainTimeoutMs: number;
@@ -42,6 +43,7 @@ export interface ResolvedModuleOptions {
   onGuardRejection: MQFailurePolicy;
   onInvalidMessage: MQFailurePolicy;
   logger: LoggerService | false | undefined;
+  telemetry: boolean;
 }
 
 const KNOWN_OPTIONS = new Set<string>([
@@ -53,6 +55,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'credentials',
   'instanceId',
   'consumersEnabled',
+  'verifyConnection',
   'defaults',
   'consumers',
   'shutdown',
@@ -62,6 +65,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'onInvalidMessage',
   'client',
   'logger',
+  'telemetry',
 ]);
 
 /**
@@ -90,10 +94,11 @@ export function resolveModuleOptions(
   if (raw.client !== undefined && (raw.client === null || typeof raw.client !== 'object')) {
     fail('client', 'must be an object');
   }
+  if (raw.client !== undefined) viaTransport(fail, () => driver.checkClientOptions(raw.client!));
   const instanceId = raw.instanceId ?? raw.client?.instanceId;
   viaTransport(fail, () => driver.checkInstanceId(instanceId));
-  if (raw.consumersEnabled !== undefined && typeof raw.consumersEnabled !== 'boolean') {
-    fail('consumersEnabled', 'must be a boolean');
+  for (const key of ['consumersEnabled', 'verifyConnection'] as const) {
+    if (raw[key] !== undefined && typeof raw[key] !== 'boolean') fail(key, 'must be a boolean');
   }
   const drainTimeoutMs = raw.shutdown?.drainTimeoutMs ?? MODULE_DEFAULTS.drainTimeoutMs;
   if (!isInt(drainTimeoutMs, 0, 3_600_000)) {
@@ -122,6 +127,9 @@ export function resolveModuleOptions(
   if (logger !== undefined && logger !== false && typeof logger?.log !== 'function') {
     fail('logger', 'must be a LoggerService or false');
   }
+  if (raw.telemetry !== undefined && typeof raw.telemetry !== 'boolean') {
+    fail('telemetry', 'must be a boolean');
+  }
   return {
     connection,
     transport,
@@ -131,6 +139,7 @@ export function resolveModuleOptions(
     instanceId: instanceId || undefined,
     client: { ...raw.client },
     consumersEnabled: raw.consumersEnabled ?? true,
+    verifyConnection: raw.verifyConnection ?? false,
     defaults: raw.defaults ?? {},
     consumers: raw.consumers ?? {},
     drainTimeoutMs,
@@ -139,6 +148,7 @@ export function resolveModuleOptions(
     onGuardRejection: raw.onGuardRejection ?? 'retry',
     onInvalidMessage: raw.onInvalidMessage ?? 'retry',
     logger,
+    telemetry: raw.telemetry ?? true,
   };
 }
 

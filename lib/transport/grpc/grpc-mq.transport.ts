@@ -21,6 +21,7 @@ import type {
   MQTransport,
   MQTransportCallOptions,
 } from '../mq-transport.js';
+import type { MQConnectionCheck } from '../../client/connection.check.js';
 import type { MQTransportConfig, MQTransportLogger } from '../transport.driver.js';
 import { decodeTransactionHandle, encodeTransactionHandle } from './transaction.handle.js';
 
@@ -51,6 +52,7 @@ export class GrpcMQTransport implements MQTransport {
       ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
       ...(options.longPollMarginMs !== undefined && { longPollMarginMs: options.longPollMarginMs }),
       ...(options.tls !== undefined && { tls: options.tls }),
+      ...(options.clock !== undefined && { clock: options.clock }),
       verifyDigest: this.verifyDigest,
       logger: this.logger,
     });
@@ -165,6 +167,10 @@ export class GrpcMQTransport implements MQTransport {
     options?: MQTransportCallOptions,
   ): Promise<MQAckResult> {
     return this.endTransaction(topic, receiptHandle, 'ROLLBACK', options);
+  }
+
+  checkConnection(options?: MQTransportCallOptions): Promise<MQConnectionCheck> {
+    return this.native.checkConnection(options);
   }
 
   isConfigurationError(error: unknown): boolean {

@@ -4,6 +4,7 @@
  * @grpc/proto-loader, ~350 ms to load) is imported only when a connection uses it, so HTTP users
  * never pay for it.
  */
+import { checkGrpcClientOptions } from '../../client-grpc/client-options.check.js';
 import { GRPC_ENDPOINT_EXAMPLE, parseGrpcEndpoint } from '../../client-grpc/grpc.endpoint.js';
 import {
   checkGrpcGroup,
@@ -23,6 +24,10 @@ export const grpcDriver: MQTransportDriver = {
 
   checkEndpoint(endpoint: unknown): void {
     parseGrpcEndpoint(endpoint);
+  },
+
+  checkClientOptions(options) {
+    checkGrpcClientOptions(options);
   },
 
   checkInstanceId(instanceId: unknown): void {

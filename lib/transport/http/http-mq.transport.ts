@@ -10,6 +10,7 @@ import type {
   MQPublishResult,
   MQReceivedMessage,
 } from '../../client/client.types.js';
+import type { MQConnectionCheck } from '../../client/connection.check.js';
 import type { MQClient } from '../../client/mq.client.js';
 import { MQ_LIMITS } from '../../protocol/limits.js';
 import type {
@@ -116,6 +117,10 @@ export class HttpMQTransport implements MQTransport {
     options?: MQTransportCallOptions,
   ): Promise<MQAckResult> {
     return this.native.rollback(topic, group, receiptHandle, options);
+  }
+
+  checkConnection(options?: MQTransportCallOptions): Promise<MQConnectionCheck> {
+    return this.native.checkConnection(options);
   }
 
   isConfigurationError(error: unknown): boolean {

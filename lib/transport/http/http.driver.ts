@@ -3,7 +3,13 @@
  * runs at bootstrap (so that a bad endpoint, name or tag fails the application start rather than a
  * poll loop) and the factory.
  */
-import { checkInstanceId, resolveEndpoint } from '../../client/client.options.js';
+import { MQInvalidArgumentError } from '../../client/client.errors.js';
+import {
+  checkInstanceId,
+  MQ_ENDPOINT_EXAMPLE,
+  resolveClientOptions,
+  resolveEndpoint,
+} from '../../client/client.options.js';
 import {
   checkGroup,
   checkIdChars,
@@ -18,11 +24,22 @@ import { HttpMQTransport } from './http-mq.transport.js';
 
 export const httpDriver: MQTransportDriver = {
   kind: 'http',
-  endpointExample: 'http://<account>.mqrest.<region>.aliyuncs.com',
+  endpointExample: MQ_ENDPOINT_EXAMPLE,
   maxBatchSize: MQ_LIMITS.maxNumOfMessages,
 
   checkEndpoint(endpoint: unknown): void {
     resolveEndpoint(endpoint);
+  },
+
+  checkClientOptions(options) {
+    try {
+      resolveClientOptions(options);
+    } catch (error) {
+      if (!(error instanceof MQInvalidArgumentError)) throw error;
+      // The client names them `options.<key>`; in the module they are `client.<key>`.
+      const problem = error.message.slice(error.argument.length + 2);
+      throw new MQInvalidArgumentError(error.argument.replace(/^options\./, 'client.'), problem);
+    }
   },
 
   checkInstanceId(instanceId: unknown): void {

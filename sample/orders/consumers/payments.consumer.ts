@@ -64,7 +64,8 @@ export class PaymentsConsumer {
     try {
       await this.events.orderPaid(event.orderId);
     } catch (error) {
-      // The payment window closed while the charge was retried: the order is cancelled.
+      // Cancelled (the payment window closed while the charge was retried) or paid already (a
+      // redelivered "created"): nothing more to do.
       if (!(error instanceof OrderNotPayableError)) throw error;
     }
   }

@@ -6,9 +6,10 @@ import { PaymentGatewayTimeoutError, ReceiptNotReadyError } from '../payment.gat
 /**
  * Reports an expected, temporary failure in one line and rethrows it. Rethrowing keeps the
  * delivery a failure, so the message is not acked and the broker delivers it again. A filter that
- * returned normally would "handle" the error: by default (`onFilteredError: 'retry'`) that is not
- * an ack either, because a swallowed error is not a success. (Without a filter Nest logs the
- * error with its stack, and the outcome is the same.)
+ * returned (whatever it returns, nothing included) would "handle" the error: by default
+ * (`onFilteredError: 'retry'`) that is not an ack either, because a swallowed error is not a
+ * success; with `'ack'` the message would be dropped. (Without a filter the error is logged with
+ * its stack, and the outcome is the same.)
  */
 @Catch(PaymentGatewayTimeoutError, ReceiptNotReadyError)
 export class TransientFailureFilter implements ExceptionFilter {

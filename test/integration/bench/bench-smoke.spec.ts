@@ -25,6 +25,7 @@ function expectedRowIds(): string[] {
     ids.push(`capacity.${mode}.grpc-send`, `capacity.${mode}.grpc-receive-ack`);
   }
   ids.push('idle-polls.cpu', 'idle-polls.rss');
+  ids.push('telemetry.off', 'telemetry.context', 'telemetry.metrics', 'telemetry.traces-metrics');
   for (const c of SMOKE_CONFIG.publish.concurrencies) {
     for (const client of ['grpc', 'official', 'http'])
       ids.push(`rocketmq5.publish.${client}.c${c}`);
@@ -71,6 +72,7 @@ describe('npm run bench (smoke sizes)', () => {
       'Latency',
       'Emulator capacity',
       'idle long polls',
+      'OpenTelemetry cost',
     ]) {
       expect(document).toContain(id);
     }

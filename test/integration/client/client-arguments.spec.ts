@@ -82,8 +82,34 @@ describe('MQClient argument validation', () => {
     ['transCheckImmunitySeconds', { body: 'x', transCheckImmunitySeconds: 9 }],
     ['transCheckImmunitySeconds', { body: 'x', transCheckImmunitySeconds: 301 }],
     ['transCheckImmunitySeconds', { body: 'x', transCheckImmunitySeconds: 10.5 }],
+    ['delayMS', { body: 'x', delayMS: 60_000 }],
+    ['Tag', { body: 'x', Tag: 'created' }],
   ])('publish rejects %s', async (argument, input) => {
     expect(await argumentOf(() => client.publish('T1', input as never))).toBe(argument);
+  });
+
+  it('unknown option keys are refused, naming the key and the one meant', async () => {
+    await expect(client.publish('T1', { body: 'x', delayMS: 60_000 } as never)).rejects.toThrow(
+      'delayMS: is not a field of a published message; did you mean "delayMs"? (known: body, tag,',
+    );
+    expect(await argumentOf(() => client.publish('T1', { body: 'x' }, { sigal: 1 } as never))).toBe(
+      'options.sigal',
+    );
+    expect(await argumentOf(() => client.consume('T1', 'G', { waitseconds: 5 } as never))).toBe(
+      'options.waitseconds',
+    );
+    await expect(client.consume('T1', 'G', { waitseconds: 5 } as never)).rejects.toThrow(
+      'did you mean "waitSeconds"?',
+    );
+    expect(await argumentOf(() => client.consumeHalf('T1', 'G', { batch: 5 } as never))).toBe(
+      'options.batch',
+    );
+    expect(await argumentOf(() => client.ack('T1', 'G', ['h'], { ns: 'x' } as never))).toBe(
+      'options.ns',
+    );
+    expect(await argumentOf(() => client.commit('T1', 'G', 'h', { timeout: 1 } as never))).toBe(
+      'options.timeout',
+    );
   });
 
   it('the property error names the key but never echoes the value', async () => {
@@ -144,6 +170,10 @@ describe('MQClient argument validation', () => {
     expect(bad(() => new MQClient('http://h', CREDS, { requestTimeoutMs: -5 }))).toBe(
       'options.requestTimeoutMs',
     );
+    expect(bad(() => new MQClient('http://h', CREDS, { timeoutMs: 5 } as never))).toBe(
+      'options.timeoutMs',
+    );
+    expect(bad(() => new MQClient('http://h', CREDS, { clock: 5 } as never))).toBe('options.clock');
   });
 
   it('a failing provider rejects the call with its own error and nothing is sent', async () => {

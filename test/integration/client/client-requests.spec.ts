@@ -90,6 +90,27 @@ describe('MQClient request shape', () => {
     expect(Number(delayed![1])).toBeGreaterThanOrEqual(before + 5_000);
   });
 
+  it('publish: timer times count from the clock option; the Date header stays real time', async () => {
+    const virtualNow = Date.UTC(2030, 0, 1);
+    const timed = new MQClient(server.endpoint, CREDS, { clock: () => virtualNow });
+    try {
+      server.next(published('a'), published('b'));
+      await timed.publish('T1', { body: 'a', delayMs: 60_000 });
+      // 30 days ahead of the clock, more than 40 days ahead of the machine: accepted.
+      await timed.publish('T1', { body: 'b', deliverAt: virtualNow + 30 * 86_400_000 });
+      const [r1, r2] = server.requests;
+      expect(parsePublishRequest(r1!.body).properties).toBe(
+        `__STARTDELIVERTIME:${virtualNow + 60_000}|`,
+      );
+      expect(parsePublishRequest(r2!.body).properties).toBe(
+        `__STARTDELIVERTIME:${virtualNow + 30 * 86_400_000}|`,
+      );
+      expect(Math.abs(Date.parse(String(r1!.headers.date)) - Date.now())).toBeLessThan(60_000);
+    } finally {
+      await timed.close();
+    }
+  });
+
   it('publish with Uint8Array UTF-8 body sends the decoded text', async () => {
     server.next(published('你好'));
     await client.publish('T1', { body: new TextEncoder().encode('你好') });

@@ -178,6 +178,7 @@ describe('emulator admin API', () => {
       expect(() => real.admin.setTime(Date.now() + 1_000)).toThrow(/virtual clock/);
       const res = await fetch(`${real.endpoint}/_emulator/clock`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: '{"advanceMs":1}',
       });
       expect(res.status).toBe(409);

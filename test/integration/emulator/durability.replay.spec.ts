@@ -26,7 +26,10 @@ type Op =
   | { op: 'ack'; pick: number; count: number }
   | { op: 'resolve'; pick: number; commit: boolean }
   | { op: 'advance'; ms: number }
-  | { op: 'restart' };
+  | { op: 'restart' }
+  // Admin actions (console): purge a topic, resend or purge a group's dead letters.
+  | { op: 'purge'; topic: 'n' | 'tx' }
+  | { op: 'resend' | 'dlpurge'; topic: 'n' | 'tx'; group: string; pick: number; all: boolean };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.constant({ op: 'restart' as const }), weight: 2 },
@@ -52,6 +55,17 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
     op: fc.constant('advance' as const),
     ms: fc.constantFrom(1_000, 10_000, 30_000, 60_000, 300_000, 300_000),
+  }),
+  fc.record({
+    op: fc.constant('purge' as const),
+    topic: fc.constantFrom('n' as const, 'tx' as const),
+  }),
+  fc.record({
+    op: fc.constantFrom('resend' as const, 'resend' as const, 'dlpurge' as const),
+    topic: fc.constantFrom('n' as const, 'tx' as const),
+    group: fc.constantFrom('G1', 'G2'),
+    pick: fc.nat(),
+    all: fc.boolean(),
   }),
 );
 
@@ -156,6 +170,20 @@ describe('event-log replay reproduces the broker state', () => {
                 case 'advance':
                   clock.advance(o.ms);
                   break;
+                case 'purge':
+                  if (broker.admin.topics().some((t) => t.topic === o.topic)) {
+                    broker.purgeTopic('', o.topic);
+                  }
+                  break;
+                case 'resend':
+                case 'dlpurge': {
+                  const dead = broker.admin.deadLetters({ topic: o.topic, group: o.group });
+                  if (dead.length === 0) break;
+                  const ids = o.all ? undefined : [dead[o.pick % dead.length]!.messageId];
+                  if (o.op === 'dlpurge') broker.purgeDeadLetters('', o.topic, o.group, ids);
+                  else broker.resendDeadLetters('', o.topic, o.group, ids);
+                  break;
+                }
                 case 'restart': {
                   const before = snapshot(broker);
                   await broker.close();

@@ -13,7 +13,8 @@ describe('emulator HTTP front', () => {
 
   describe('request validation', () => {
     it.each([
-      ['GET', '/'],
+      ['POST', '/'],
+      ['DELETE', '/'],
       ['GET', '/topics'],
       ['GET', '/topics/T'],
       ['GET', '/topics//messages'],

@@ -126,6 +126,37 @@ describe('emulator long polls at scale', () => {
     expect(res.body).toContain('<ConsumedTimes>1</ConsumedTimes>');
   });
 
+  it('logs a poll its client abandoned as such, not as a 200 it never sent', async () => {
+    const lines: string[] = [];
+    const logged = await startEmulator({ auth: 'off', logger: (line) => lines.push(line) });
+    try {
+      const socket = connect(Number(new URL(logged.endpoint).port), '127.0.0.1');
+      socket.write(
+        'GET /topics/gone/messages?consumer=GID_gone&numOfMessages=1&waitseconds=30 HTTP/1.1\r\nHost: x\r\n\r\n',
+      );
+      const health = async () =>
+        (
+          (await (await fetch(`${logged.endpoint}/_emulator/health`)).json()) as {
+            longPolls: number;
+          }
+        ).longPolls;
+      for (let i = 0; i < 10_000 && (await health()) !== 1; i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      socket.destroy();
+      const gone =
+        /^\[info\] GET \/topics\/gone\/messages\?\S+ closed by the client, no answer [\d.]+ms id=/;
+      for (let i = 0; i < 10_000 && !lines.some((l) => gone.test(l)); i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(lines.filter((l) => l.includes('/topics/gone/'))).toEqual([
+        expect.stringMatching(gone),
+      ]);
+    } finally {
+      await logged.stop();
+    }
+  });
+
   it('answers parked polls with 404 MessageNotExist when the emulator stops', async () => {
     const other = await startEmulator({ auth: 'off' });
     const otherPort = Number(new URL(other.endpoint).port);

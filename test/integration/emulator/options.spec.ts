@@ -71,6 +71,17 @@ describe('startEmulator options', () => {
     ['autoCreate', { autoCreate: 'no' }, /"autoCreate"/],
     ['topics[0].type', { topics: [{ name: 'T', type: 'weird' }] }, /"topics\[0\]\.type"/],
     ['topics[0].name', { topics: [{ name: 'a/b' }] }, /"topics\[0\]\.name"/],
+    [
+      'topics[1].name',
+      { topics: [{ name: 'ok' }, { name: 'a b' }] },
+      /"topics\[1\]\.name": topic "a b" can never be used: a topic name has 1-64 letters, digits/,
+    ],
+    ['topics[0].name', { topics: [{ name: 'orders.created' }] }, /topic "orders.created"/],
+    [
+      'groups[0].id',
+      { groups: [{ id: 'GID a b' }] },
+      /"groups\[0\]\.id": group "GID a b" can never be used/,
+    ],
     ['topics[1].name', { topics: [{ name: 'T' }, { name: 'T' }] }, /declared twice/],
     ['groups[0].id', { groups: [{ id: '' }] }, /"groups\[0\]\.id"/],
     ['groups[0].fifo', { groups: [{ id: 'G', fifo: 'yes' }] }, /"groups\[0\]\.fifo"/],
@@ -269,6 +280,8 @@ describe('CLI arguments', () => {
       '7',
       '--max-wait-seconds',
       '8',
+      '--ons-max-time-skew-ms',
+      '9',
       '--quiet',
     ]);
     expect(command).toEqual({
@@ -296,6 +309,7 @@ describe('CLI arguments', () => {
           halfMaxAgeMs: 6,
           maxDateSkewMs: 7,
           maxWaitSeconds: 8,
+          onsMaxTimeSkewMs: 9,
         },
       },
     });

@@ -97,6 +97,36 @@ describe('grpc transport on the emulator', () => {
   });
 });
 
+describe('grpc transport: checkConnection (verifyConnection at bootstrap)', () => {
+  it('answers for good credentials, refuses bad ones, and leaves nothing behind', async () => {
+    const emulator = await startEmulator({ clock: 'virtual', grpcPort: 0 });
+    const open = (secret: string) =>
+      grpcDriver.create({
+        endpoint: emulator.grpcEndpoint!,
+        credentials: { accessKeyId: emulator.credentials.accessKeyId, accessKeySecret: secret },
+        instanceId: emulator.instanceId,
+        options: {},
+      });
+    const [good, bad] = await Promise.all([
+      open(emulator.credentials.accessKeySecret),
+      open('wrong'),
+    ]);
+    try {
+      const check = await good.checkConnection();
+      expect(check.answer).toEqual(expect.any(String));
+      const refused = await bad.checkConnection().catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(MQServiceError);
+      expect((refused as MQServiceError).code).toBe('UNAUTHORIZED');
+      expect(emulator.admin.topics().map((t) => t.topic)).not.toContain(
+        'nestjs-aliyun-mq-connection-check',
+      );
+    } finally {
+      await Promise.all([good.close(), bad.close()]);
+      await emulator.stop();
+    }
+  });
+});
+
 describe('grpc transport on a strict emulator (topics must exist)', () => {
   it('a missing topic is a configuration error named TOPIC_NOT_FOUND', async () => {
     const emulator = await startEmulator({ clock: 'virtual', grpcPort: 0, autoCreate: false });

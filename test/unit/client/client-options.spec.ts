@@ -38,6 +38,7 @@ describe('resolveClientOptions', () => {
       ...CLIENT_DEFAULTS,
       verifyMd5: true,
       userAgent: `nestjs-aliyun-mq/${CLIENT_VERSION}`,
+      clock: Date.now,
     });
   });
 

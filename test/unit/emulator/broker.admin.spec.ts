@@ -24,6 +24,7 @@ describe('Broker admin views', () => {
         group: 'G',
         consumedTimes: 1,
         nextConsumeTime: T0 + 300_000,
+        receiptHandle: got!.receiptHandle,
       },
       {
         messageId: b,

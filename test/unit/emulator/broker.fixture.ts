@@ -18,6 +18,7 @@ export const DEFAULT_TIMINGS: EmulatorTimings = {
   halfMaxAgeMs: 24 * 3600_000,
   maxDateSkewMs: 15 * 60_000,
   maxWaitSeconds: 30,
+  onsMaxTimeSkewMs: 15_000,
 };
 
 export interface Harness {
@@ -48,6 +49,7 @@ export function harness(
     topics: opts.topics,
     groups: opts.groups,
     store: opts.store,
+    observer: opts.observer,
   });
   const defaultTopic = opts.topic ?? 'orders';
   return {

@@ -1,0 +1,24 @@
+import type { IncomingMessage } from 'node:http';
+import type { ConsumerActivity } from '../activity/consumer.activity.js';
+import type { MessagesOperation } from './request.operation.js';
+
+/**
+ * Tells the consumer registry that an HTTP client polls (the client is its address: the protocol
+ * carries no client id; the User-Agent tells SDKs apart). Returns the function that marks the
+ * poll answered.
+ */
+export function recordHttpPoll(
+  activity: ConsumerActivity,
+  req: IncomingMessage,
+  op: Extract<MessagesOperation, { kind: 'consume' }>,
+): () => void {
+  const agent = req.headers['user-agent'];
+  return activity.recordPoll({
+    protocol: 'http',
+    clientId: req.socket.remoteAddress ?? 'unknown',
+    instanceId: op.ns,
+    topic: op.topic,
+    group: op.group,
+    ...(agent !== undefined ? { agent } : {}),
+  });
+}

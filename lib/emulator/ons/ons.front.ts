@@ -1,0 +1,196 @@
+/**
+ * The 2017 ONS HTTP API on the emulator's HTTP port (`/message/`), on the same broker, clock,
+ * durability and admin view as the MQ HTTP protocol. Every request is answered with the old API's
+ * statuses and JSON bodies; nothing a client sends can crash the process.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  ONS_HEADERS,
+  ONS_LIMITS,
+  onsBodyMd5Hex,
+  onsConsumeStringToSign,
+  onsDeleteStringToSign,
+  onsMissingParameterInfo,
+  onsPublishStringToSign,
+} from '../../protocol/ons/index.js';
+import type { Broker } from '../broker/broker.js';
+import { MAX_REQUEST_BODY_BYTES } from '../config/emulator.defaults.js';
+import type { EmulatorCredential } from '../emulator.types.js';
+import type { EmulatorLog } from '../http/http.log.js';
+import { ClientGoneError } from '../http/request.body.js';
+import { isTopicName } from '../http/request.route.js';
+import { headerValue, OnsAuthenticator } from './ons.auth.js';
+import { readOnsBody } from './ons.body.js';
+import { OnsRequestError, toOnsWireError } from './ons.errors.js';
+import type { ConsumerActivity } from '../activity/consumer.activity.js';
+import type { OnsOperation } from './ons.errors.js';
+import { onsConsume, onsDelete, onsPublish, parseNum } from './ons.execute.js';
+import { parseOnsQuery } from './ons.query.js';
+import { sendOnsError, sendOnsJson, sendOnsNoContent } from './ons.response.js';
+
+export interface OnsFrontOptions {
+  broker: Broker;
+  /** The old API has no instance: it acts in this one (the emulator's advertised instance). */
+  instanceId: string;
+  auth: 'strict' | 'off';
+  credentials: readonly EmulatorCredential[];
+  /** Allowed distance between `time` and real wall time (`timings.onsMaxTimeSkewMs`). */
+  maxTimeSkewMs: number;
+  log: EmulatorLog;
+  /** Largest body read before answering (default: the HTTP front's 5 MiB); beyond it the connection closes. */
+  drainLimitBytes?: number;
+  /** Consumers seen (the console); undefined when the console is off. */
+  activity?: ConsumerActivity;
+}
+
+export class OnsFront {
+  private readonly auth: OnsAuthenticator | undefined;
+  private readonly drainLimit: number;
+
+  constructor(private readonly options: OnsFrontOptions) {
+    this.auth =
+      options.auth === 'strict'
+        ? new OnsAuthenticator(options.credentials, options.maxTimeSkewMs, options.log)
+        : undefined;
+    this.drainLimit = options.drainLimitBytes ?? MAX_REQUEST_BODY_BYTES;
+  }
+
+  /** Answers one request for `/message/`; resolves with the error code sent ('' on success). */
+  async serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    expectContinue: boolean,
+    rawQuery: string,
+  ): Promise<string> {
+    const operation = operationOf(req.method);
+    try {
+      await this.handle(operation, req, res, expectContinue, rawQuery);
+      return '';
+    } catch (err) {
+      if (err instanceof ClientGoneError) return '';
+      const wire = toOnsWireError(err, operation);
+      if (wire.internal) {
+        this.options.log.warn(
+          `INTERNAL_ERROR serving ONS ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        );
+      }
+      if (!req.complete && !wire.closeConnection) {
+        if (expectContinue) {
+          // The client waits for 100 Continue and may or may not send its body: close.
+          wire.closeConnection = true;
+        } else {
+          // Refused before its body was read: read it first, so that a client that writes the
+          // whole body before reading (the samples) gets this answer, not EPIPE.
+          try {
+            const rest = await readOnsBody(req, 0, this.drainLimit);
+            if (!rest.complete) wire.closeConnection = true;
+          } catch {
+            return wire.code; // the client left
+          }
+        }
+      }
+      sendOnsError(res, wire);
+      if (wire.closeConnection) res.once('finish', () => req.socket.destroySoon());
+      return wire.code;
+    }
+  }
+
+  private async handle(
+    operation: OnsOperation | undefined,
+    req: IncomingMessage,
+    res: ServerResponse,
+    expectContinue: boolean,
+    rawQuery: string,
+  ): Promise<void> {
+    if (operation === undefined) {
+      throw new OnsRequestError(
+        'SC_BAD_REQUEST',
+        `method ${String(req.method)} is not supported on /message/ (POST, GET or DELETE)`,
+      );
+    }
+    const query = parseOnsQuery(rawQuery);
+    const topic = query.topic ?? '';
+    if (topic === '') throw new OnsRequestError('SC_BAD_REQUEST', onsMissingParameterInfo('topic'));
+    // As on the MQ front: such a topic cannot exist in the cloud, so none is created.
+    if (!isTopicName(topic)) throw new OnsRequestError('TOPIC_NOT_EXIST');
+    const isPublish = operation === 'publish';
+    const group = headerValue(req, isPublish ? 'producerid' : 'consumerid');
+    if (group === '') {
+      const name = isPublish ? ONS_HEADERS.producerId : ONS_HEADERS.consumerId;
+      throw new OnsRequestError('SC_BAD_REQUEST', onsMissingParameterInfo(name));
+    }
+    const msgHandle = query.msgHandle ?? '';
+    if (operation === 'delete' && msgHandle === '') {
+      throw new OnsRequestError('SC_BAD_REQUEST', onsMissingParameterInfo('msgHandle'));
+    }
+    const pending = this.auth?.begin(req, query.time);
+
+    const limit = ONS_LIMITS.maxBodyBytes;
+    if (expectContinue) {
+      if (isPublish && Number(req.headers['content-length']) > limit) {
+        throw new OnsRequestError('BODY_TOO_BIG', undefined, true);
+      }
+      res.writeContinue();
+    }
+    // GET and DELETE carry no body; one that is sent anyway is read and ignored.
+    const body = await readOnsBody(req, limit, this.drainLimit);
+    if (!body.complete || body.size > limit) {
+      if (isPublish) throw new OnsRequestError('BODY_TOO_BIG', undefined, !body.complete);
+      if (!body.complete) {
+        throw new OnsRequestError('SC_BAD_REQUEST', 'The request body is too large', true);
+      }
+    }
+
+    const { broker, instanceId: ns } = this.options;
+    const time = query.time ?? '';
+    if (operation === 'publish') {
+      if (pending !== undefined) {
+        const md5 = onsBodyMd5Hex(body.bytes);
+        this.auth!.verify(pending, onsPublishStringToSign(topic, group, md5, time));
+      }
+      const json = onsPublish(broker, {
+        ns,
+        topic,
+        producerId: group,
+        body: body.bytes,
+        query,
+        shardingKey: headerValue(req, 'shardingkey'),
+        isOrder: headerValue(req, 'isorder'),
+      });
+      sendOnsJson(res, 201, json);
+    } else if (operation === 'consume') {
+      if (pending !== undefined)
+        this.auth!.verify(pending, onsConsumeStringToSign(topic, group, time));
+      const num = parseNum(query.num);
+      const agent = req.headers['user-agent'];
+      const polled = this.options.activity?.recordPoll({
+        protocol: 'ons',
+        clientId: req.socket.remoteAddress ?? 'unknown',
+        instanceId: ns,
+        topic,
+        group,
+        ...(agent !== undefined ? { agent } : {}),
+      });
+      let json: string;
+      try {
+        json = await onsConsume(broker, ns, topic, group, num);
+      } finally {
+        polled?.();
+      }
+      sendOnsJson(res, 200, json);
+    } else {
+      if (pending !== undefined) {
+        this.auth!.verify(pending, onsDeleteStringToSign(topic, group, msgHandle, time));
+      }
+      onsDelete(broker, ns, topic, group, msgHandle);
+      sendOnsNoContent(res);
+    }
+  }
+}
+
+function operationOf(method: string | undefined): OnsOperation | undefined {
+  if (method === 'POST') return 'publish';
+  if (method === 'GET') return 'consume';
+  if (method === 'DELETE') return 'delete';
+  return undefined;
+}
