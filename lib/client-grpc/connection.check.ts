@@ -5,12 +5,7 @@
  * before it looks at the resource, so bad credentials answer UNAUTHORIZED whatever the resource,
  * and good ones get the resource's answer (TOPIC_NOT_FOUND, an invalid handle, …).
  */
-import {
-  MQAbortError,
-  MQProtocolError,
-  MQServiceError,
-  MQTimeoutError,
-} from '../client/client.errors.js';
+import { MQProtocolError, MQServiceError } from '../client/client.errors.js';
 import type { MQConnectionCheck } from '../client/connection.check.js';
 import type { ClientCore } from './client.core.js';
 import { ackMessages } from './consumer.calls.js';
