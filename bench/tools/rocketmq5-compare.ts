@@ -8,11 +8,15 @@
  *   official client must);
  * - the timers and handles a started client keeps (process.getActiveResourcesInfo());
  * - shutdown: how long close/shutdown takes and whether the process then exits by itself;
+ * - a producer of five topics (startup), the official default logger (does the process exit?);
  * - failures: endpoint down, wrong credentials, a server that never answers (`silent`) and one
  *   that answers routes and settings but stalls every data call (`data`): what the first call
  *   does, how long it takes, and how long shutdown takes afterwards.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Producer, SimpleConsumer } from 'rocketmq-client-nodejs';
 import { RocketMQ5Client } from '../../lib/client-grpc/index.js';
@@ -23,7 +27,12 @@ import { FULL_CONFIG } from '../bench.config.js';
 
 /** `ours-ack1`: our client acking one message per request, the official client's shape. */
 type ClientKind = 'ours' | 'ours-ack1' | 'official';
-type Part = 'cpu' | 'down' | 'auth' | 'silent' | 'data';
+/**
+ * `topics`: a producer of five topics (the official startup waits for a settings reply it may
+ * miss with three or more); `logger`: the official client with its default logger (files under
+ * $HOME — a temporary one here).
+ */
+type Part = 'cpu' | 'down' | 'auth' | 'silent' | 'data' | 'topics' | 'logger';
 
 const BODY = FULL_CONFIG.body;
 const SILENT = { info() {}, warn() {}, error() {}, debug() {} };
@@ -62,7 +71,7 @@ function ours(target: Target, ackOneByOne: boolean): Subject {
   };
 }
 
-function official(target: Target, topic: string): Subject {
+function official(target: Target, topics: string[], defaultLogger: boolean): Subject {
   const base = {
     endpoints: target.endpoint,
     namespace: '',
@@ -70,9 +79,9 @@ function official(target: Target, topic: string): Subject {
       accessKey: target.credentials.accessKeyId,
       accessSecret: target.credentials.accessKeySecret,
     },
-    logger: SILENT,
+    ...(!defaultLogger && { logger: SILENT }),
   };
-  const producer = new Producer({ ...base, topic });
+  const producer = new Producer({ ...base, topic: topics });
   let consumer: SimpleConsumer | undefined;
   return {
     start: () => producer.startup(),
@@ -150,8 +159,11 @@ async function child(
       ? { accessKeyId: 'emulator', accessKeySecret: 'wrong-secret' }
       : EMULATOR_CREDENTIALS;
   const target = { endpoint, credentials };
+  const topics = part === 'topics' ? Array.from({ length: 5 }, (_, i) => `${topic}-${i}`) : [topic];
   const subject =
-    kind === 'official' ? official(target, topic) : ours(target, kind === 'ours-ack1');
+    kind === 'official'
+      ? official(target, topics, part === 'logger')
+      : ours(target, kind === 'ours-ack1');
   const before = resources();
   if (part === 'cpu') {
     await subject.start();
@@ -200,7 +212,7 @@ async function child(
   } else {
     const first = await timed(async () => {
       await subject.start();
-      await subject.publish(topic);
+      for (const t of topics) await subject.publish(t);
     }, 40_000);
     const receive =
       part === 'data' ? await timed(() => subject.receiveAndAck(topic, group), 40_000) : undefined;
@@ -230,11 +242,13 @@ function runCase(
   messages: number,
 ): Promise<Record<string, unknown>> {
   return new Promise((resolve) => {
+    const home = part === 'logger' ? mkdtempSync(join(tmpdir(), 'rmq5-home-')) : undefined;
     const proc = spawn(
       process.execPath,
       [fileURLToPath(import.meta.url), '--child', kind, part, endpoint, String(messages)],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
+        ...(home !== undefined && { env: { ...process.env, HOME: home } }),
       },
     );
     let result: Record<string, unknown> = { kind, part };
@@ -252,6 +266,7 @@ function runCase(
       if (closedAt !== 0 && performance.now() - closedAt > 15_000) proc.kill('SIGKILL');
     }, 500);
     proc.on('exit', (code, signal) => {
+      if (home !== undefined) rmSync(home, { recursive: true, force: true });
       clearTimeout(killer);
       clearInterval(lingerLimit);
       result.exitAfterCloseMs = closedAt === 0 ? null : Math.round(performance.now() - closedAt);
@@ -270,7 +285,9 @@ async function main(): Promise<void> {
   }
   const messages = Number(args[0] ?? 2_000);
   const parts = (
-    args.slice(1).length > 0 ? args.slice(1) : ['cpu', 'down', 'auth', 'silent', 'data']
+    args.slice(1).length > 0
+      ? args.slice(1)
+      : ['cpu', 'down', 'auth', 'silent', 'data', 'topics', 'logger']
   ) as Part[];
   const emulator = await startGrpcEmulatorChild();
   const silent = await startStallingServer('silent');
@@ -279,6 +296,8 @@ async function main(): Promise<void> {
     const endpoints: Record<Part, string> = {
       cpu: emulator.grpcEndpoint,
       auth: emulator.grpcEndpoint,
+      topics: emulator.grpcEndpoint,
+      logger: emulator.grpcEndpoint,
       down: '127.0.0.1:1',
       silent: silent.endpoint,
       data: data.endpoint,
