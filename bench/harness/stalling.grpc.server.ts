@@ -13,7 +13,7 @@ import type { TelemetryCommand } from '../../lib/protocol-grpc/grpc.types.js';
 export interface StallingServer {
   /** host:port */
   endpoint: string;
-  /** Method names called so far, in order. */
+  /** Method names called so far, in order (and `Telemetry.settings` per settings command). */
   calls: string[];
   close(): Promise<void>;
 }
@@ -66,6 +66,7 @@ export async function startStallingServer(
         const dropAfterReply = mode === 'drops-telemetry' && ++telemetryStreams === 1;
         call.on?.('data', (command) => {
           if (!command.settings) return;
+          calls.push('Telemetry.settings');
           call.write?.({
             status: { code: 'OK', message: 'OK' },
             settings: {

@@ -199,10 +199,14 @@ export class ClientCore {
       );
       const code = statusCodeName(response.status);
       if (code === 'UNRECOGNIZED_CLIENT_TYPE') {
-        // The proxy lost this client's settings (restarted, or expired it): register again.
-        this.options.logger.warn(
-          `RocketMQ 5 ${session.describe()}: the proxy forgot the client; re-sending its settings`,
-        );
+        // The proxy lost this client's settings (restarted, or expired it): register again. Said
+        // once until a heartbeat succeeds again.
+        if (!this.heartbeatFailing.has(session)) {
+          this.heartbeatFailing.add(session);
+          this.options.logger.warn(
+            `RocketMQ 5 ${session.describe()}: the proxy forgot the client; re-sending its settings`,
+          );
+        }
         session.invalidate();
         session.ready().catch(() => undefined);
         return;

@@ -103,6 +103,29 @@ describe('RocketMQ 5 client against misbehaving servers', () => {
     await client.close();
   });
 
+  it('heartbeats every session; a proxy that forgot the client gets its settings again', async () => {
+    const forgetful = await startStallingServer('data', {
+      Heartbeat: {
+        status: { code: 'UNRECOGNIZED_CLIENT_TYPE', message: 'cannot find client settings' },
+      },
+    });
+    const lines: string[] = [];
+    const client = new RocketMQ5Client(forgetful.endpoint, CREDENTIALS, {
+      ...FAST,
+      heartbeatIntervalMs: 20,
+      logger: { log: (line) => lines.push(line), warn: (line) => lines.push(line) },
+    });
+    try {
+      await client.receiveTransactionChecks('t', 1, 0);
+      await until(() => forgetful.calls.filter((c) => c === 'Telemetry.settings').length >= 2);
+      expect(forgetful.calls).toContain('Heartbeat');
+      expect(lines.some((l) => l.includes('the proxy forgot the client'))).toBe(true);
+    } finally {
+      await client.close();
+      await forgetful.close();
+    }
+  });
+
   it('an endpoint nobody listens on: a network error, not a configuration error', async () => {
     const transport = await grpcDriver.create({
       endpoint: '127.0.0.1:1',
