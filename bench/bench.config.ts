@@ -39,6 +39,29 @@ export interface BenchConfig {
   idlePolls: { polls: number; settleMs: number; sampleMs: number };
   /** Drains of the tuned Nest app without and with an OpenTelemetry SDK (turns per round). */
   telemetry: { messages: number; rounds: number };
+  /** Steady publish + consume by two groups against a fresh emulator; memory sampled all along. */
+  soak: {
+    /** Publishes per second. */
+    rate: number;
+    durationMs: number;
+    /** Samples before this are not used for the slopes. */
+    warmupMs: number;
+    sampleMs: number;
+    consumersPerGroup: number;
+    /**
+     * Extra emulator flags: a smaller retention budget than the default, so that the plateau comes
+     * within the first seconds of a short run instead of after 100 000 messages.
+     */
+    emulatorArgs: string[];
+  };
+  /** Hostile requests against a fresh emulator; its peak RSS is the figure. */
+  hostile: {
+    /** Times the list of hostile requests is sent. */
+    rounds: number;
+    concurrency: number;
+    /** Slow (slowloris) connections held open at once. */
+    slowConnections: number;
+  };
   /** RocketMQ 5 (gRPC): publish windows as `publish`; each drain of this many messages. */
   rocketmq5: { drainMessages: number; batch: number; waitSeconds: number; concurrency: number };
   /** Publishes used to fill queues before a drain (not timed). */
@@ -47,7 +70,7 @@ export interface BenchConfig {
   body: string;
 }
 
-/** Sized to keep `npm run bench` under ~6 minutes on 2 cores. */
+/** Sized to keep `npm run bench` within about a quarter of an hour on 2 cores (the soak alone takes 4 minutes). */
 export const FULL_CONFIG: BenchConfig = {
   publish: {
     concurrencies: [1, 32],
@@ -75,6 +98,15 @@ export const FULL_CONFIG: BenchConfig = {
   },
   idlePolls: { polls: 1_000, settleMs: 1_500, sampleMs: 3_000 },
   telemetry: { messages: 20_000, rounds: 3 },
+  soak: {
+    rate: 1_000,
+    durationMs: 240_000,
+    warmupMs: 120_000,
+    sampleMs: 1_000,
+    consumersPerGroup: 4,
+    emulatorArgs: ['--max-retained-messages', '20000'],
+  },
+  hostile: { rounds: 20, concurrency: 8, slowConnections: 200 },
   rocketmq5: { drainMessages: 10_000, batch: 16, waitSeconds: 3, concurrency: 32 },
   prefillConcurrency: 64,
   body: JSON.stringify({ orderId: 'ORD-000042', amount: 129.9, currency: 'CNY', items: 3 }),
@@ -102,6 +134,15 @@ export const SMOKE_CONFIG: BenchConfig = {
   },
   idlePolls: { polls: 20, settleMs: 200, sampleMs: 200 },
   telemetry: { messages: 40, rounds: 1 },
+  soak: {
+    rate: 100,
+    durationMs: 2_000,
+    warmupMs: 500,
+    sampleMs: 100,
+    consumersPerGroup: 1,
+    emulatorArgs: ['--max-retained-messages', '100'],
+  },
+  hostile: { rounds: 1, concurrency: 2, slowConnections: 5 },
   rocketmq5: { drainMessages: 40, batch: 16, waitSeconds: 1, concurrency: 4 },
   prefillConcurrency: 8,
   body: FULL_CONFIG.body,
@@ -118,6 +159,8 @@ export function describeConfig(config: BenchConfig): string {
     `${config.capacity.consumeMessages} consume+ack; ` +
     `${config.idlePolls.polls} idle polls sampled ${config.idlePolls.sampleMs} ms; ` +
     `telemetry ${config.telemetry.rounds} rounds of ${config.telemetry.messages} messages per variant; ` +
+    `soak ${config.soak.rate} msg/s for ${config.soak.durationMs / 1000} s; ` +
+    `hostile input ${config.hostile.rounds} rounds; ` +
     `RocketMQ 5 drains of ${config.rocketmq5.drainMessages} messages; ` +
     `body ${Buffer.byteLength(config.body)} bytes`
   );

@@ -35,6 +35,8 @@ export const SCENARIOS: ReadonlyArray<readonly [SectionId, () => Promise<Scenari
     'telemetry',
     async () => (await import('./scenarios/telemetry.scenario.js')).runTelemetryScenario,
   ],
+  ['soak', async () => (await import('./scenarios/soak.scenario.js')).runSoakScenario],
+  ['hostile', async () => (await import('./scenarios/hostile.scenario.js')).runHostileScenario],
   [
     'rocketmq5',
     async () => (await import('./scenarios/rocketmq5.scenario.js')).runRocketMQ5Scenario,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { FULL_CONFIG, SMOKE_CONFIG } from './bench.config.js';
 import { runBenchmarks, SCENARIOS } from './bench.runner.js';
 import { keptNotes, renderBenchmarksDocument } from './harness/benchmarks.document.js';
+import { keptSections } from './harness/kept.sections.js';
 import { repoRoot } from './harness/repo-root.js';
 import type { SectionId } from './harness/report.types.js';
 
@@ -51,7 +52,12 @@ async function main(): Promise<void> {
   const failures = report.failures.map((f) => `${f.section}: ${f.error}`);
   const previous =
     args.out !== undefined && existsSync(args.out) ? readFileSync(args.out, 'utf8') : undefined;
-  const document = renderBenchmarksDocument(report, failures, keptNotes(previous));
+  const document = renderBenchmarksDocument(
+    report,
+    failures,
+    keptNotes(previous),
+    keptSections(previous),
+  );
   process.stdout.write(`${document}\n`);
   if (args.out !== undefined) {
     writeFileSync(args.out, document);

@@ -52,7 +52,18 @@ const METHOD = `## Method
   promise of the process), with a meter provider, and with traces and metrics (BatchSpanProcessor
   to an exporter that drops spans, AsyncLocalStorage context manager, W3C propagator); every message
   carries a producer's \`traceparent\`. The variants take turns round by round; "µs CPU/msg" is the
-  bench process's CPU per message, the added cost the median of the per-round differences.`;
+  bench process's CPU per message, the added cost the median of the per-round differences.
+- Soak (reliability): a fresh emulator child with a steady paced publish (pre-signed raw client) and
+  two consumer groups consuming and acking everything (our client), for several minutes. The child
+  runs a reporter (\`--expose-gc --import bench/harness/heap.reporter.js\`) that writes its live heap
+  after a full GC every 2 s; RSS comes from /proc. Slopes are least-squares fits over the samples
+  after the warm-up, in MiB per minute: flat means bounded. The retention budget is lowered by a flag
+  so that its plateau comes early in a short run.
+- Hostile input (reliability): a fresh emulator child; first slow connections that never complete a
+  request (slowloris, a bare \`GET /\`, garbage), counted when the server closes them; then several
+  rounds of documents built to cost memory or time (a 4.8 MiB publish of 1.25 M empty elements, a
+  400 k repeated leaves, 1.2 M nested elements, 480 k roots, an ack of 150 000 handles, an 8 MiB
+  body), sent with some concurrency while the child's RSS is sampled every 20 ms.`;
 
 /** Everything after this line in BENCHMARKS.md is written by hand and kept by every run. */
 export const NOTES_MARKER =
@@ -69,6 +80,7 @@ export function renderBenchmarksDocument(
   report: BenchReport,
   failures: readonly string[],
   notes = keptNotes(undefined),
+  sections: readonly string[] = [],
 ): string {
   const parts = [
     '# Benchmarks',
@@ -86,6 +98,9 @@ export function renderBenchmarksDocument(
   if (failures.length > 0) {
     parts.push('', '## Scenarios that failed in this run', '', ...failures.map((f) => `- ${f}`));
   }
-  parts.push('', '## Results', '', renderResults(report), '', METHOD, '', notes);
+  parts.push('', '## Results', '', renderResults(report), '');
+  // Sections other tools write (e.g. `npm run chaos`), kept as they were.
+  for (const section of sections) parts.push(section, '');
+  parts.push(METHOD, '', notes);
   return parts.join('\n');
 }

@@ -16,6 +16,8 @@ export interface ChildOptions {
   startTimeoutMs?: number;
   /** Extra arguments for Node itself (e.g. --cpu-prof), placed before the script. */
   nodeArgs?: string[];
+  /** Extra environment variables for the child. */
+  env?: Record<string, string>;
 }
 
 export interface RunningChild {
@@ -51,6 +53,7 @@ function track(child: ChildProcess): void {
 export function startChild(options: ChildOptions): Promise<RunningChild> {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...options.args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.env !== undefined ? { env: { ...process.env, ...options.env } } : {}),
   });
   track(child);
   let output = '';

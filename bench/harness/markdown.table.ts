@@ -8,7 +8,9 @@ const SECTION_TITLES: Record<SectionId, string> = {
   capacity: '4a. Emulator capacity',
   'idle-polls': '4b. Emulator holding idle long polls',
   telemetry: '5. OpenTelemetry cost in a drain',
-  rocketmq5: '6. RocketMQ 5 (gRPC): our transport, the official client, HTTP beside',
+  soak: '6a. Reliability: emulator memory in a soak',
+  hostile: '6b. Reliability: emulator under hostile input',
+  rocketmq5: '7. RocketMQ 5 (gRPC): our transport, the official client, HTTP beside',
 };
 
 export function formatNumber(value: number, unit: string): string {

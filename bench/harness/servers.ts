@@ -12,24 +12,31 @@ export interface EmulatorChildOptions {
   dataDir?: string;
   /** Extra Node flags for the child, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/p']. */
   nodeArgs?: string[];
+  /** Extra emulator CLI flags. */
+  args?: string[];
+  /** Extra environment variables. */
+  env?: Record<string, string>;
   /** Also serve RocketMQ 5 gRPC (`--grpc-port 0`); its `host:port` is `endpoints[1]`. */
   grpc?: boolean;
-  /** Further CLI flags, e.g. ['--max-wait-seconds', '3']. */
-  args?: string[];
 }
 
-/** `node dist/lib/emulator/cli/main.js --port 0 [--data-dir D]`, endpoint parsed from its banner. */
+/**
+ * `node dist/lib/emulator/cli/main.js --port 0 [--data-dir D]`, endpoint parsed from its banner.
+ * BENCH_EMULATOR_MAIN=<path to another build's main.js> measures that build instead (to compare a
+ * change with the code before it; flags the other build does not know make it exit at start).
+ */
 export function startEmulatorChild(options: EmulatorChildOptions = {}): Promise<RunningChild> {
+  const main = process.env['BENCH_EMULATOR_MAIN'] || distFile('lib/emulator/cli/main.js');
   // --quiet: one banner line, no per-request log lines (logging would be measured as emulator cost).
-  const args = [distFile('lib/emulator/cli/main.js'), '--port', '0', '--quiet'];
+  const args = [main, '--port', '0', '--quiet', ...(options.args ?? [])];
   if (options.dataDir !== undefined) args.push('--data-dir', options.dataDir);
   if (options.grpc === true) args.push('--grpc-port', '0');
-  if (options.args !== undefined) args.push(...options.args);
   return startChild({
     name: options.dataDir === undefined ? 'emulator' : 'emulator (--data-dir)',
     args,
     endpointPattern: options.grpc === true ? URL_AND_GRPC_PATTERN : URL_PATTERN,
-    nodeArgs: options.nodeArgs ?? profileArgs(),
+    nodeArgs: [...(options.nodeArgs ?? profileArgs() ?? [])],
+    ...(options.env !== undefined ? { env: options.env } : {}),
   });
 }
 

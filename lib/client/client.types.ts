@@ -17,9 +17,12 @@ export interface MQClientOptions {
   connections?: number;
   /** Sockets for long polls (default 64); each poll holds one for up to 30 s. */
   pollConnections?: number;
-  /** Timeout of non-poll calls in ms (default 10 000). */
+  /**
+   * Whole-call deadline of publish, ack, commit and rollback in ms (default 10 000): from the call
+   * until the response is read, whatever the server does (a server that trickles its answer too).
+   */
   requestTimeoutMs?: number;
-  /** A long poll times out at waitSeconds * 1000 + this margin (default 5 000). */
+  /** A long poll's deadline is waitSeconds * 1000 + this margin (default 5 000). */
   longPollMarginMs?: number;
   /** Keep-alive idle timeout in ms (default 30 000). */
   keepAliveTimeoutMs?: number;
@@ -42,9 +45,19 @@ export interface MQClientOptions {
 }
 
 export interface MQCallOptions {
+  /**
+   * Aborts the call: it rejects with MQAbortError. A consume whose response has already started
+   * arriving completes instead (the server has handed those messages out already).
+   */
   signal?: AbortSignal;
   /** Overrides the client's instanceId for this call. */
   instanceId?: string;
+  /**
+   * Shortens this call's whole-call deadline to this many ms (the default is `requestTimeoutMs`,
+   * for a consume `waitSeconds` * 1000 + `longPollMarginMs`; a longer value changes nothing), e.g.
+   * what is left of a retry budget. Past it the call rejects with MQTimeoutError.
+   */
+  timeoutMs?: number;
 }
 
 export interface MQPublishInput {

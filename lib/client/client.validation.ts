@@ -83,6 +83,20 @@ export function checkIntRange(value: unknown, argument: string, min: number, max
   return value;
 }
 
+/** Longest timer Node can arm (ms); a longer deadline would fire at once. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** A per-call deadline in ms: a positive finite number (fractions allowed, e.g. what a budget leaves). */
+export function checkTimeout(value: unknown, argument: string): number {
+  if (typeof value !== 'number' || !(value > 0) || value > MAX_TIMEOUT_MS) {
+    throw new MQInvalidArgumentError(
+      argument,
+      `must be a number of ms above 0 and at most ${MAX_TIMEOUT_MS}, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
 /** One tag: 1..64 chars, no `|` (it separates tags in a filter), XML- and URL-safe once encoded. */
 function checkOneTag(tag: string, argument: string): void {
   if (tag.length === 0) throw new MQInvalidArgumentError(argument, 'must not be empty');
@@ -232,7 +246,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** Keys of each call's options object; anything else is a typo and is refused. */
-export const CALL_OPTION_KEYS: ReadonlySet<string> = new Set(['signal', 'instanceId']);
+export const CALL_OPTION_KEYS: ReadonlySet<string> = new Set(['signal', 'instanceId', 'timeoutMs']);
 export const CONSUME_OPTION_KEYS: ReadonlySet<string> = new Set([
   ...CALL_OPTION_KEYS,
   'numOfMessages',

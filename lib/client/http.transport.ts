@@ -3,8 +3,14 @@
  * Skipping `pool.request()` avoids a Readable stream, its promise plumbing and an extra copy per
  * response; the handler also owns abort and timeout mapping, so a call always settles exactly once
  * and the socket is either reused (body fully read) or destroyed (abort, timeout, error).
+ *
+ * Deadlines: undici's `headersTimeout`/`bodyTimeout` only bound each gap (a peer that trickles a
+ * byte now and then never trips them), so every exchange is also watched by the client's
+ * `DeadlineWatch`, which cuts it `timeoutMs` after it started, whatever the peer does: waiting for a
+ * socket, sending, waiting for headers or reading the body.
  */
 import type { Dispatcher, Pool } from 'undici';
+import { DeadlineEntry, type DeadlineWatch } from './deadline.watch.js';
 import {
   MQAbortError,
   MQError,
@@ -28,9 +34,15 @@ export interface TransportRequest {
   /** Flat `[name, value, name, value, …]` list (cheapest form for undici). */
   headers: string[];
   body: Buffer | null;
-  /** Deadline for response headers and for each gap between body chunks. */
+  /** Whole-call deadline (from now until the body is read); also undici's per-gap timeouts. */
   timeoutMs: number;
   signal: AbortSignal | undefined;
+  /**
+   * An abort that comes once the response has started arriving lets it complete (still bounded by
+   * the deadline). For consumes: the server has already handed those messages out, and cutting the
+   * response would leave them invisible to everyone until their invisibility window ends.
+   */
+  completeOnAbort?: boolean;
   /** For messages only, e.g. `publish to topic "T1"`. */
   operation: string;
 }
@@ -64,7 +76,7 @@ export function toClientError(err: unknown, operation: string, timeoutMs: number
   return new MQNetworkError(`${operation}: network error: ${detail}(${codeText})`, err);
 }
 
-class ResponseCollector implements Dispatcher.DispatchHandler {
+class ResponseCollector extends DeadlineEntry implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | null = null;
   private settled = false;
   private status = 0;
@@ -76,14 +88,29 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly req: TransportRequest,
+    private readonly watch: DeadlineWatch | undefined,
     private readonly resolve: (r: RawResponse) => void,
     private readonly reject: (e: MQError) => void,
   ) {
+    super();
     const signal = req.signal;
     if (signal !== undefined) {
-      this.onAbort = () => this.abort(new MQAbortError(`${req.operation}: aborted`, signal.reason));
+      this.onAbort = () => {
+        // A response under way completes (see TransportRequest.completeOnAbort).
+        if (req.completeOnAbort && this.status !== 0) return;
+        this.abort(new MQAbortError(`${req.operation}: aborted`, signal.reason));
+      };
       signal.addEventListener('abort', this.onAbort, { once: true });
     }
+  }
+
+  /** The whole-call deadline passed (DeadlineWatch). */
+  expire(): void {
+    this.abort(
+      new MQTimeoutError(
+        `${this.req.operation}: no complete response within ${this.req.timeoutMs} ms`,
+      ),
+    );
   }
 
   /** Settles now; the exchange is torn down as soon as undici hands us its controller. */
@@ -153,17 +180,28 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
   }
 
   private detach(): void {
+    this.watch?.unwatch(this);
     if (this.onAbort !== null) this.req.signal?.removeEventListener('abort', this.onAbort);
   }
 }
 
-export function send(pool: Pool, req: TransportRequest): Promise<RawResponse> {
+/**
+ * Sends one request. With a `watch`, the call is cut at `req.timeoutMs` whatever the peer does;
+ * without one (a caller that bounds the call itself, e.g. the ONS client's `withDeadline`), only
+ * undici's per-gap timeouts apply.
+ */
+export function send(
+  pool: Pool,
+  req: TransportRequest,
+  watch?: DeadlineWatch,
+): Promise<RawResponse> {
   return new Promise<RawResponse>((resolve, reject) => {
     if (req.signal?.aborted) {
       reject(new MQAbortError(`${req.operation}: aborted before sending`, req.signal.reason));
       return;
     }
-    const handler = new ResponseCollector(req, resolve, reject);
+    const handler = new ResponseCollector(req, watch, resolve, reject);
+    watch?.watch(handler, req.timeoutMs);
     // A throw here is reported through onResponseError by undici's dispatcher (never thrown).
     pool.dispatch(
       {

@@ -17,7 +17,7 @@ import {
   createSigningKey,
   signWithKey,
 } from '../protocol/index.js';
-import { MQAbortError, MQInvalidArgumentError } from './client.errors.js';
+import { MQAbortError, MQInvalidArgumentError, MQTimeoutError } from './client.errors.js';
 import {
   checkCredentials,
   checkCredentialsSource,
@@ -34,6 +34,7 @@ import {
   CONSUME_OPTION_KEYS,
   checkCallOptions,
   checkReceiptHandles,
+  checkTimeout,
   checkTopic,
   consumeTagExpression,
 } from './client.validation.js';
@@ -44,6 +45,7 @@ import {
   runConnectionCheck,
   type MQConnectionCheck,
 } from './connection.check.js';
+import { DeadlineEntry, DeadlineWatch } from './deadline.watch.js';
 import { HttpDateCache } from './http-date.cache.js';
 import { send, untilAborted } from './http.transport.js';
 import type { RawResponse } from './http.transport.js';
@@ -74,6 +76,12 @@ type Method = 'GET' | 'POST' | 'DELETE';
 /** The only `x-mq-*` header we send; handed to the signer as is. */
 const SIGNED_MQ_HEADERS: Record<string, string> = { 'x-mq-version': MQ_VERSION };
 
+/**
+ * After close(), how long past the last in-flight call's deadline the publish pool may take to
+ * wind down before it is destroyed (the watch has already settled every call by then).
+ */
+const CLOSE_GRACE_MS = 100;
+
 export class MQClient {
   /** `scheme://host[:port]`, trailing slashes stripped. */
   readonly endpoint: string;
@@ -85,6 +93,8 @@ export class MQClient {
   /** consume: each long poll holds a socket for up to 30 s. */
   private readonly pollPool: Pool;
   private readonly dates = new HttpDateCache();
+  /** Whole-call deadlines of every request of both pools (one timer for all). */
+  private readonly deadlines = new DeadlineWatch();
   private readonly topicPaths = new TopicPathCache(checkTopic);
   private closing: Promise<void> | undefined;
   /**
@@ -138,7 +148,7 @@ export class MQClient {
       'POST',
       target,
       encoded.xml,
-      this.options.requestTimeoutMs,
+      this.timeoutOf(options, this.options.requestTimeoutMs),
       options?.signal,
       operation,
     );
@@ -227,15 +237,41 @@ export class MQClient {
   }
 
   /**
-   * Closes both pools. Pending publishes and acks finish (bounded by `requestTimeoutMs`); pending
-   * polls are cut and reject with MQAbortError. Later calls reject with MQInvalidArgumentError.
+   * Closes both pools. Pending polls are cut at once and reject with MQAbortError. Pending
+   * publishes, acks, commits and rollbacks may finish, each until its own deadline at the latest
+   * (it rejects with MQTimeoutError then), so close() is bounded whatever the server does. Later
+   * calls reject with MQInvalidArgumentError.
    */
   close(): Promise<void> {
-    this.closing ??= Promise.all([
-      this.pool.close(),
-      this.pollPool.destroy(new MQAbortError('consume: client closed while the poll was pending')),
-    ]).then(() => undefined);
+    this.closing ??= this.shutdown();
     return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    const polls = this.pollPool
+      .destroy(new MQAbortError('consume: client closed while the poll was pending'))
+      .catch(() => undefined);
+    const cutoffAt = (this.deadlines.latestDeadline() ?? performance.now()) + CLOSE_GRACE_MS;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const closed = await Promise.race([
+      this.pool.close().then(
+        () => true,
+        () => false,
+      ),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(resolve, Math.max(0, cutoffAt - performance.now()), false);
+      }),
+    ]);
+    clearTimeout(timer);
+    // Past every deadline: what undici still holds (e.g. a request queued behind a stalled
+    // socket, already settled by its deadline) goes with the pool.
+    if (!closed) {
+      await this.pool
+        .destroy(new MQAbortError('client closed past the last call deadline'))
+        .catch(() => undefined);
+    }
+    await polls;
+    this.deadlines.stop();
   }
 
   private async consumeKind(
@@ -280,7 +316,7 @@ export class MQClient {
       'GET',
       target,
       null,
-      waitSeconds * 1000 + this.options.longPollMarginMs,
+      this.timeoutOf(options, waitSeconds * 1000 + this.options.longPollMarginMs),
       options?.signal,
       operation,
     );
@@ -305,7 +341,7 @@ export class MQClient {
       'DELETE',
       target,
       Buffer.from(buildReceiptHandles(handles), 'utf8'),
-      this.options.requestTimeoutMs,
+      this.timeoutOf(options, this.options.requestTimeoutMs),
       options?.signal,
       operation,
     );
@@ -320,6 +356,14 @@ export class MQClient {
 
   private topicPath(topic: string): string {
     return this.topicPaths.get(topic);
+  }
+
+  /** The call's deadline: the default of its kind, or the call's own `timeoutMs` if shorter. */
+  private timeoutOf(options: MQCallOptions | undefined, dflt: number): number {
+    const own = options?.timeoutMs;
+    if (own === undefined) return dflt;
+    const checked = checkTimeout(own, 'options.timeoutMs');
+    return checked < dflt ? checked : dflt;
   }
 
   private instanceId(options: MQCallOptions | undefined): string {
@@ -345,9 +389,15 @@ export class MQClient {
     }
     const provided = (this.provider as MQCredentialsProvider)();
     if (provided != null && typeof (provided as Promise<MQCredentials>).then === 'function') {
-      const pending = provided as Promise<MQCredentials>;
-      // The caller's signal also ends the wait for a slow provider, not only the request.
-      const credentials = signal === undefined ? pending : untilAborted(pending, signal, operation);
+      // The deadline covers the wait for credentials too (a provider fetching an STS token may
+      // hang), and the caller's signal ends it as well; the request gets what is left of it.
+      const startedAt = performance.now();
+      const timely = this.credentialsWithin(
+        provided as Promise<MQCredentials>,
+        timeoutMs,
+        operation,
+      );
+      const credentials = signal === undefined ? timely : untilAborted(timely, signal, operation);
       return credentials.then((c) =>
         this.signAndSend(
           pool,
@@ -355,7 +405,7 @@ export class MQClient {
           method,
           target,
           body,
-          timeoutMs,
+          Math.max(1, Math.ceil(timeoutMs - (performance.now() - startedAt))),
           signal,
           operation,
         ),
@@ -371,6 +421,33 @@ export class MQClient {
       signal,
       operation,
     );
+  }
+
+  private credentialsWithin(
+    provided: Promise<MQCredentials>,
+    timeoutMs: number,
+    operation: string,
+  ): Promise<MQCredentials> {
+    return new Promise<MQCredentials>((resolve, reject) => {
+      const wait = new CredentialsWait(() =>
+        reject(
+          new MQTimeoutError(
+            `${operation}: the credentials provider did not answer within ${timeoutMs} ms`,
+          ),
+        ),
+      );
+      this.deadlines.watch(wait, timeoutMs);
+      provided.then(
+        (c) => {
+          this.deadlines.unwatch(wait);
+          resolve(c);
+        },
+        (error: unknown) => {
+          this.deadlines.unwatch(wait);
+          reject(error);
+        },
+      );
+    });
   }
 
   private keyFor(secret: string): KeyObject {
@@ -417,6 +494,31 @@ export class MQClient {
     ];
     if (md5 !== undefined) headers.push('content-md5', md5);
     if (creds.securityToken) headers.push('security-token', creds.securityToken);
-    return send(pool, { method, path: target, headers, body, timeoutMs, signal, operation });
+    return send(
+      pool,
+      {
+        method,
+        path: target,
+        headers,
+        body,
+        timeoutMs,
+        signal,
+        operation,
+        // Consumes only: see TransportRequest.completeOnAbort.
+        completeOnAbort: method === 'GET',
+      },
+      this.deadlines,
+    );
+  }
+}
+
+/** A call waiting for an async credentials provider, under the call's deadline. */
+class CredentialsWait extends DeadlineEntry {
+  constructor(private readonly onExpire: () => void) {
+    super();
+  }
+
+  expire(): void {
+    this.onExpire();
   }
 }

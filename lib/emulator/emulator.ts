@@ -9,10 +9,14 @@ import { RealClock, VirtualClock } from './clock/clock.js';
 import type { Clock } from './clock/clock.js';
 import { resolveEmulatorOptions } from './config/emulator-options.validate.js';
 import type { EmulatorOptions, RunningEmulator } from './emulator.types.js';
+import { FaultInjector } from './faults/fault.injector.js';
 import { EmulatorGrpcServer } from './grpc/grpc.server.js';
 import { createEmulatorLog } from './http/http.log.js';
 import { EmulatorHttpServer } from './http/http.server.js';
 import { OnsFront } from './ons/ons.front.js';
+import { MemoryBodyStore } from './store/body.store.js';
+import type { BodyStore } from './store/body.store.js';
+import { DiskBodyStore } from './store/disk-body.store.js';
 import { LogStore } from './store/log.store.js';
 import { MemoryStore } from './store/memory.store.js';
 import type { Store } from './store/store.js';
@@ -35,10 +39,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       : new RealClock();
   const store: Store =
     resolved.dataDir !== undefined ? new LogStore(resolved.dataDir) : new MemoryStore();
+  let bodies: BodyStore | undefined;
   const tap = resolved.console ? new ActivityTap(clock) : undefined;
   const activity = resolved.console ? new ConsumerActivity() : undefined;
   let broker: Broker;
   try {
+    bodies =
+      resolved.dataDir !== undefined ? new DiskBodyStore(resolved.dataDir) : new MemoryBodyStore();
     broker = new Broker({
       clock,
       timings: resolved.timings,
@@ -46,13 +53,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       topics: resolved.topics,
       groups: resolved.groups,
       store,
+      bodies,
+      maxRetainedMessages: resolved.maxRetainedMessages,
+      maxRetainedBytes: resolved.maxRetainedBytes,
+      warn: (line) => log.warn(line),
       ...(tap !== undefined ? { observer: tap.observe } : {}),
     });
   } catch (err) {
+    bodies?.close();
     store.close();
     throw err;
   }
   const admin = createEmulatorAdmin(broker, clock, resolved.instanceId, tap, activity);
+  const faults = new FaultInjector(resolved.faults);
   let grpc: EmulatorGrpcServer | undefined;
   let grpcEndpoint: string | undefined;
   // Safe by default: beyond loopback, the admin API (which can drop every message) needs a token.
@@ -66,7 +79,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     credentials: resolved.credentials,
     maxDateSkewMs: resolved.timings.maxDateSkewMs,
     maxWaitSeconds: resolved.timings.maxWaitSeconds,
+    headersTimeoutMs: resolved.timings.headersTimeoutMs,
+    requestTimeoutMs: resolved.timings.requestTimeoutMs,
     log,
+    faults,
     ons: new OnsFront({
       broker,
       instanceId: resolved.instanceId,
@@ -74,10 +90,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       credentials: resolved.credentials,
       maxTimeSkewMs: resolved.timings.onsMaxTimeSkewMs,
       log,
+      faults,
       ...(activity !== undefined ? { activity } : {}),
     }),
     admin: {
       admin,
+      faults,
+      retention: () => broker.retention(),
       instanceId: resolved.instanceId,
       clockMode: resolved.clock,
       auth: resolved.auth,
@@ -113,6 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         credentials: resolved.credentials,
         timings: resolved.timings,
         log,
+        faults,
         ...(activity !== undefined ? { activity } : {}),
       });
       grpcEndpoint = await grpc.listen(resolved.grpcPort, resolved.host);
@@ -153,6 +173,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     credentials: { ...resolved.credentials[0]! },
     instanceId: resolved.instanceId,
     admin,
+    faults,
     consoleUrl: resolved.console
       ? `${endpoint}/_emulator/ui/${adminToken !== undefined ? `#token=${adminToken}` : ''}`
       : undefined,

@@ -1,4 +1,5 @@
 /** Public options and handles of the emulator (subpath `nestjs-aliyun-mq/emulator`). */
+import type { EmulatorFaultOptions, EmulatorFaults } from './faults/fault.types.js';
 
 /** Every time constant of the broker, in ms unless named otherwise. All configurable. */
 export interface EmulatorTimings {
@@ -18,6 +19,13 @@ export interface EmulatorTimings {
   maxDateSkewMs: number;
   /** Largest accepted waitseconds (default 30). */
   maxWaitSeconds: number;
+  /** A connection whose request headers are not complete by then is closed (default 10 000). */
+  headersTimeoutMs: number;
+  /**
+   * A request not received completely (headers and body) by then is closed (default 30 000).
+   * Receiving only: a long poll waits up to `maxWaitSeconds` after its request has arrived.
+   */
+  requestTimeoutMs: number;
   /** Old ONS HTTP API (`/message/`): allowed distance of the signed `time` from real time (default 15 000). */
   onsMaxTimeSkewMs: number;
 }
@@ -69,9 +77,19 @@ export interface EmulatorOptions {
   autoCreate?: boolean;
   topics?: EmulatorTopicDeclaration[];
   groups?: EmulatorGroupDeclaration[];
-  /** Durable append-only log in this directory; memory only when omitted. */
+  /** Durable append-only log in this directory (message bodies on disk too); memory only when omitted. */
   dataDir?: string;
+  /**
+   * Retention budget (a deviation from the cloud, which keeps everything for 3 days): at most this
+   * many retained messages (default 100 000). Over budget, messages every group has acked go
+   * first, oldest first; then the oldest messages whatever their state, with a warning.
+   */
+  maxRetainedMessages?: number;
+  /** Retention budget in bytes of retained message bodies (default 256 MiB), same policy. */
+  maxRetainedBytes?: number;
   timings?: Partial<EmulatorTimings>;
+  /** Fault injection: a seed and rules active from the start (more can be added at run time). */
+  faults?: EmulatorFaultOptions;
   /** Request/log lines; default silent when embedded. */
   logger?: (line: string) => void;
   /**
@@ -275,6 +293,8 @@ export interface RunningEmulator {
   credentials: EmulatorCredential;
   instanceId: string;
   admin: EmulatorAdmin;
+  /** Fault injection rules and counters (also under `/_emulator/faults`). */
+  faults: EmulatorFaults;
   /** The console's address (with `#token=…` when a token is required); undefined when off. */
   consoleUrl: string | undefined;
   /** The token the admin API requires, or undefined when it requires none (loopback). */

@@ -33,4 +33,5 @@ export type {
   MQLocalTransaction,
   MQMessageBody,
 } from './interfaces/mq-publish-options.interface.js';
+export type { MQRetryOptions } from './interfaces/mq-retry-options.interface.js';
 export type { MQEvent, MQEventType, MQMessageEventBase } from './interfaces/mq-events.interface.js';

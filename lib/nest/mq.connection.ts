@@ -28,10 +28,13 @@ export class MQConnection implements OnModuleInit, OnApplicationShutdown {
     this.name = options.connection;
     this.logger = createMQLogger(options.logger, 'MQModule');
     this.publishHealth = new PublishHealth((error) => transport.isConfigurationError(error));
-    this.producer = new MQProducer(transport, this.name, this.logger, {
-      telemetry,
-      health: this.publishHealth,
-    });
+    this.producer = new MQProducer(
+      transport,
+      this.name,
+      this.logger,
+      { telemetry, health: this.publishHealth },
+      options.publishRetry,
+    );
   }
 
   /** Builds the connection's transport (it opens nothing until the first call) and telemetry. */

@@ -66,6 +66,13 @@ export const TRANSACTION_CHECKER_DEFAULTS = {
   autoStart: true,
 } as const;
 
+/**
+ * Backoff of a failing poll loop. Bounded low on purpose: after each wait a short poll probes the
+ * server, so a consumer resumes within about `maxMs` of the server coming back, while an
+ * endpoint that is down sees one cheap probe per consumer every 0.5-1 s.
+ */
+export const POLL_BACKOFF_DEFAULTS = { initialMs: 200, maxMs: 1_000 } as const;
+
 /** Module-level defaults. */
 export const MODULE_DEFAULTS = {
   drainTimeoutMs: 20_000,

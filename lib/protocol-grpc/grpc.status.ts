@@ -257,3 +257,39 @@ export class RocketMQStatusError extends Error {
     this.name = 'RocketMQStatusError';
   }
 }
+
+/**
+ * The gRPC transport's own status codes (not RocketMQ's `Code`): what a call ends with when the
+ * failure is below the RocketMQ protocol (the server is unreachable, the deadline passed, a frame
+ * does not decode). `httpStatus` is the usual HTTP equivalent (google.rpc.Code's mapping).
+ */
+export const GRPC_STATUSES = {
+  OK: { value: 0, httpStatus: 200, meaning: 'OK' },
+  CANCELLED: { value: 1, httpStatus: 499, meaning: 'Call cancelled' },
+  UNKNOWN: { value: 2, httpStatus: 500, meaning: 'Unknown error' },
+  INVALID_ARGUMENT: { value: 3, httpStatus: 400, meaning: 'Invalid argument' },
+  DEADLINE_EXCEEDED: { value: 4, httpStatus: 504, meaning: 'Deadline exceeded' },
+  NOT_FOUND: { value: 5, httpStatus: 404, meaning: 'Not found' },
+  ALREADY_EXISTS: { value: 6, httpStatus: 409, meaning: 'Already exists' },
+  PERMISSION_DENIED: { value: 7, httpStatus: 403, meaning: 'Permission denied' },
+  RESOURCE_EXHAUSTED: { value: 8, httpStatus: 429, meaning: 'Resource exhausted' },
+  FAILED_PRECONDITION: { value: 9, httpStatus: 400, meaning: 'Failed precondition' },
+  ABORTED: { value: 10, httpStatus: 409, meaning: 'Aborted' },
+  OUT_OF_RANGE: { value: 11, httpStatus: 400, meaning: 'Out of range' },
+  UNIMPLEMENTED: { value: 12, httpStatus: 501, meaning: 'Unimplemented' },
+  INTERNAL: { value: 13, httpStatus: 500, meaning: 'Internal error' },
+  UNAVAILABLE: { value: 14, httpStatus: 503, meaning: 'Service unavailable' },
+  DATA_LOSS: { value: 15, httpStatus: 500, meaning: 'Data loss' },
+  UNAUTHENTICATED: { value: 16, httpStatus: 401, meaning: 'Unauthenticated' },
+} as const satisfies Record<string, { value: number; httpStatus: number; meaning: string }>;
+
+export type GrpcStatusName = keyof typeof GRPC_STATUSES;
+
+export function isGrpcStatusName(name: string): name is GrpcStatusName {
+  return Object.prototype.hasOwnProperty.call(GRPC_STATUSES, name);
+}
+
+/** Is `name` a RocketMQ `Code` name? */
+export function isRocketMQCode(name: string): name is RocketMQCode {
+  return Object.prototype.hasOwnProperty.call(ROCKETMQ_CODES, name);
+}

@@ -2,6 +2,7 @@ import type { ModuleMetadata } from '@nestjs/common';
 import { Test, type TestingModule, type TestingModuleBuilder } from '@nestjs/testing';
 import { startEmulator } from '../emulator/emulator.js';
 import type { EmulatorOptions, RunningEmulator } from '../emulator/emulator.types.js';
+import type { EmulatorFaults } from '../emulator/faults/fault.types.js';
 import type { MQEvent, MQEventType } from '../nest/interfaces/mq-events.interface.js';
 import { MQProducer } from '../nest/mq.producer.js';
 import { MQConsumerRegistry } from '../nest/mq.registry.js';
@@ -54,6 +55,12 @@ export interface MQTestingHarness {
     predicate?: (event: MQEventOf<T>) => boolean,
     options?: WaitOptions,
   ): Promise<MQEventOf<T>[]>;
+  /**
+   * The emulator's fault injector: `faults.add({ match: { operation: 'publish' }, count: 1,
+   * action: { kind: 'error', code: 'InternalError' } })` returns the rule's id; `remove(id)`,
+   * `clear()`, and `stats()` (rules with their hits, injected faults by kind).
+   */
+  faults: EmulatorFaults;
   /**
    * Moves the emulator's virtual clock (redeliveries, timers, transaction checks; on gRPC also the
    * retry backoff of handed-back messages and the invisibility a receive chose). The producer's
@@ -126,6 +133,7 @@ export async function createMQTestingModule(
       waitFor: (type, predicate, options) => events.waitFor(type, predicate, options),
       waitForMany: (type, count, predicate, options) =>
         events.waitForMany(type, count, predicate, options),
+      faults: emulator.faults,
       advance: (ms) => emulator.admin.advance(ms),
       close: async () => {
         try {

@@ -20,8 +20,17 @@ export type MQTransportKind = 'http' | 'grpc';
 
 /** Per-call options of every transport operation. */
 export interface MQTransportCallOptions {
-  /** Aborts the call (it rejects with `MQAbortError`). */
+  /**
+   * Aborts the call (it rejects with `MQAbortError`). A receive whose answer has started arriving
+   * completes instead: the broker has handed those messages out already, and cutting the answer
+   * would hide them from every consumer until their invisibility window ends.
+   */
   signal?: AbortSignal;
+  /**
+   * Shortens the call's deadline to this many ms (never lengthens the transport's own), e.g.
+   * what is left of a retry budget or of a shutdown's drain deadline.
+   */
+  timeoutMs?: number;
 }
 
 /** One receive (long poll) of a consumer group. */

@@ -69,6 +69,18 @@ describe('invalid options fail bootstrap with a message naming the option', () =
     [{ batchSize: 4 }, 'MQModule: option "batchSize" is not a known option'],
     [{ onFilteredError: 'drop' }, `MQModule: option "onFilteredError" must be 'retry' or 'ack'`],
     [{ shutdown: { drainTimeoutMs: -1 } }, 'MQModule: option "shutdown.drainTimeoutMs" must be'],
+    [{ publishRetry: true }, 'MQModule: option "publishRetry" must be false or an object'],
+    [{ publishRetry: { maxAttempts: 0 } }, 'MQModule: option "publishRetry.maxAttempts" must be'],
+    [{ publishRetry: { retries: 3 } }, 'MQModule: option "publishRetry.retries" is not a known'],
+    [
+      { publishRetry: { initialDelayMs: 500, maxDelayMs: 100 } },
+      'MQModule: option "publishRetry.maxDelayMs" must be',
+    ],
+    [{ publishRetry: { deadlineMs: 0 } }, 'MQModule: option "publishRetry.deadlineMs" must be'],
+    [
+      { pollBackoff: { initialMs: 500, maxMs: 100 } },
+      'MQModule: option "pollBackoff.maxMs" must be at least pollBackoff.initialMs',
+    ],
   ])('module option %j', async (override, expected) => {
     const message = await bootstrapError([
       MQModule.forRoot({

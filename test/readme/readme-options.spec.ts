@@ -21,6 +21,7 @@ const DOCUMENTED: Record<string, string[]> = {
     'MQPublishOptions',
     'MQTransactionalPublishOptions',
   ],
+  'lib/nest/interfaces/mq-retry-options.interface.ts': ['MQRetryOptions'],
   'lib/nest/context/mq.context.ts': ['MQContext'],
   'lib/client/client.types.ts': ['MQClientOptions'],
   'lib/client/ons/ons.types.ts': ['OnsHttpClientOptions', 'OnsCallOptions', 'OnsPublishInput'],

@@ -25,7 +25,13 @@ import { checkIntRange, checkTopic } from '../client.validation.js';
 import { send } from '../http.transport.js';
 import type { RawResponse } from '../http.transport.js';
 import { decodeConsume, decodeDelete, decodePublish } from './ons.decoder.js';
-import { positiveInt, resolveOnsOptions } from './ons.options.js';
+import {
+  checkOnsCallOptions,
+  ONS_CALL_OPTION_KEYS,
+  ONS_CONSUME_OPTION_KEYS,
+  positiveInt,
+  resolveOnsOptions,
+} from './ons.options.js';
 import type { ResolvedOnsOptions } from './ons.options.js';
 import {
   checkMsgHandle,
@@ -92,6 +98,7 @@ export class OnsHttpClient {
     this.assertOpen();
     checkTopic(topic);
     checkOnsId(producerId, 'producerId');
+    checkOnsCallOptions(options, ONS_CALL_OPTION_KEYS);
     const encoded = encodePublish(input);
     const md5 = onsBodyMd5Hex(encoded.body);
     const operation = 'publish to topic ' + topic;
@@ -114,6 +121,7 @@ export class OnsHttpClient {
     this.assertOpen();
     checkTopic(topic);
     checkOnsId(consumerId, 'consumerId');
+    checkOnsCallOptions(options, ONS_CONSUME_OPTION_KEYS);
     const num =
       options?.num === undefined
         ? ONS_LIMITS.maxNum
@@ -140,6 +148,7 @@ export class OnsHttpClient {
     checkTopic(topic);
     checkOnsId(consumerId, 'consumerId');
     checkMsgHandle(msgHandle);
+    checkOnsCallOptions(options, ONS_CALL_OPTION_KEYS);
     const operation = 'delete on topic ' + topic;
     const res = await this.call(options, operation, (time) => ({
       method: 'DELETE',

@@ -2,7 +2,30 @@
 import { MQInvalidArgumentError } from '../client.errors.js';
 import { CLIENT_DEFAULTS, hasHeaderBreakingChar } from '../client.options.js';
 import { CLIENT_VERSION } from '../client.version.js';
+import { checkKnownKeys } from '../client.validation.js';
 import type { OnsHttpClientOptions } from './ons.types.js';
+
+/** Keys of each object the client takes; anything else is a typo and is refused. */
+const OPTION_KEYS: ReadonlySet<string> = new Set([
+  'connections',
+  'requestTimeoutMs',
+  'keepAliveTimeoutMs',
+  'userAgent',
+]);
+export const ONS_CALL_OPTION_KEYS: ReadonlySet<string> = new Set(['signal', 'timeoutMs']);
+export const ONS_CONSUME_OPTION_KEYS: ReadonlySet<string> = new Set([
+  ...ONS_CALL_OPTION_KEYS,
+  'num',
+]);
+
+/** A call's options object: undefined, or an object with known keys only. */
+export function checkOnsCallOptions(options: unknown, known: ReadonlySet<string>): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object') {
+    throw new MQInvalidArgumentError('options', 'must be an object');
+  }
+  checkKnownKeys(options, known, 'options.', 'an option of this call');
+}
 
 export interface ResolvedOnsOptions {
   connections: number;
@@ -16,6 +39,7 @@ export function resolveOnsOptions(options: OnsHttpClientOptions | undefined): Re
   if (options === null || typeof options !== 'object') {
     throw new MQInvalidArgumentError('options', 'must be an object');
   }
+  checkKnownKeys(options, OPTION_KEYS, 'options.', 'an OnsHttpClient option');
   let userAgent = `nestjs-aliyun-mq/${CLIENT_VERSION} (ons)`;
   if (options.userAgent !== undefined) {
     if (typeof options.userAgent !== 'string' || hasHeaderBreakingChar(options.userAgent)) {

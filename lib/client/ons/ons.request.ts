@@ -4,8 +4,10 @@
  */
 import { ONS_LIMITS, ONS_PATH } from '../../protocol/ons/index.js';
 import { MQInvalidArgumentError } from '../client.errors.js';
-import { checkIdChars } from '../client.validation.js';
+import { checkIdChars, checkKnownKeys } from '../client.validation.js';
 import type { OnsPublishInput } from './ons.types.js';
+
+const INPUT_KEYS: ReadonlySet<string> = new Set(['body', 'tag', 'key', 'deliverAt', 'shardingKey']);
 
 export interface EncodedPublish {
   body: Buffer;
@@ -38,6 +40,7 @@ export function encodePublish(input: OnsPublishInput): EncodedPublish {
   if (input === null || typeof input !== 'object') {
     throw new MQInvalidArgumentError('input', 'must be an object with a body');
   }
+  checkKnownKeys(input, INPUT_KEYS, '', 'a field of a published message');
   const body = bodyBytes(input.body);
   let querySuffix = '';
   const tag = optionalText(input.tag, 'tag', ONS_LIMITS.maxTagLength);

@@ -2,7 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ActivityTap } from '../activity/activity.tap.js';
 import type { ConsoleAssets } from '../console/console.assets.js';
 import type { EmulatorAdmin } from '../emulator.types.js';
+import type { RetentionStats } from '../broker/broker.retention.js';
+import type { FaultInjector } from '../faults/fault.injector.js';
 import type { AdminAccess } from './admin.access.js';
+import { handleFaultsRequest } from './admin.faults.js';
 import { handleConsoleRoute } from './admin.console.http.js';
 import type { LiveFeed } from './admin.events.js';
 import {
@@ -47,6 +50,9 @@ export interface AdminHttpContext {
   grpcEndpoint?: () => string | undefined;
   /** Long polls parked right now. */
   longPolls: () => number;
+  faults: FaultInjector;
+  /** Retained messages and body bytes against the budget, and what it dropped. */
+  retention: () => RetentionStats;
 }
 
 /**
@@ -77,6 +83,11 @@ export async function handleAdminRequest(
       });
     }
     ctx.access.check(req);
+    if (route === 'faults' || route.startsWith('faults/')) {
+      const id = route === 'faults' ? undefined : route.slice('faults/'.length);
+      const answer = await handleFaultsRequest(ctx.faults, method, id, () => readJsonBody(req));
+      return sendJson(res, answer.status, answer.body);
+    }
     const query = new URLSearchParams(rawQuery);
     switch (route) {
       case 'health':
@@ -91,6 +102,7 @@ export async function handleAdminRequest(
           auth: ctx.auth,
           now: ctx.admin.now(),
           longPolls: ctx.longPolls(),
+          retention: ctx.retention(),
         });
       case 'topics':
         allow(method, 'GET');

@@ -5,7 +5,7 @@
 import { RESERVED_PROPERTY } from '../../protocol/index.js';
 import type { EmulatorMessageSummary, EmulatorMessageView } from '../emulator.types.js';
 import type { AdminSource } from './broker.admin.js';
-import { deadView, halfView, parseProps, view } from './broker.admin.views.js';
+import { deadView, halfView, parseProps, view, type BodyText } from './broker.admin.views.js';
 import type { Message, Topic } from './broker.state.js';
 
 /** What the broker holds of one message right now, per group. */
@@ -38,15 +38,16 @@ export function locateMessage(
   topicName?: string,
 ): LocatedMessage | undefined {
   const now = src.clockNow();
+  const text: BodyText = (ref) => src.bodyText(ref);
   for (const t of src.topics.values()) {
     if ((ns !== undefined && t.ns !== ns) || (topicName !== undefined && t.name !== topicName)) {
       continue;
     }
     const m = t.messages.get(id);
     if (m === undefined) continue;
-    const located = base(m, t, m.state === 'half' ? 'half' : m.delayed ? 'delayed' : 'live');
-    if (m.state === 'half') located.views.push(halfView(m, now));
-    else located.views.push(...groupViews(t, m));
+    const located = base(m, t, m.state === 'half' ? 'half' : m.delayed ? 'delayed' : 'live', text);
+    if (m.state === 'half') located.views.push(halfView(m, now, text));
+    else located.views.push(...groupViews(t, m, text));
     return located;
   }
   // Gone from its topic (retention, rollback): dead-letter copies may still hold it.
@@ -54,12 +55,12 @@ export function locateMessage(
     if (ns !== undefined && g.ns !== ns) continue;
     for (const dl of g.deadLetters) {
       if (dl.id !== id || (topicName !== undefined && dl.topic !== topicName)) continue;
-      const v = deadView(dl, g.id);
+      const v = deadView(dl, g.id, text);
       const located: LocatedMessage = {
         instanceId: g.ns,
         topic: dl.topic,
         messageId: id,
-        body: dl.body,
+        body: text(dl.body),
         properties: v.properties,
         publishTime: dl.publishTime,
         state: 'gone',
@@ -69,7 +70,7 @@ export function locateMessage(
       for (const other of src.groups.values()) {
         if (other === g || other.ns !== g.ns) continue;
         for (const d of other.deadLetters) {
-          if (d.id === id && d.topic === dl.topic) located.views.push(deadView(d, other.id));
+          if (d.id === id && d.topic === dl.topic) located.views.push(deadView(d, other.id, text));
         }
       }
       return located;
@@ -179,12 +180,17 @@ function summary(
   return s;
 }
 
-function base(m: Message, t: Topic, state: LocatedMessage['state']): LocatedMessage {
+function base(
+  m: Message,
+  t: Topic,
+  state: LocatedMessage['state'],
+  text: BodyText,
+): LocatedMessage {
   const located: LocatedMessage = {
     instanceId: t.ns,
     topic: t.name,
     messageId: m.id,
-    body: m.body,
+    body: text(m.body),
     properties: parseProps(m.props),
     publishTime: m.publishTime,
     state,
@@ -195,13 +201,13 @@ function base(m: Message, t: Topic, state: LocatedMessage['state']): LocatedMess
 }
 
 /** Per group: ready / inflight / acked / deadletter (peek leaves acked messages out). */
-function groupViews(t: Topic, m: Message): EmulatorMessageView[] {
+function groupViews(t: Topic, m: Message, text: BodyText): EmulatorMessageView[] {
   const out: EmulatorMessageView[] = [];
   for (const sub of t.subs.values()) {
     const sm = sub.states.get(m.id);
     const dead = sub.group.deadLetters.find((dl) => dl.id === m.id && dl.topic === t.name);
     if (dead !== undefined) {
-      out.push(deadView(dead, sub.group.id));
+      out.push(deadView(dead, sub.group.id, text));
       continue;
     }
     const state =
@@ -212,7 +218,7 @@ function groupViews(t: Topic, m: Message): EmulatorMessageView[] {
           : m.delayed
             ? 'delayed'
             : 'ready';
-    const v = view(m, state, sub.group.id, sm?.consumedTimes ?? 0);
+    const v = view(m, state, sub.group.id, sm?.consumedTimes ?? 0, text);
     if (sm?.delivery !== undefined) {
       v.nextConsumeTime = sm.delivery.nextConsumeTime;
       v.receiptHandle = sm.delivery.handle;

@@ -5,6 +5,7 @@ import type {
   EmulatorMessageView,
   EmulatorTopicStats,
 } from '../emulator.types.js';
+import type { BodyRef } from '../store/body.store.js';
 import type { DeadLetter, Subscription, Topic } from './broker.state.js';
 import { deadView, halfView, view } from './broker.admin.views.js';
 import {
@@ -20,6 +21,8 @@ export interface AdminSource {
   readonly groups: Map<string, { ns: string; id: string; deadLetters: DeadLetter[] }>;
   clockNow(): number;
   resetAll(): void;
+  /** A body as text, read back from disk if it lives there. */
+  bodyText(ref: BodyRef): string;
 }
 
 export interface PeekQuery {
@@ -33,7 +36,11 @@ export interface PeekQuery {
 const DEFAULT_PEEK_LIMIT = 100;
 
 export class BrokerAdmin {
-  constructor(private readonly broker: AdminSource) {}
+  private readonly text: (ref: BodyRef) => string;
+
+  constructor(private readonly broker: AdminSource) {
+    this.text = (ref) => broker.bodyText(ref);
+  }
 
   topics(): EmulatorTopicStats[] {
     const out: EmulatorTopicStats[] = [];
@@ -112,24 +119,30 @@ export class BrokerAdmin {
     for (const m of t.messages.values()) {
       if (m.state === 'half') {
         if (q.group !== undefined) continue;
-        if (!add(halfView(m, now))) return out;
+        if (!add(halfView(m, now, this.text))) return out;
         continue;
       }
       if (m.delayed) {
-        const v = view(m, 'delayed', q.group, 0);
+        const v = view(m, 'delayed', q.group, 0, this.text);
         v.nextConsumeTime = m.visibleAt;
         if (!add(v)) return out;
         continue;
       }
       if (subs.length === 0 && q.group === undefined) {
-        if (!add(view(m, 'ready', undefined, 0))) return out;
+        if (!add(view(m, 'ready', undefined, 0, this.text))) return out;
         continue;
       }
       for (const sub of subs) {
         const sm = sub.states.get(m.id);
         if (sm?.done === true) continue;
         const inflight = sm?.delivery !== undefined;
-        const v = view(m, inflight ? 'inflight' : 'ready', sub.group.id, sm?.consumedTimes ?? 0);
+        const v = view(
+          m,
+          inflight ? 'inflight' : 'ready',
+          sub.group.id,
+          sm?.consumedTimes ?? 0,
+          this.text,
+        );
         if (inflight) {
           v.nextConsumeTime = sm.delivery!.nextConsumeTime;
           v.receiptHandle = sm.delivery!.handle;
@@ -140,7 +153,7 @@ export class BrokerAdmin {
     for (const g of this.broker.groups.values()) {
       if (g.ns !== ns || (q.group !== undefined && g.id !== q.group)) continue;
       for (const dl of g.deadLetters) {
-        if (dl.topic === q.topic && !add(deadView(dl, g.id))) return out;
+        if (dl.topic === q.topic && !add(deadView(dl, g.id, this.text))) return out;
       }
     }
     return out;
@@ -151,7 +164,8 @@ export class BrokerAdmin {
     const out: EmulatorMessageView[] = [];
     for (const g of this.broker.groups.values()) {
       if (g.ns !== ns || g.id !== q.group) continue;
-      for (const dl of g.deadLetters) if (dl.topic === q.topic) out.push(deadView(dl, g.id));
+      for (const dl of g.deadLetters)
+        if (dl.topic === q.topic) out.push(deadView(dl, g.id, this.text));
     }
     return out;
   }

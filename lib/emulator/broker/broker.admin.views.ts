@@ -1,11 +1,15 @@
 /** Admin views of broker records (the shapes of EmulatorMessageView). */
 import type { EmulatorMessageView } from '../emulator.types.js';
+import type { BodyRef } from '../store/body.store.js';
 import type { DeadLetter, Message } from './broker.state.js';
 
+/** Reads a body as text (bodies may live on disk: see BodyStore). */
+export type BodyText = (ref: BodyRef) => string;
+
 /** A half message: the check in flight, or the publish handle while it is still valid. */
-export function halfView(m: Message, now: number): EmulatorMessageView {
+export function halfView(m: Message, now: number, text: BodyText): EmulatorMessageView {
   const d = m.halfDelivery;
-  const v = view(m, 'half', undefined, m.halfChecks);
+  const v = view(m, 'half', undefined, m.halfChecks, text);
   v.nextConsumeTime = d !== undefined ? d.nextConsumeTime : m.immunityUntil;
   const handle = d?.handle ?? (now < m.immunityUntil ? m.publishHandle : undefined);
   if (handle !== undefined) v.receiptHandle = handle;
@@ -17,10 +21,11 @@ export function view(
   state: string,
   group: string | undefined,
   consumedTimes: number,
+  text: BodyText,
 ): EmulatorMessageView {
   const v: EmulatorMessageView = {
     messageId: m.id,
-    body: m.body,
+    body: text(m.body),
     properties: parseProps(m.props),
     publishTime: m.publishTime,
     state,
@@ -31,10 +36,10 @@ export function view(
   return v;
 }
 
-export function deadView(dl: DeadLetter, group: string): EmulatorMessageView {
+export function deadView(dl: DeadLetter, group: string, text: BodyText): EmulatorMessageView {
   const v: EmulatorMessageView = {
     messageId: dl.id,
-    body: dl.body,
+    body: text(dl.body),
     properties: parseProps(dl.props),
     publishTime: dl.publishTime,
     state: 'deadletter',

@@ -4,6 +4,8 @@
  * long polls when any of these makes a message deliverable.
  */
 import type { ConsumedMessageDoc } from '../../protocol/index.js';
+import { bodyBytes } from '../store/body.store.js';
+import type { BodyRef } from '../store/body.store.js';
 import type { BrokerEvent, PublishedEvent } from '../store/store.js';
 import { bodyMd5 } from '../../protocol/index.js';
 import { BrokerResources } from './broker.resources.js';
@@ -28,6 +30,7 @@ import {
 import { WaitDeadlines } from './wait.deadlines.js';
 
 export const EMPTY: ConsumedMessageDoc[] = [];
+const NO_RESOLVE = (): void => undefined;
 
 export abstract class BrokerLifecycle extends BrokerResources implements DueHandlers {
   /** @internal */
@@ -36,15 +39,20 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
   /** Events of the current operation, written in one append (one write(2) per consume/ack). */
   protected pendingLog: BrokerEvent[] = [];
 
-  /** @internal builds the message of a `pub` event (live publish and replay). */
-  applyPublished(e: PublishedEvent): Message {
+  /**
+   * @internal builds the message of a `pub` event: live publish (`body` already in the body store)
+   * and replay (the body inline in the event, or its place on disk).
+   */
+  applyPublished(e: PublishedEvent, body?: BodyRef): Message {
     const topic = this.createTopic(e.ns, e.topic, undefined);
     const half = e.imm !== undefined;
+    const ref = body ?? (e.bref !== undefined ? this.bodies.restore(e.bref) : (e.body ?? ''));
     const m: Message = {
       id: e.id,
       topic,
-      body: e.body,
-      bodyMd5: bodyMd5(e.body),
+      body: ref,
+      bodySize: bodyBytes(ref),
+      bodyMd5: e.md5 ?? bodyMd5(this.bodyText(ref)),
       tag: e.tag,
       props: e.props,
       publishTime: e.at,
@@ -61,6 +69,8 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
       halfDelivery: undefined,
       halfQueued: false,
     };
+    this.retainedMessages++;
+    this.retainedBytes += m.bodySize;
     topic.messages.set(m.id, m);
     if (half) {
       const d = this.newDelivery(e.h!, 'half', m, undefined, undefined, m.immunityUntil);
@@ -131,7 +141,7 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
         kind,
       });
     }
-    return doc(m, d.handle, sm.firstConsumeTime, next, sm.consumedTimes);
+    return doc(m, this.bodyText(m.body), d.handle, sm.firstConsumeTime, next, sm.consumedTimes);
   };
 
   /** trans=pop: one check at a time per half message, shared by every group of the topic. */
@@ -162,7 +172,7 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
           kind: 'half',
         });
       }
-      out.push(doc(m, d.handle, m.halfFirstCheck, next, m.halfChecks));
+      out.push(doc(m, this.bodyText(m.body), d.handle, m.halfFirstCheck, next, m.halfChecks));
     }
   }
 
@@ -182,6 +192,7 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
     if (m.state !== 'half') return;
     this.endHalf(m);
     this.forget(m);
+    this.due.noteSettledEarly();
   }
 
   protected endHalf(m: Message): void {
@@ -272,6 +283,8 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
       }
     }
     this.forget(m);
+    // Dropped before its retention ended (evicted): its retain entry no longer applies.
+    this.due.noteSettledEarly();
   }
 
   /** @internal */
@@ -288,12 +301,14 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
         at,
         n: sm.consumedTimes,
         first: sm.firstConsumeTime,
-        body: m.body,
+        ...this.bodyFields(m.body),
         tag: m.tag,
         props: m.props,
         pubAt: m.publishTime,
       });
     }
+    // The dead letter outlives the message: it holds the body too.
+    this.bodies.retain(m.body);
     sub.group.deadLetters.push({
       topic: sub.topic.name,
       id: m.id,
@@ -305,7 +320,11 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
       firstConsumeTime: sm.firstConsumeTime,
       deadAt: at,
     });
+    if (!this.replaying) this.noteFinished(m);
   }
+
+  /** A group has finished with this message (acked or dead-lettered): it may become evictable. */
+  protected abstract noteFinished(m: Message): void;
 
   protected releasePartition(sub: Subscription, p: Partition): void {
     p.active--;
@@ -360,7 +379,13 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
     w.settled = true;
     (w.sub === undefined ? w.topic.halfWaiters : w.sub.waiters).delete(w);
     w.cleanup?.();
-    w.resolve(msgs);
+    w.cleanup = undefined;
+    const resolve = w.resolve;
+    // The deadline heap may hold the waiter until its original deadline: keep nothing alive
+    // through it (the resolve function holds the promise, which holds the delivered batch).
+    w.resolve = NO_RESOLVE;
+    this.deadlines.noteSettled();
+    resolve(msgs);
   }
 
   /** @internal drops every message, delivery, half message and dead letter; waiters keep waiting. */
@@ -369,6 +394,7 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
     this.tombstones.clear();
     this.due.clear();
     for (const t of this.topics.values()) {
+      for (const m of t.messages.values()) this.bodies.release(m.body);
       t.messages.clear();
       t.halfReady.clear();
       for (const sub of t.subs.values()) {
@@ -377,12 +403,18 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
         sub.orderly = undefined;
       }
     }
-    for (const g of this.groups.values()) g.deadLetters.length = 0;
+    for (const g of this.groups.values()) {
+      for (const dl of g.deadLetters) this.bodies.release(dl.body);
+      g.deadLetters.length = 0;
+    }
+    this.retainedMessages = 0;
+    this.retainedBytes = 0;
   }
 }
 
 function doc(
   m: Message,
+  body: string,
   handle: string,
   firstConsumeTime: number,
   nextConsumeTime: number,
@@ -392,7 +424,7 @@ function doc(
     messageId: m.id,
     receiptHandle: handle,
     bodyMd5: m.bodyMd5,
-    body: m.body,
+    body,
     publishTime: m.publishTime,
     firstConsumeTime,
     nextConsumeTime,

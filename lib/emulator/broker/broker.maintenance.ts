@@ -128,7 +128,7 @@ export abstract class BrokerMaintenance extends BrokerControl {
   /** @internal */
   applyResend(group: Group, topic: Topic, id: string): void {
     const i = group.deadLetters.findIndex((dl) => dl.topic === topic.name && dl.id === id);
-    if (i !== -1) group.deadLetters.splice(i, 1);
+    if (i !== -1) this.bodies.release(group.deadLetters.splice(i, 1)[0]!.body);
     const m = topic.messages.get(id);
     if (m === undefined || m.state !== 'live') return;
     const sub = this.subscription(topic, group);
@@ -147,7 +147,11 @@ export abstract class BrokerMaintenance extends BrokerControl {
     const wanted = ids === undefined ? undefined : new Set(ids);
     let kept = 0;
     for (const dl of group.deadLetters) {
-      if (dl.topic === topic && (wanted === undefined || wanted.has(dl.id))) continue;
+      if (dl.topic === topic && (wanted === undefined || wanted.has(dl.id))) {
+        // The dead letter held its body (on disk, a reference in the body store).
+        this.bodies.release(dl.body);
+        continue;
+      }
       group.deadLetters[kept++] = dl;
     }
     group.deadLetters.length = kept;

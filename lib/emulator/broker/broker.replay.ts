@@ -4,6 +4,7 @@
  * time (expiry, timer due, immunity end, retention) are left to the due-event heap, which the broker
  * runs once after replay at the current time, in time order.
  */
+import { isDiskBody } from '../store/body.store.js';
 import type { BrokerEvent, DeliveredEvent } from '../store/store.js';
 import type { Broker } from './broker.js';
 import type { Topic } from './broker.state.js';
@@ -40,7 +41,7 @@ export function applyEvent(b: Broker, e: BrokerEvent): void {
       g.deadLetters.push({
         topic: e.topic,
         id: e.id,
-        body: e.body,
+        body: e.bref !== undefined ? b.bodies.restore(e.bref) : (e.body ?? ''),
         tag: e.tag,
         props: e.props,
         publishTime: e.pubAt,
@@ -142,7 +143,8 @@ export function snapshotEvents(b: Broker): BrokerEvent[] {
         ns: t.ns,
         topic: t.name,
         id: m.id,
-        body: m.body,
+        ...b.bodyFields(m.body),
+        ...(isDiskBody(m.body) ? { md5: m.bodyMd5 } : {}),
         tag: m.tag,
         props: m.props,
         at: m.publishTime,
@@ -203,7 +205,7 @@ export function snapshotEvents(b: Broker): BrokerEvent[] {
         at: dl.deadAt,
         n: dl.consumedTimes,
         first: dl.firstConsumeTime,
-        body: dl.body,
+        ...b.bodyFields(dl.body),
         tag: dl.tag,
         props: dl.props,
         pubAt: dl.publishTime,

@@ -7,6 +7,8 @@ import { MQ_ERRORS, MQ_LIMITS } from '../../protocol/index.js';
 import type { AckErrorItem } from '../../protocol/index.js';
 import type { EmulatorTimings } from '../emulator.types.js';
 import type { Clock } from '../clock/clock.js';
+import { diskRecord, isDiskBody } from '../store/body.store.js';
+import type { BodyRef, BodyStore, DiskBodyRecord, MessageBody } from '../store/body.store.js';
 import type { BrokerEvent, Store } from '../store/store.js';
 
 /**
@@ -45,6 +47,9 @@ export abstract class BrokerResources {
   protected replaying = false;
   /** Events appended since the log was last compacted (drives online compaction). */
   protected appendedEvents = 0;
+  /** Messages (live and half) held right now, and the bytes of their bodies. */
+  protected retainedMessages = 0;
+  protected retainedBytes = 0;
   protected readonly declaredTopics = new Set<string>();
   private readonly handlePrefix = randomBytes(6).toString('base64url');
   private handleSeq = 0;
@@ -54,6 +59,8 @@ export abstract class BrokerResources {
     readonly timings: EmulatorTimings,
     readonly autoCreate: boolean,
     protected readonly store: Store,
+    /** @internal where message bodies live (memory, or disk in --data-dir mode) */
+    readonly bodies: BodyStore,
     /** Sees every event as it is logged (never replayed ones); must not throw. */
     protected readonly observer: BrokerObserver | undefined,
   ) {
@@ -79,9 +86,32 @@ export abstract class BrokerResources {
     return { code, message: MQ_ERRORS[code].message, receiptHandle: handle };
   }
 
+  /** @internal the body of a message or dead letter, read back from disk if it lives there. */
+  readBody(ref: BodyRef): MessageBody {
+    return this.bodies.read(ref);
+  }
+
+  /** @internal how a body is written in the event log: inline, or its place on disk. */
+  bodyFields(ref: BodyRef): { body?: string; bref?: DiskBodyRecord } {
+    return isDiskBody(ref) ? { bref: diskRecord(ref) } : { body: this.bodyText(ref) };
+  }
+
+  /** @internal the body as text (the HTTP protocols carry text; bytes are read as UTF-8). */
+  bodyText(ref: BodyRef): string {
+    const body = this.bodies.read(ref);
+    return typeof body === 'string'
+      ? body
+      : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  }
+
   protected forget(m: Message): void {
     m.state = 'gone';
     m.topic.messages.delete(m.id);
+    this.retainedMessages--;
+    this.retainedBytes -= m.bodySize;
+    this.bodies.release(m.body);
+    // Queues and the due-event heap may still point at the message for a while: not at its body.
+    m.body = '';
     if (this.tombstones.size >= MAX_TOMBSTONES) {
       this.tombstones.delete(this.tombstones.values().next().value!);
     }

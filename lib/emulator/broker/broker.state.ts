@@ -1,5 +1,6 @@
 /** In-memory records of the broker. Plain objects with mutable fields: they sit on the hot path. */
 import type { ConsumedMessageDoc } from '../../protocol/index.js';
+import type { BodyRef } from '../store/body.store.js';
 import type { Fifo } from './fifo.js';
 
 export type ConsumeKind = 'normal' | 'orderly' | 'half';
@@ -9,7 +10,10 @@ export type MessageState = 'live' | 'half' | 'gone';
 export interface Message {
   readonly id: string;
   readonly topic: Topic;
-  readonly body: string;
+  /** The body, or where the body store keeps it (read it with the broker's readBody). */
+  body: BodyRef;
+  /** Body size in bytes (counts against the retention budget). */
+  readonly bodySize: number;
   readonly bodyMd5: string;
   readonly tag: string | undefined;
   /** Raw `k:v|…|` string, undefined when there are no properties. */
@@ -115,7 +119,8 @@ export interface Topic {
 export interface DeadLetter {
   readonly topic: string;
   readonly id: string;
-  readonly body: string;
+  /** Shares the message's body reference (held on its own in the body store). */
+  readonly body: BodyRef;
   readonly tag: string | undefined;
   readonly props: string | undefined;
   readonly publishTime: number;

@@ -23,7 +23,7 @@
  *   partition), a delivery timestamp a timer message, delivery attempts are ConsumedTimes, and the
  *   client-chosen invisible duration replaces the kind's default (broker.control.ts has the rest).
  */
-import { MQ_LIMITS, newMessageId } from '../../protocol/index.js';
+import { bodyMd5, MQ_LIMITS, newMessageId } from '../../protocol/index.js';
 import type { AckErrorItem, ConsumedMessageDoc, PublishResponseDoc } from '../../protocol/index.js';
 import type {
   EmulatorGroupDeclaration,
@@ -31,12 +31,14 @@ import type {
   EmulatorTopicDeclaration,
 } from '../emulator.types.js';
 import type { Clock } from '../clock/clock.js';
+import { MemoryBodyStore } from '../store/body.store.js';
+import type { BodyStore } from '../store/body.store.js';
 import { MemoryStore } from '../store/memory.store.js';
 import type { PublishedEvent, Store } from '../store/store.js';
 import { BrokerError } from './broker.errors.js';
 import { BrokerAdmin } from './broker.admin.js';
 import { EMPTY } from './broker.lifecycle.js';
-import { BrokerMaintenance } from './broker.maintenance.js';
+import { BrokerRetention, type RetentionLimits } from './broker.retention.js';
 import { checkMessageId, checkPublish, type PublishInput } from './publish.rules.js';
 import { applyEvent, snapshotEvents } from './broker.replay.js';
 import type { ConsumeKind, Message, Subscription, Topic, Waiter } from './broker.state.js';
@@ -59,6 +61,13 @@ export interface BrokerOptions {
    * compaction, and they outnumber twice the live state, the log is rewritten (default 100 000).
    */
   compactAfterEvents?: number;
+  /** Where bodies live (default in memory; DiskBodyStore in --data-dir mode). */
+  bodies?: BodyStore;
+  /** Retention budget (see broker.retention.ts); default unlimited. */
+  maxRetainedMessages?: number;
+  maxRetainedBytes?: number;
+  /** Warnings (e.g. the retention budget dropping unconsumed messages). */
+  warn?: (line: string) => void;
 }
 
 export interface ConsumeRequest {
@@ -75,10 +84,12 @@ export interface ConsumeRequest {
 const DEFAULT_COMPACT_AFTER_EVENTS = 100_000;
 const TOPIC_TYPES = new Set(['normal', 'orderly', 'transactional', 'delay']);
 
-export class Broker extends BrokerMaintenance {
+export class Broker extends BrokerRetention {
   readonly admin: BrokerAdmin;
+  protected readonly limits: RetentionLimits;
   private readonly compactAfterEvents: number;
   private liveEvents = 0;
+  private readonly warnLine: (line: string) => void;
 
   constructor(options: BrokerOptions) {
     super(
@@ -86,9 +97,15 @@ export class Broker extends BrokerMaintenance {
       options.timings,
       options.autoCreate,
       options.store ?? new MemoryStore(),
+      options.bodies ?? new MemoryBodyStore(),
       options.observer,
     );
     this.admin = new BrokerAdmin(this);
+    this.limits = {
+      maxMessages: options.maxRetainedMessages ?? Infinity,
+      maxBytes: options.maxRetainedBytes ?? Infinity,
+    };
+    this.warnLine = options.warn ?? (() => undefined);
     this.compactAfterEvents = options.compactAfterEvents ?? DEFAULT_COMPACT_AFTER_EVENTS;
     for (const t of options.topics ?? []) {
       if (t.type !== undefined && !TOPIC_TYPES.has(t.type)) {
@@ -121,7 +138,6 @@ export class Broker extends BrokerMaintenance {
       ns,
       topic: topicName,
       id: msg.messageId ?? newMessageId(),
-      body: msg.body,
       tag: c.tag,
       props: c.props,
       at: now,
@@ -132,8 +148,15 @@ export class Broker extends BrokerMaintenance {
       e.imm = now + c.immunityMs;
       e.h = this.newHandle(e.id);
     }
-    if (this.logging) this.log(e);
-    const m = this.applyPublished(e);
+    // On disk, the body is written before the event that points at it (see DiskBodyStore).
+    const body = this.bodies.put(msg.body);
+    if (this.logging) {
+      Object.assign(e, this.bodyFields(body));
+      if (this.bodies.onDisk) e.md5 = bodyMd5(msg.body);
+      this.log(e);
+    }
+    const m = this.applyPublished(e, body);
+    this.enforceBudget();
     if (this.logging) this.maybeCompact();
     return e.h === undefined
       ? { messageId: m.id, bodyMd5: m.bodyMd5 }
@@ -253,6 +276,7 @@ export class Broker extends BrokerMaintenance {
       this.settleDelivery(d);
       this.due.noteSettledEarly();
       d.subMsg!.done = true;
+      this.noteFinished(d.msg);
       // Queued, not written: a partition unlocked here may deliver at once, and that delivery's
       // events must land after this ack. flushLog keeps the order in one write.
       if (this.logging) {
@@ -265,6 +289,16 @@ export class Broker extends BrokerMaintenance {
       this.maybeCompact();
     }
     return errors ?? [];
+  }
+
+  /**
+   * Hands back deliveries whose answer could not be written (the client left): the messages are
+   * ready again at once, ConsumedTimes as before. Returns how many were released.
+   */
+  release(handles: readonly string[]): number {
+    if (this.closed) return 0;
+    this.due.runDue();
+    return this.releaseUndelivered(handles);
   }
 
   commit(ns: string, topic: string, group: string, handle: string): AckErrorItem[] {
@@ -315,6 +349,7 @@ export class Broker extends BrokerMaintenance {
     }
     this.deadlines.clear();
     this.store.close();
+    this.bodies.close();
   }
 
   /** Replays the store's log, then rewrites it with only the live state. */
@@ -328,8 +363,26 @@ export class Broker extends BrokerMaintenance {
         this.replaying = false;
       }
     }
+    this.bodies.sweep();
+    if (this.bodies.onDisk) this.moveBodiesToDisk();
+    this.rebuildFinished();
+    this.enforceBudget();
     this.compact();
     this.due.runDue();
+  }
+
+  /** A log written before bodies moved to disk carries them inline: move them out of the heap. */
+  private moveBodiesToDisk(): void {
+    for (const t of this.topics.values()) {
+      for (const m of t.messages.values()) {
+        if (typeof m.body === 'string' || m.body instanceof Uint8Array)
+          m.body = this.bodies.put(m.body);
+      }
+    }
+  }
+
+  protected warn(line: string): void {
+    this.warnLine(line);
   }
 
   /** Rewrites the log as the live state (at start, and when it has grown well beyond it). */

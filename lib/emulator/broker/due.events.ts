@@ -24,6 +24,21 @@ export interface DueHandlers {
 
 const STALE_REBUILD_MIN = 4096;
 
+/** False for an entry whose handler would ignore it (see the handlers' first lines). */
+function stillApplies(e: DueEvent): boolean {
+  switch (e.kind) {
+    case 'expire':
+      return e.delivery.active;
+    case 'timer':
+      return e.msg.state === 'live' && e.msg.delayed;
+    case 'immunity':
+    case 'halfMaxAge':
+      return e.msg.state === 'half';
+    case 'retain':
+      return e.msg.state === 'live';
+  }
+}
+
 export class DueEvents {
   private readonly heap = new MinHeap<DueEvent>();
   private armedAt: number | undefined;
@@ -87,14 +102,15 @@ export class DueEvents {
   }
 
   /**
-   * A delivery was settled before its NextConsumeTime, so its expiry entry is dead weight. Once
-   * such entries are the majority, rebuild the heap without them: memory stays proportional to
-   * the live deliveries instead of the last invisibility period's throughput.
+   * An entry no longer applies before its time: a delivery settled before its NextConsumeTime, a
+   * message dropped before its retention ended (evicted, rolled back). Once such entries are the
+   * majority, rebuild the heap without them: memory stays proportional to what is live instead of
+   * the last invisibility period's (or retention period's) throughput.
    */
   noteSettledEarly(): void {
     if (++this.stale < STALE_REBUILD_MIN || this.stale * 2 < this.heap.size) return;
     this.stale = 0;
-    this.heap.retain((e) => e.kind !== 'expire' || e.delivery.active);
+    this.heap.retain(stillApplies);
   }
 
   private arm(): void {

@@ -1,4 +1,7 @@
 import type { EmulatorOptions, EmulatorTimings } from '../emulator.types.js';
+import { parseFaultRule } from '../faults/fault-rule.parse.js';
+import { FaultRuleError } from '../faults/fault-rule.validate.js';
+import type { FaultRuleInput } from '../faults/fault.types.js';
 
 /** A command-line mistake: the CLI prints it (naming the flag) and exits with status 2. */
 export class CliUsageError extends Error {
@@ -28,6 +31,8 @@ type ValueFlag = (value: string, flag: string, run: RunState) => void;
 interface RunState {
   options: EmulatorOptions;
   timings: Partial<EmulatorTimings>;
+  faultRules: FaultRuleInput[];
+  faultSeed?: number;
   configFile?: string;
   accessKeyId?: string;
   accessKeySecret?: string;
@@ -42,8 +47,13 @@ const TIMING_FLAGS: Record<string, keyof EmulatorTimings> = {
   '--half-max-age-ms': 'halfMaxAgeMs',
   '--max-date-skew-ms': 'maxDateSkewMs',
   '--max-wait-seconds': 'maxWaitSeconds',
+  '--headers-timeout-ms': 'headersTimeoutMs',
+  '--request-timeout-ms': 'requestTimeoutMs',
   '--ons-max-time-skew-ms': 'onsMaxTimeSkewMs',
 };
+
+/** Flags that may be given several times. */
+const REPEATABLE_FLAGS = new Set(['--fault']);
 
 const VALUE_FLAGS: Record<string, ValueFlag> = {
   '--port': (v, f, s) => {
@@ -79,6 +89,23 @@ const VALUE_FLAGS: Record<string, ValueFlag> = {
   '--start-time': (v, f, s) => {
     s.options.startTime = epochMs(v, f);
   },
+  '--fault': (v, f, s) => {
+    try {
+      s.faultRules.push(parseFaultRule(v));
+    } catch (err) {
+      if (err instanceof FaultRuleError) throw new CliUsageError(f, err.message);
+      throw err;
+    }
+  },
+  '--max-retained-messages': (v, f, s) => {
+    s.options.maxRetainedMessages = integer(v, f, 1, Number.MAX_SAFE_INTEGER);
+  },
+  '--max-retained-bytes': (v, f, s) => {
+    s.options.maxRetainedBytes = integer(v, f, 1, Number.MAX_SAFE_INTEGER);
+  },
+  '--fault-seed': (v, f, s) => {
+    s.faultSeed = integer(v, f, 0, 0xffffffff);
+  },
   '--admin-token': (v, f, s) => {
     s.options.adminToken = nonEmpty(v, f);
   },
@@ -97,7 +124,7 @@ const BOOLEAN_FLAGS = new Set([
 
 /** Parses the emulator's argv (no dependency). Accepts `--flag value` and `--flag=value`. */
 export function parseCliArgs(argv: readonly string[]): CliCommand {
-  const state: RunState = { options: {}, timings: {} };
+  const state: RunState = { options: {}, timings: {}, faultRules: [] };
   let quiet = false;
   let verbose = false;
   const seen = new Set<string>();
@@ -120,7 +147,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     if (handler === undefined && timing === undefined) {
       throw new CliUsageError(arg, flag.startsWith('-') ? 'unknown flag' : 'unexpected argument');
     }
-    if (seen.has(flag)) throw new CliUsageError(flag, 'given more than once');
+    if (seen.has(flag) && !REPEATABLE_FLAGS.has(flag)) {
+      throw new CliUsageError(flag, 'given more than once');
+    }
     seen.add(flag);
     let value: string;
     if (eq !== -1) {
@@ -155,6 +184,12 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     ];
   }
   if (Object.keys(state.timings).length > 0) state.options.timings = state.timings;
+  if (state.faultRules.length > 0 || state.faultSeed !== undefined) {
+    state.options.faults = {
+      ...(state.faultSeed !== undefined ? { seed: state.faultSeed } : {}),
+      ...(state.faultRules.length > 0 ? { rules: state.faultRules } : {}),
+    };
+  }
   return {
     kind: 'run',
     options: state.options,
@@ -211,6 +246,9 @@ Server
   --data-dir <dir>             keep messages in a durable log in <dir> (default: memory only)
   --instance-id <id>           instance id shown to clients (default MQ_INST_emulator)
   --strict                     only declared topics and groups exist (no auto-creation)
+  --max-retained-messages <n>  retention budget: messages kept (default 100000); over it, acked
+                               messages go first, then the oldest (the cloud keeps 3 days)
+  --max-retained-bytes <n>     retention budget: bytes of message bodies kept (default 268435456)
 
 Security
   --auth strict|off            check signatures, Date and Content-MD5 (default strict)
@@ -235,6 +273,16 @@ Time
   --max-wait-seconds <n>       largest waitseconds of a long poll (default 30)
   --ons-max-time-skew-ms <n>   old ONS API (/message/): allowed skew of the signed time
                                (default 15000)
+  --headers-timeout-ms <n>     close a request whose headers are not in by then (default 10000)
+  --request-timeout-ms <n>     close a request not received completely by then (default 30000)
+
+Fault injection (also POST /_emulator/faults at run time)
+  --fault <rule>               a rule, repeatable, e.g. operation=publish,probability=0.1,error=InternalError
+                               or operation=consume,count=1,reset=after; items: front, operation, topic,
+                               group, instanceId, probability, count, after and one action:
+                               error=Code[:status], delay=ms, reset=before|after, drop, stall, trickle=ms
+                               (a value starting with { is the JSON rule of the admin API)
+  --fault-seed <n>             seed of the fault generator, to replay a run (default random)
 
 Output
   --quiet                      print only the endpoint line and warnings

@@ -1,4 +1,9 @@
-import { DEV_CREDENTIALS } from '../config/emulator.defaults.js';
+import {
+  DEFAULT_MAX_RETAINED_BYTES,
+  DEFAULT_MAX_RETAINED_MESSAGES,
+  DEFAULT_TIMINGS,
+  DEV_CREDENTIALS,
+} from '../config/emulator.defaults.js';
 import type { EmulatorOptions, RunningEmulator } from '../emulator.types.js';
 
 /**
@@ -14,7 +19,12 @@ export function formatBanner(
   const devSecret = credentials.accessKeySecret === DEV_CREDENTIALS.accessKeySecret;
   const secretShown = devSecret ? credentials.accessKeySecret : '<your configured secret>';
   const storage =
-    options.dataDir !== undefined ? `durable log in ${options.dataDir}` : 'memory only';
+    options.dataDir !== undefined
+      ? `durable log in ${options.dataDir} (message bodies on disk)`
+      : 'memory only';
+  const maxMessages = options.maxRetainedMessages ?? DEFAULT_MAX_RETAINED_MESSAGES;
+  const maxBytes = options.maxRetainedBytes ?? DEFAULT_MAX_RETAINED_BYTES;
+  const retentionMs = options.timings?.retentionMs ?? DEFAULT_TIMINGS.retentionMs;
   const topics =
     options.autoCreate === false ? 'only declared ones (strict)' : 'created on first use';
   const rows: [string, string][] = [
@@ -41,7 +51,16 @@ export function formatBanner(
     ],
     ['Clock', options.clock === 'virtual' ? 'virtual (moves via POST /_emulator/clock)' : 'real'],
     ['Storage', storage],
+    [
+      'Retention',
+      `${duration(retentionMs)}, but at most ${maxMessages} messages and ${mib(maxBytes)} of bodies:`,
+    ],
+    [
+      '',
+      'over that, acked messages are dropped first (the cloud keeps 3 days whatever the volume)',
+    ],
     ['Topics/groups', topics],
+    ...faultRows(running),
     ['Admin API', `${endpoint}/_emulator/health`],
     ...consoleRows(running, options),
   ];
@@ -65,6 +84,20 @@ export function formatBanner(
     'Press Ctrl+C to stop.',
   ];
   return lines.join('\n') + '\n';
+}
+
+/** Fault rules active from the start deserve a loud line: every app talking to this sees them. */
+function faultRows(running: RunningEmulator): [string, string][] {
+  const { seed, rules } = running.faults.stats();
+  if (rules.length === 0)
+    return [['Faults', `none (add rules at ${running.endpoint}/_emulator/faults)`]];
+  return [
+    ['Faults', `${rules.length} rule(s) ACTIVE, seed ${seed}:`],
+    ...rules.map(({ id, hits: _h, matched: _m, exhausted: _e, ...rule }): [string, string] => [
+      '',
+      `${id} ${JSON.stringify(rule)}`,
+    ]),
+  ];
 }
 
 /** The one line printed with --quiet (plus the admin token when one was generated). */
@@ -96,6 +129,16 @@ function consoleRows(running: RunningEmulator, options: EmulatorOptions): [strin
 /** The emulator made the token up (none was configured): it must be printed to be usable. */
 function generatedToken(running: RunningEmulator, options: EmulatorOptions): boolean {
   return running.adminToken !== undefined && options.adminToken === undefined;
+}
+
+function duration(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000} day(s)`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  return `${ms} ms`;
+}
+
+function mib(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(0)} MiB` : `${bytes} bytes`;
 }
 
 function shellWord(value: string): string {

@@ -77,6 +77,14 @@ function mergeOptions(file: EmulatorOptions, flags: EmulatorOptions): EmulatorOp
   if (file.timings !== undefined || flags.timings !== undefined) {
     merged.timings = { ...file.timings, ...flags.timings };
   }
+  if (file.faults !== undefined || flags.faults !== undefined) {
+    // Rules add up (the file's first); a seed given as a flag wins.
+    const seed = flags.faults?.seed ?? file.faults?.seed;
+    merged.faults = {
+      ...(seed !== undefined ? { seed } : {}),
+      rules: [...(file.faults?.rules ?? []), ...(flags.faults?.rules ?? [])],
+    };
+  }
   return merged;
 }
 

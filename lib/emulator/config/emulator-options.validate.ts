@@ -6,10 +6,18 @@ import type {
   EmulatorTopicDeclaration,
 } from '../emulator.types.js';
 import { MQ_LIMITS } from '../../protocol/index.js';
+import type { EmulatorFaultOptions, FaultRuleInput } from '../faults/fault.types.js';
+import {
+  FaultRuleError,
+  validateFaultRule,
+  validateFaultSeed,
+} from '../faults/fault-rule.validate.js';
 import { isTopicName } from '../http/request.route.js';
 import {
   DEFAULT_HOST,
   DEFAULT_INSTANCE_ID,
+  DEFAULT_MAX_RETAINED_BYTES,
+  DEFAULT_MAX_RETAINED_MESSAGES,
   DEFAULT_TIMINGS,
   DEV_CREDENTIALS,
 } from './emulator.defaults.js';
@@ -40,7 +48,10 @@ export interface ResolvedEmulatorOptions {
   topics: EmulatorTopicDeclaration[];
   groups: EmulatorGroupDeclaration[];
   dataDir?: string;
+  maxRetainedMessages: number;
+  maxRetainedBytes: number;
   timings: EmulatorTimings;
+  faults: { seed?: number; rules: FaultRuleInput[] };
   logger?: (line: string) => void;
   console: boolean;
   adminToken?: string;
@@ -59,7 +70,10 @@ const OPTION_KEYS: ReadonlySet<string> = new Set([
   'topics',
   'groups',
   'dataDir',
+  'maxRetainedMessages',
+  'maxRetainedBytes',
   'timings',
+  'faults',
   'logger',
   'console',
   'adminToken',
@@ -123,7 +137,13 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     topics: resolveTopics(o.topics, instanceId),
     groups: resolveGroups(o.groups, instanceId),
     ...(dataDir !== undefined ? { dataDir } : {}),
+    maxRetainedMessages:
+      optionalInteger(o.maxRetainedMessages, 'maxRetainedMessages', 1) ??
+      DEFAULT_MAX_RETAINED_MESSAGES,
+    maxRetainedBytes:
+      optionalInteger(o.maxRetainedBytes, 'maxRetainedBytes', 1) ?? DEFAULT_MAX_RETAINED_BYTES,
     timings: resolveTimings(o.timings),
+    faults: resolveFaults(o.faults),
     ...(logger !== undefined ? { logger: logger as (line: string) => void } : {}),
     console: optionalBoolean(o.console, 'console') ?? true,
     ...(adminToken !== undefined ? { adminToken } : {}),
@@ -229,7 +249,40 @@ function resolveTimings(value: unknown): EmulatorTimings {
     const resolved = optionalInteger(record[key], `timings.${key}`, min);
     if (resolved !== undefined) timings[key] = resolved;
   }
+  if (timings.headersTimeoutMs > timings.requestTimeoutMs) {
+    throw new EmulatorOptionsError(
+      'timings.headersTimeoutMs',
+      `must not exceed timings.requestTimeoutMs (${timings.requestTimeoutMs})`,
+    );
+  }
   return timings;
+}
+
+function resolveFaults(value: unknown): { seed?: number; rules: FaultRuleInput[] } {
+  if (value === undefined) return { rules: [] };
+  const record = asRecord(value, 'faults', ['seed', 'rules']) as EmulatorFaultOptions;
+  const out: { seed?: number; rules: FaultRuleInput[] } = { rules: [] };
+  try {
+    if (record.seed !== undefined) out.seed = validateFaultSeed(record.seed);
+  } catch (err) {
+    if (err instanceof FaultRuleError) throw new EmulatorOptionsError('faults.seed', err.problem);
+    throw err;
+  }
+  if (record.rules === undefined) return out;
+  if (!Array.isArray(record.rules))
+    throw new EmulatorOptionsError('faults.rules', 'expected an array');
+  record.rules.forEach((rule: unknown, i) => {
+    try {
+      out.rules.push(validateFaultRule(rule));
+    } catch (err) {
+      if (err instanceof FaultRuleError) {
+        const field = err.field === 'rule' ? '' : `.${err.field}`;
+        throw new EmulatorOptionsError(`faults.rules[${i}]${field}`, err.problem);
+      }
+      throw err;
+    }
+  });
+  return out;
 }
 
 function declarationInstance(value: unknown, path: string): string | undefined {

@@ -26,8 +26,17 @@ export const DEFAULT_TIMINGS: Readonly<EmulatorTimings> = Object.freeze({
   halfMaxAgeMs: 24 * 3_600_000,
   maxDateSkewMs: MQ_LIMITS.maxDateSkewMs,
   maxWaitSeconds: MQ_LIMITS.maxWaitSeconds,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
   onsMaxTimeSkewMs: ONS_LIMITS.maxTimeSkewMs,
 });
+
+/**
+ * The retention budget (see broker.retention.ts): enough for any development backlog, small enough
+ * that a day at a steady rate stays within a few hundred MiB of heap in memory mode.
+ */
+export const DEFAULT_MAX_RETAINED_MESSAGES = 100_000;
+export const DEFAULT_MAX_RETAINED_BYTES = 256 * 1024 * 1024;
 
 /**
  * Largest HTTP request body read into memory. A 4 MiB message body plus XML markup and some

@@ -3,14 +3,26 @@
  * clients' sessions, the messages held by auto-renewing consumers, and the transaction-check loops.
  * One per running emulator; handlers are plain functions of it.
  */
-import type { handleUnaryCall } from '@grpc/grpc-js';
+import { status as GrpcStatusCode, type handleUnaryCall } from '@grpc/grpc-js';
 import { ROCKETMQ5_PROXY_DEFAULTS as PROXY, type Status } from '../../protocol-grpc/index.js';
 import type { Broker } from '../broker/broker.js';
 import type { Clock } from '../clock/clock.js';
 import type { EmulatorCredential, EmulatorTimings } from '../emulator.types.js';
+import type { FaultInjector } from '../faults/fault.injector.js';
+import { actsAfter } from '../faults/fault.types.js';
+import type { FaultDecision } from '../faults/fault.types.js';
 import type { EmulatorLog } from '../http/http.log.js';
 import { ClientSessions } from './client.sessions.js';
 import { toFrontStatus } from './grpc.errors.js';
+import {
+  decideGrpcFault,
+  deliverFaultedGrpc,
+  grpcBeforeActing,
+  injectedGrpcError,
+  responseFrames,
+  type EndWithStatus,
+  type FaultTarget,
+} from './grpc.faults.js';
 import { HeldMessages } from './held.messages.js';
 import { createContextReader, type ContextReader, type RequestContext } from './request.context.js';
 import { TransactionChecks } from './transaction.checks.js';
@@ -25,6 +37,8 @@ export interface GrpcFrontOptions {
   log: EmulatorLog;
   /** Consumers seen (the console); undefined when the console is off. */
   activity?: ConsumerActivity;
+  /** Fault rules, consulted once per call after its identity and names are known (`front: 'grpc'`). */
+  faults?: FaultInjector;
 }
 
 export interface GrpcFront {
@@ -37,6 +51,7 @@ export interface GrpcFront {
   readonly held: HeldMessages;
   readonly checks: TransactionChecks;
   readonly activity: ConsumerActivity | undefined;
+  readonly faults: FaultInjector | undefined;
   /** Longest long poll of a receive: the proxy's 20 s, or less when `timings.maxWaitSeconds` is. */
   readonly maxLongPollingMs: number;
   /** Where clients reach this front (used when a request does not say which address it dialled). */
@@ -65,27 +80,53 @@ export function createGrpcFront(
     held: new HeldMessages(options.broker),
     checks,
     activity: options.activity,
+    faults: options.faults,
     maxLongPollingMs: Math.min(PROXY.maxLongPollingMs, options.timings.maxWaitSeconds * 1000),
     address,
   };
 }
 
 /**
- * A unary RPC: who is calling (authentication, client id, namespace), then the handler. Any failure
- * becomes the response's `status`, as the proxy answers; the gRPC status stays OK.
+ * A unary RPC: who is calling (authentication, client id, namespace), the fault rules (when `target`
+ * describes the call), then the handler. Any failure becomes the response's `status`, as the proxy
+ * answers; the gRPC status stays OK.
  */
 export function unary<Req, Res extends { status?: Status | null }>(
   front: GrpcFront,
   method: string,
   resourceNamespace: (req: Req) => string | undefined,
   handle: (req: Req, rc: RequestContext) => Res | Promise<Res>,
+  target?: (req: Req) => FaultTarget | undefined,
 ): handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const started = front.log.enabled ? performance.now() : 0;
     let clientId = '';
-    const run = async (): Promise<Res> => {
+    let fault: FaultDecision | undefined;
+    // What the log line says when no response is built (a gRPC status, a reset, a client gone).
+    let outcome = 'CANCELLED';
+    const end: EndWithStatus = (code, details) => {
+      outcome = GrpcStatusName[code] ?? String(code);
+      callback({ code, details });
+    };
+    const run = async (): Promise<Res | undefined> => {
       const rc = front.readContext(call.metadata, resourceNamespace(call.request));
       clientId = rc.clientId;
+      // Without rules this is one property read: the call is not described at all.
+      if (target !== undefined && front.faults?.armed === true) {
+        fault = decideGrpcFault(front, target(call.request), rc.ns);
+      }
+      if (fault !== undefined) {
+        if (fault.action.kind === 'error') {
+          const injected = injectedGrpcError(fault.action);
+          if ('rocketmq' in injected) return { status: injected.rocketmq } as Res;
+          end(injected.grpc.code, injected.grpc.details);
+          return undefined;
+        }
+        if (!(await grpcBeforeActing(front, fault.action, call, end))) {
+          if (fault.action.kind === 'reset') outcome = 'RESET';
+          return undefined;
+        }
+      }
       return handle(call.request, rc);
     };
     run()
@@ -95,8 +136,17 @@ export function unary<Req, Res extends { status?: Status | null }>(
         return { status: { code: st.code, message: st.message } } as Res;
       })
       .then((response) => {
-        callback(null, response);
-        if (front.log.enabled) logCall(front, method, response.status, started, clientId);
+        if (response !== undefined) {
+          outcome = String(response.status?.code ?? 'OK');
+          if (fault !== undefined && actsAfter(fault.action)) {
+            // The server acted and the fault eats the answer, as a broken network would.
+            const frames = (): Buffer => responseFrames(method, [response]);
+            deliverFaultedGrpc(front, fault.action, call, end, frames, 'end');
+          } else {
+            callback(null, response);
+          }
+        }
+        if (front.log.enabled) logCall(front, method, outcome, started, clientId, fault);
       })
       .catch((err: unknown) =>
         front.log.warn(`gRPC ${method}: could not answer: ${describe(err)}`),
@@ -104,16 +154,22 @@ export function unary<Req, Res extends { status?: Status | null }>(
   };
 }
 
+/** One line per call: the code answered (or what ended the call), the fault applied if any. */
 export function logCall(
   front: GrpcFront,
   method: string,
-  status: Status | null | undefined,
+  code: string,
   started: number,
   clientId: string,
+  fault?: FaultDecision,
 ): void {
   const ms = (performance.now() - started).toFixed(1);
-  front.log.info(`gRPC ${method} ${String(status?.code ?? 'OK')} ${ms}ms client=${clientId}`);
+  const injected = fault === undefined ? '' : ` fault=${fault.ruleId}:${fault.action.kind}`;
+  front.log.info(`gRPC ${method} ${code}${injected} ${ms}ms client=${clientId}`);
 }
+
+/** gRPC status names by number, for log lines. */
+const GrpcStatusName = GrpcStatusCode as unknown as Record<number, string>;
 
 export function describe(err: unknown): string {
   return err instanceof Error ? (err.stack ?? err.message) : String(err);

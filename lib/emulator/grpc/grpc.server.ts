@@ -22,6 +22,7 @@ import {
   forwardMessageToDeadLetterQueue,
 } from './ack.handlers.js';
 import { heartbeat, notifyClientTermination } from './client.handlers.js';
+import { FAULT_TARGETS } from './fault.targets.js';
 import { createGrpcFront, unary, type GrpcFront, type GrpcFrontOptions } from './grpc.front.js';
 import { receiveHandler } from './receive.handler.js';
 import { queryAssignment, queryRoute } from './routes.handlers.js';
@@ -94,29 +95,55 @@ export class EmulatorGrpcServer {
       r.topic?.resourceNamespace;
     const groupNs = (r: { group?: { resourceNamespace?: string } | null }): string | undefined =>
       r.group?.resourceNamespace;
+    const t = FAULT_TARGETS;
     return {
-      QueryRoute: unary(f, 'QueryRoute', ns, (req, rc) => queryRoute(f, req, rc)),
-      Heartbeat: unary(f, 'Heartbeat', groupNs, (req, rc) => heartbeat(f, req, rc)),
+      QueryRoute: unary(f, 'QueryRoute', ns, (req, rc) => queryRoute(f, req, rc), t.QueryRoute),
+      Heartbeat: unary(f, 'Heartbeat', groupNs, (req, rc) => heartbeat(f, req, rc), t.Heartbeat),
       SendMessage: unary(
         f,
         'SendMessage',
         (r: { messages?: { topic?: { resourceNamespace?: string } | null }[] }) =>
           r.messages?.[0]?.topic?.resourceNamespace,
         (req, rc) => sendMessage(f, req, rc),
+        t.SendMessage,
       ),
-      QueryAssignment: unary(f, 'QueryAssignment', ns, (req, rc) => queryAssignment(f, req, rc)),
+      QueryAssignment: unary(
+        f,
+        'QueryAssignment',
+        ns,
+        (req, rc) => queryAssignment(f, req, rc),
+        t.QueryAssignment,
+      ),
       ReceiveMessage: receiveHandler(f),
-      AckMessage: unary(f, 'AckMessage', ns, (req, rc) => ackMessage(f, req, rc)),
-      ForwardMessageToDeadLetterQueue: unary(f, 'ForwardMessageToDeadLetterQueue', ns, (req, rc) =>
-        forwardMessageToDeadLetterQueue(f, req, rc),
+      AckMessage: unary(f, 'AckMessage', ns, (req, rc) => ackMessage(f, req, rc), t.AckMessage),
+      ForwardMessageToDeadLetterQueue: unary(
+        f,
+        'ForwardMessageToDeadLetterQueue',
+        ns,
+        (req, rc) => forwardMessageToDeadLetterQueue(f, req, rc),
+        t.ForwardMessageToDeadLetterQueue,
       ),
-      EndTransaction: unary(f, 'EndTransaction', ns, (req, rc) => endTransaction(f, req, rc)),
+      EndTransaction: unary(
+        f,
+        'EndTransaction',
+        ns,
+        (req, rc) => endTransaction(f, req, rc),
+        t.EndTransaction,
+      ),
       Telemetry: telemetryHandler(f),
-      NotifyClientTermination: unary(f, 'NotifyClientTermination', groupNs, (req, rc) =>
-        notifyClientTermination(f, req, rc),
+      NotifyClientTermination: unary(
+        f,
+        'NotifyClientTermination',
+        groupNs,
+        (req, rc) => notifyClientTermination(f, req, rc),
+        t.NotifyClientTermination,
       ),
-      ChangeInvisibleDuration: unary(f, 'ChangeInvisibleDuration', ns, (req, rc) =>
-        changeInvisibleDuration(f, req, rc),
+      ChangeInvisibleDuration: unary(
+        f,
+        'ChangeInvisibleDuration',
+        ns,
+        (req, rc) => changeInvisibleDuration(f, req, rc),
+        t.ChangeInvisibleDuration,
       ),
       RecallMessage: notImplemented('RecallMessage'),
       SyncLiteSubscription: notImplemented('SyncLiteSubscription'),

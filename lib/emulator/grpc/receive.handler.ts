@@ -12,6 +12,8 @@
  *   group in flight at a time — the HTTP protocol's orderly partitions.
  * - At most 16 messages per receive (the batch size is a maximum; a smaller answer is legal).
  * - Messages that could not be written (the client left) are given back after 1 s, as the proxy does.
+ * - Fault rules (operation `consume`) are asked after every check, before the broker takes anything;
+ *   messages taken under an after-acting fault stay in flight (grpc.faults.ts).
  */
 import type { handleServerStreamingCall, ServerWritableStream } from '@grpc/grpc-js';
 import type { ConsumedMessageDoc } from '../../protocol/index.js';
@@ -24,7 +26,16 @@ import {
   type ReceiveMessageRequest,
   type ReceiveMessageResponse,
 } from '../../protocol-grpc/index.js';
+import { actsAfter, type FaultDecision } from '../faults/fault.types.js';
 import { fail, toFrontStatus } from './grpc.errors.js';
+import {
+  decideGrpcFault,
+  deliverFaultedGrpc,
+  grpcBeforeActing,
+  injectedGrpcError,
+  responseFrames,
+  type EndWithStatus,
+} from './grpc.faults.js';
 import { describe, logCall, type GrpcFront } from './grpc.front.js';
 import { toGrpcMessage } from './message.outbound.js';
 import type { RequestContext } from './request.context.js';
@@ -41,9 +52,9 @@ export function receiveHandler(
 ): handleServerStreamingCall<ReceiveMessageRequest, ReceiveMessageResponse> {
   return (call) => {
     const started = front.log.enabled ? performance.now() : 0;
-    let clientId = '';
+    const seen: Seen = { clientId: '', fault: undefined };
     let code = 'OK';
-    receive(front, call, (id) => (clientId = id))
+    receive(front, call, seen)
       .then((c) => (code = c))
       .catch((err: unknown) => {
         const st = toFrontStatus(err);
@@ -52,20 +63,23 @@ export function receiveHandler(
         finish(front, call, { code: st.code, message: st.message }, []);
       })
       .finally(() => {
-        if (front.log.enabled)
-          logCall(front, 'ReceiveMessage', { code: code as 'OK' }, started, clientId);
+        if (front.log.enabled) {
+          logCall(front, 'ReceiveMessage', code, started, seen.clientId, seen.fault);
+        }
       });
   };
 }
 
-async function receive(
-  front: GrpcFront,
-  call: ReceiveCall,
-  onClient: (clientId: string) => void,
-): Promise<string> {
+/** What the log line needs to know of a receive. */
+interface Seen {
+  clientId: string;
+  fault: FaultDecision | undefined;
+}
+
+async function receive(front: GrpcFront, call: ReceiveCall, seen: Seen): Promise<string> {
   const req = call.request;
   const rc = front.readContext(call.metadata, req.group?.resourceNamespace);
-  onClient(rc.clientId);
+  seen.clientId = rc.clientId;
   const group = checkGroup(req.group);
   const topic = checkTopic(req.messageQueue?.topic);
   const tags = parseTagFilter(req.filterExpression);
@@ -83,6 +97,25 @@ async function receive(
     Date.now(),
   );
   const kind = front.broker.isFifoGroup(rc.ns, group) ? 'orderly' : 'normal';
+
+  // Checked: the fault rules may now decide (before the broker takes anything).
+  const fault = decideGrpcFault(front, { operation: 'consume', topic, group }, rc.ns);
+  seen.fault = fault;
+  const end: EndWithStatus = (code, details) => call.emit('error', { code, details });
+  if (fault !== undefined) {
+    if (fault.action.kind === 'error') {
+      const injected = injectedGrpcError(fault.action);
+      if ('grpc' in injected) {
+        end(injected.grpc.code, injected.grpc.details);
+        return injected.grpc.name;
+      }
+      finish(front, call, injected.rocketmq, []);
+      return injected.rocketmq.code;
+    }
+    if (!(await grpcBeforeActing(front, fault.action, call, end))) {
+      return fault.action.kind === 'reset' ? 'RESET' : 'CANCELLED';
+    }
+  }
 
   const controller = new AbortController();
   const onCancel = (): void => controller.abort();
@@ -128,18 +161,18 @@ async function receive(
       messages.map((m) => m.receiptHandle),
     );
   }
-  if (messages.length === 0) {
-    finish(front, call, { code: 'MESSAGE_NOT_FOUND', message: 'no new message' }, []);
-    return 'MESSAGE_NOT_FOUND';
-  }
   const now = front.clock.now();
-  finish(
-    front,
-    call,
-    OK_STATUS,
-    messages.map((m) => toGrpcMessage(m, topic, rc.ns, now)),
-  );
-  return 'OK';
+  const status =
+    messages.length === 0 ? { code: 'MESSAGE_NOT_FOUND', message: 'no new message' } : OK_STATUS;
+  const out = messages.map((m) => toGrpcMessage(m, topic, rc.ns, now));
+  if (fault !== undefined && actsAfter(fault.action)) {
+    // The messages were taken and stay in flight: the server acted, the answer is lost or slow.
+    const bytes = (): Buffer => responseFrames('ReceiveMessage', frames(front, status, out));
+    deliverFaultedGrpc(front, fault.action, call, end, bytes, 'end');
+  } else {
+    finish(front, call, status, out);
+  }
+  return status.code;
 }
 
 /** The client's language and version headers, for the console's consumer list. */
@@ -203,10 +236,20 @@ function finish(
   messages: ReceiveMessageResponse['message'][],
 ): void {
   if (call.cancelled || call.writableEnded) return;
-  call.write({ status: status as ReceiveMessageResponse['status'] });
-  for (const message of messages) call.write({ message });
-  call.write({ deliveryTimestamp: msToTimestamp(front.clock.now()) });
+  for (const frame of frames(front, status, messages)) call.write(frame);
   call.end();
+}
+
+/** The frames of an answer: the status, one per message, then the delivery timestamp. */
+function frames(
+  front: GrpcFront,
+  status: { code: string; message: string },
+  messages: ReceiveMessageResponse['message'][],
+): ReceiveMessageResponse[] {
+  const out: ReceiveMessageResponse[] = [{ status: status as ReceiveMessageResponse['status'] }];
+  for (const message of messages) out.push({ message });
+  out.push({ deliveryTimestamp: msToTimestamp(front.clock.now()) });
+  return out;
 }
 
 /** Messages taken for a client that left before they could be written: visible again in 1 s. */

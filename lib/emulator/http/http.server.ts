@@ -25,12 +25,24 @@ import type { EmulatorLog } from './http.log.js';
 import { executeOperation } from './messages.execute.js';
 import type { LongPollGauge } from './messages.execute.js';
 import { createRequestAuthenticator, verifyContentMd5 } from './request.auth.js';
-import { ClientGoneError, readRequestBody } from './request.body.js';
-import { resolveOperation } from './request.operation.js';
+import type { FaultInjector } from '../faults/fault.injector.js';
+import type { FaultDecision, FaultRequest } from '../faults/fault.types.js';
+import { actsAfter, beforeActing, deliverFaulted, injectedError } from './fault.apply.js';
+import { ClientGoneError, discardRequestBody, readRequestBody } from './request.body.js';
 import { recordHttpPoll } from './poll.activity.js';
+import { resolveOperation } from './request.operation.js';
+import type { MessagesOperation } from './request.operation.js';
 import { parseMessagesQuery } from './request.query.js';
 import { matchMessagesPath } from './request.route.js';
-import { sendError, sendNoContent, sendXml } from './response.write.js';
+import {
+  errorReply,
+  noContentReply,
+  replyAnswer,
+  sendError,
+  writeReply,
+  xmlReply,
+} from './response.write.js';
+import type { Reply } from './response.write.js';
 
 /** The documented request-line limit (PROTOCOL.md §1.3), applied to the request-target. */
 const MAX_REQUEST_TARGET_LENGTH = MQ_LIMITS.maxRequestLineLength;
@@ -49,6 +61,20 @@ export interface EmulatorHttpServerOptions {
   maxBodyBytes?: number;
   /** The 2017 ONS HTTP API, served on this port under `/message/`. */
   ons?: OnsFront;
+  /** Fault rules the front consults for every protocol request (never for the admin API). */
+  faults?: FaultInjector;
+  /** A request whose headers are not complete by then is closed (slowloris, a bare request line). */
+  headersTimeoutMs: number;
+  /** A request not received completely (headers and body) by then is closed. */
+  requestTimeoutMs: number;
+}
+
+/** What one request turned into, for the answer and the log line. */
+interface ServeState {
+  errorCode: string;
+  fault: FaultDecision | undefined;
+  /** Receipt handles carried by a consume reply (given back if the reply cannot be written). */
+  handles: string[] | undefined;
 }
 
 /**
@@ -81,7 +107,16 @@ export class EmulatorHttpServer {
       endpoint: () => this.hostId,
       longPolls: () => this.longPolls.parked,
     };
-    this.server = createServer();
+    this.server = createServer({
+      // Both bound only the receiving of a request: a long poll, parked once its request has
+      // arrived, is not cut by them. Node checks them this often (its default is every 30 s).
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(
+        10,
+        Math.min(1_000, Math.floor(options.headersTimeoutMs / 4)),
+      ),
+    });
     // Longer than the idle timeout of client keep-alive pools (Node's agent: 5 s, undici: 4 s), so
     // the server never closes a socket that a client is about to reuse.
     this.server.keepAliveTimeout = 65_000;
@@ -100,7 +135,8 @@ export class EmulatorHttpServer {
         new MQRequestError('InvalidArgument', 'The Expect header value is not supported.', true),
       );
       sendError(res, wire, requestId, this.hostId);
-      this.logRequest(req, res, wire.code, 0, requestId);
+      const state: ServeState = { errorCode: wire.code, fault: undefined, handles: undefined };
+      this.logRequest(req, res, wire.status, state, 0, requestId);
     });
     // CONNECT (proxy tunnelling) is not part of the protocol; Node would drop the socket silently.
     this.server.on('connect', (_req: IncomingMessage, socket: Socket) =>
@@ -181,13 +217,19 @@ export class EmulatorHttpServer {
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     const rawQuery = q === -1 ? '' : url.slice(q + 1);
-    let errorCode = '';
+    const state: ServeState = { errorCode: '', fault: undefined, handles: undefined };
+    let reply: Reply | undefined;
+    // The status of the answer built, for the log line (also when a fault withheld it).
+    let status: number | undefined;
     try {
       // The 2017 ONS API claims its requests (origin or absolute form) before any MQ routing.
       const ons = this.options.ons;
       const onsQuery = ons === undefined ? undefined : matchOnsTarget(url);
       if (ons !== undefined && onsQuery !== undefined) {
-        errorCode = await ons.serve(req, res, expectContinue, onsQuery);
+        const served = await ons.serve(req, res, expectContinue, onsQuery);
+        state.errorCode = served.errorCode;
+        state.fault = served.fault;
+        status = served.status;
         return;
       }
       if (path.startsWith(ADMIN_PREFIX)) {
@@ -195,8 +237,7 @@ export class EmulatorHttpServer {
         await handleAdminRequest(this.adminContext, req, res, path, rawQuery);
         return;
       }
-      const method = req.method;
-      if (path === '/' && (method === 'GET' || method === 'HEAD')) {
+      if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
         const admin = this.options.admin;
         sendRootPointer(
           {
@@ -210,90 +251,154 @@ export class EmulatorHttpServer {
         );
         return;
       }
-      if (method !== 'GET' && method !== 'POST' && method !== 'DELETE')
-        throw new MQRequestError('InvalidRequestURL');
-      if (url.length > MAX_REQUEST_TARGET_LENGTH) {
-        throw new MQRequestError(
-          'InvalidRequestURL',
-          `Http request URL is longer than ${MAX_REQUEST_TARGET_LENGTH} characters.`,
-        );
-      }
-      const topic = matchMessagesPath(path);
-      this.authenticate?.(req);
-      if (expectContinue) {
-        const length = Number(req.headers['content-length']);
-        if (length > this.maxBodyBytes) {
-          throw new MQRequestError(
-            'InvalidArgument',
-            `The value of request body should between 0 and ${this.maxBodyBytes} bytes.`,
-            true,
+      try {
+        reply = await this.respond(req, res, expectContinue, path, rawQuery, requestId, state);
+      } catch (err) {
+        if (err instanceof ClientGoneError) return;
+        const wire = toWireError(err);
+        state.errorCode = wire.code;
+        if (wire.internal) {
+          log.warn(
+            `InternalError serving ${req.method} ${path} (request ${requestId}): ${describeFault(err)}`,
           );
         }
-        res.writeContinue();
+        // A client still sending its body must get this answer, not EPIPE: the rest is read and
+        // dropped while we answer. Not when it waits for 100 Continue (it may never send the
+        // body), nor beyond the discard limit: the connection is closed after the answer then.
+        if (!wire.closeConnection && !req.complete) {
+          wire.closeConnection = expectContinue || !discardRequestBody(req);
+        }
+        reply = errorReply(wire, requestId, this.hostId);
       }
-      const body = await readRequestBody(req, this.maxBodyBytes);
-      if (this.authenticate !== undefined) verifyContentMd5(req, body);
-      const query = parseMessagesQuery(rawQuery);
-      const operation = resolveOperation(method, topic, query, this.options.maxWaitSeconds);
-      const activity = this.options.activity;
-      const polled =
-        activity !== undefined && operation.kind === 'consume'
-          ? recordHttpPoll(activity, req, operation)
-          : undefined;
-      let outcome;
-      try {
-        outcome = await executeOperation(this.options.broker, operation, body, res, this.longPolls);
-      } finally {
-        polled?.();
-      }
-      if (outcome.status === 204) sendNoContent(res, requestId);
-      else if (outcome.status !== 0) sendXml(res, outcome.status, outcome.xml, requestId);
-    } catch (err) {
-      if (err instanceof ClientGoneError) return;
-      const wire = toWireError(err);
-      errorCode = wire.code;
-      if (wire.internal) {
-        log.warn(
-          `InternalError serving ${req.method} ${path} (request ${requestId}): ${describeFault(err)}`,
+      if (reply !== undefined) this.deliver(req, res, reply, state);
+    } finally {
+      this.logRequest(req, res, reply?.status ?? status, state, started, requestId);
+    }
+  }
+
+  /** Checks and runs one protocol request; undefined when there is nobody to answer. */
+  private async respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    expectContinue: boolean,
+    path: string,
+    rawQuery: string,
+    requestId: string,
+    state: ServeState,
+  ): Promise<Reply | undefined> {
+    const method = req.method;
+    if (method !== 'GET' && method !== 'POST' && method !== 'DELETE')
+      throw new MQRequestError('InvalidRequestURL');
+    if ((req.url ?? '').length > MAX_REQUEST_TARGET_LENGTH) {
+      throw new MQRequestError(
+        'InvalidRequestURL',
+        `Http request URL is longer than ${MAX_REQUEST_TARGET_LENGTH} characters.`,
+      );
+    }
+    const topic = matchMessagesPath(path);
+    this.authenticate?.(req);
+    if (expectContinue) {
+      const length = Number(req.headers['content-length']);
+      if (length > this.maxBodyBytes) {
+        throw new MQRequestError(
+          'InvalidArgument',
+          `The value of request body should between 0 and ${this.maxBodyBytes} bytes.`,
+          true,
         );
       }
-      // Node drains an unread body after the response so the connection stays usable; that is
-      // wrong when the client waits for 100 Continue (it may or may not send the body) and when
-      // the body is bigger than we would ever read: close the connection instead.
-      if (!wire.closeConnection && !req.complete && (expectContinue || this.tooBigToDrain(req))) {
-        wire.closeConnection = true;
+      res.writeContinue();
+    }
+    const body = await readRequestBody(req, this.maxBodyBytes);
+    if (this.authenticate !== undefined) verifyContentMd5(req, body);
+    const query = parseMessagesQuery(rawQuery);
+    const operation = resolveOperation(method, topic, query, this.options.maxWaitSeconds);
+    const faults = this.options.faults;
+    if (faults !== undefined && faults.armed) {
+      const fault = faults.decide(describeForFaults(operation));
+      if (fault !== undefined) {
+        state.fault = fault;
+        if (fault.action.kind === 'error') {
+          const wire = injectedError(fault.action);
+          state.errorCode = wire.code;
+          return errorReply(wire, requestId, this.hostId);
+        }
+        if (!(await beforeActing(fault.action, req, res))) return undefined;
       }
-      sendError(res, wire, requestId, this.hostId);
-      if (wire.closeConnection) res.once('finish', () => req.socket.destroySoon());
+    }
+    const activity = this.options.activity;
+    const polled =
+      activity !== undefined && operation.kind === 'consume'
+        ? recordHttpPoll(activity, req, operation)
+        : undefined;
+    let outcome;
+    try {
+      outcome = await executeOperation(this.options.broker, operation, body, res, this.longPolls);
     } finally {
-      this.logRequest(req, res, errorCode, started, requestId);
+      polled?.();
+    }
+    if (outcome.status === 0) return undefined;
+    if (outcome.status === 204) return noContentReply(requestId);
+    if (outcome.status === 200) state.handles = outcome.handles;
+    return xmlReply(outcome.status, outcome.xml, requestId);
+  }
+
+  /** Writes the reply, or lets an after-acting fault decide what the client gets. */
+  private deliver(
+    req: IncomingMessage,
+    res: ServerResponse,
+    reply: Reply,
+    state: ServeState,
+  ): void {
+    const fault = state.fault;
+    if (fault !== undefined && actsAfter(fault.action)) {
+      // The server acted and the fault eats the answer: delivered messages stay in flight, as
+      // they would when a real network loses a response.
+      deliverFaulted(fault.action, req, res, replyAnswer(reply));
+      return;
+    }
+    const written = writeReply(res, reply);
+    if (reply.closeConnection) res.once('finish', () => req.socket.destroySoon());
+    const handles = state.handles;
+    if (handles === undefined) return;
+    // Messages whose answer never left this process go back to ready at once, attempt uncounted.
+    if (!written) this.returnUndelivered(handles);
+    else {
+      res.once('close', () => {
+        if (!res.writableFinished) this.returnUndelivered(handles);
+      });
+    }
+  }
+
+  private returnUndelivered(handles: string[]): void {
+    const released = this.options.broker.release(handles);
+    if (released > 0) {
+      this.options.log.debug(`client gone: ${released} undelivered message(s) ready again`);
     }
   }
 
   private logRequest(
     req: IncomingMessage,
     res: ServerResponse,
-    errorCode: string,
+    status: number | undefined,
+    state: ServeState,
     started: number,
     requestId: string,
   ): void {
     const log = this.options.log;
     if (!log.enabled) return;
     const ms = started === 0 ? '0.0' : (performance.now() - started).toFixed(1);
-    const code = errorCode === '' ? '' : ` ${errorCode}`;
+    const code = state.errorCode === '' ? '' : ` ${state.errorCode}`;
+    const fault =
+      state.fault === undefined ? '' : ` fault=${state.fault.ruleId}:${state.fault.action.kind}`;
     // Nothing was sent: the client went away first (an aborted long poll), so no status to show.
-    const outcome = res.headersSent
-      ? `${res.statusCode}${code}`
-      : 'closed by the client, no answer';
-    log.info(`${req.method} ${req.url} ${outcome} ${ms}ms id=${requestId}`);
-  }
-
-  private tooBigToDrain(req: IncomingMessage): boolean {
-    const length = req.headers['content-length'];
-    return (
-      req.headers['transfer-encoding'] !== undefined ||
-      (length !== undefined && Number(length) > this.maxBodyBytes)
-    );
+    // A reply a fault withheld or wrote raw still has the status it would have had.
+    const outcome =
+      status !== undefined
+        ? `${status}${code}`
+        : res.headersSent
+          ? `${res.statusCode}${code}`
+          : 'closed by the client, no answer';
+    log.info(`${req.method} ${req.url} ${outcome}${fault} ${ms}ms id=${requestId}`);
   }
 
   /** Unparsable HTTP (bad request line, bad header bytes, oversized headers): answer in the cloud's format. */
@@ -329,6 +434,13 @@ export class EmulatorHttpServer {
         `${REQUEST_ID_HEADER}: ${requestId}\r\nx-mq-version: ${MQ_VERSION}\r\nconnection: close\r\n\r\n${xml}`,
     );
   }
+}
+
+/** The front-agnostic description the fault rules match on. */
+function describeForFaults(op: MessagesOperation): FaultRequest {
+  return op.kind === 'publish'
+    ? { front: 'http', operation: 'publish', topic: op.topic, instanceId: op.ns }
+    : { front: 'http', operation: op.kind, topic: op.topic, group: op.group, instanceId: op.ns };
 }
 
 function urlHost(host: string): string {

@@ -10,17 +10,21 @@ import {
   parsePublishRequest,
   parseReceiptHandles,
 } from '../../protocol/index.js';
-import type { AckErrorItem } from '../../protocol/index.js';
+import type { AckErrorItem, ConsumedMessageDoc } from '../../protocol/index.js';
 import type { Broker } from '../broker/broker.js';
 import { MQRequestError } from './http.errors.js';
 import type { MessagesOperation } from './request.operation.js';
+import { checkRequestShape, handlesShape, PUBLISH_SHAPE } from './request.xml-shape.js';
 
 const MAX_HANDLES_PER_ACK = MQ_LIMITS.maxHandlesPerAck;
+const HANDLES_SHAPE = handlesShape(() => tooManyHandles());
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** What the front sends back for a successful (or partially failed) operation. */
 export type OperationOutcome =
-  | { status: 200 | 201 | 404; xml: string }
+  | { status: 201 | 404; xml: string }
+  /** Messages delivered: their handles go back to the broker if the reply cannot be written. */
+  | { status: 200; xml: string; handles: string[] }
   | { status: 204 }
   /** The client left during a long poll: nothing to send. */
   | { status: 0 };
@@ -49,7 +53,9 @@ export async function executeOperation(
 }
 
 function publish(broker: Broker, ns: string, topic: string, body: Buffer): OperationOutcome {
-  const doc = parsePublishRequest(decodeXml(body));
+  const xml = decodeXml(body);
+  checkRequestShape(xml, PUBLISH_SHAPE);
+  const doc = parsePublishRequest(xml);
   if (doc.body === '') {
     throw new MQRequestError('InvalidArgument', 'The value of MessageBody should not be empty.');
   }
@@ -78,13 +84,10 @@ async function consume(
     max: op.max,
     ...(op.tags !== undefined ? { tags: op.tags } : {}),
   };
-  if (op.waitSeconds === 0) {
-    const messages = await broker.consume(request, 0);
-    return messages.length > 0 ? { status: 200, xml: buildConsumeResponse(messages) } : notExist();
-  }
+  // A client already gone takes nothing (its 'close' may have fired before we could listen).
+  if (clientGone(res)) return { status: 0 };
+  if (op.waitSeconds === 0) return delivered(await broker.consume(request, 0));
   // A parked long poll ends early when its client disconnects, so it never holds broker state.
-  // The client may already be gone (its 'close' fired before we could listen): do not park then.
-  if (res.destroyed || res.socket === null || res.socket.destroyed) return { status: 0 };
   const controller = new AbortController();
   const onClose = (): void => {
     if (!res.writableFinished) controller.abort();
@@ -93,13 +96,46 @@ async function consume(
   gauge.parked++;
   try {
     const messages = await broker.consume(request, op.waitSeconds * 1000, controller.signal);
-    if (controller.signal.aborted) return { status: 0 };
-    // Never a 200 with zero messages: Java and Node crash on it (PROTOCOL.md §4.4).
-    return messages.length > 0 ? { status: 200, xml: buildConsumeResponse(messages) } : notExist();
+    if (messages.length > 0 && !controller.signal.aborted) {
+      // Served by another request's event (a publish, an ack...): this poll's client may have left
+      // just before, its FIN or reset not read yet. Look again once the event loop has polled for
+      // I/O (an immediate set from the check phase runs after the next poll phase).
+      await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+    }
+    if (controller.signal.aborted || clientGone(res)) {
+      // Messages handed to this poll just before its client left: nobody will see them, so they
+      // are ready again at once (no attempt counted) instead of waiting out the invisibility time.
+      if (messages.length > 0) broker.release(messages.map((m) => m.receiptHandle));
+      return { status: 0 };
+    }
+    return delivered(messages);
   } finally {
     gauge.parked--;
     res.off('close', onClose);
   }
+}
+
+/** The client closed its side or the connection is dead: an answer would never be read. */
+function clientGone(res: ServerResponse): boolean {
+  const socket = res.socket;
+  return (
+    res.destroyed ||
+    socket === null ||
+    socket.destroyed ||
+    !socket.writable ||
+    socket.readableEnded ||
+    res.req.destroyed
+  );
+}
+
+function delivered(messages: ConsumedMessageDoc[]): OperationOutcome {
+  // Never a 200 with zero messages: Java and Node crash on it (PROTOCOL.md §4.4).
+  if (messages.length === 0) notExist();
+  return {
+    status: 200,
+    xml: buildConsumeResponse(messages),
+    handles: messages.map((m) => m.receiptHandle),
+  };
 }
 
 function settle(
@@ -108,16 +144,13 @@ function settle(
   body: Buffer,
 ): OperationOutcome {
   if (body.length === 0) throw new MQRequestError('MissingReceiptHandle');
-  const handles = parseReceiptHandles(decodeXml(body));
+  const xml = decodeXml(body);
+  checkRequestShape(xml, HANDLES_SHAPE);
+  const handles = parseReceiptHandles(xml);
   if (handles.length === 0) throw new MQRequestError('MissingReceiptHandle');
   let failed: AckErrorItem[];
   if (op.kind === 'ack') {
-    if (handles.length > MAX_HANDLES_PER_ACK) {
-      throw new MQRequestError(
-        'InvalidArgument',
-        invalidArgumentRangeMessage('ReceiptHandle count', 1, MAX_HANDLES_PER_ACK),
-      );
-    }
+    if (handles.length > MAX_HANDLES_PER_ACK) throw tooManyHandles();
     failed = broker.ack(op.ns, op.topic, op.group, handles);
   } else {
     if (handles.length !== 1) {
@@ -132,6 +165,13 @@ function settle(
         : broker.rollback(op.ns, op.topic, op.group, handles[0]!);
   }
   return failed.length === 0 ? { status: 204 } : { status: 404, xml: buildAckErrors(failed) };
+}
+
+function tooManyHandles(): MQRequestError {
+  return new MQRequestError(
+    'InvalidArgument',
+    invalidArgumentRangeMessage('ReceiptHandle count', 1, MAX_HANDLES_PER_ACK),
+  );
 }
 
 /**

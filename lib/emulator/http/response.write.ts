@@ -6,51 +6,79 @@ import {
   REQUEST_ID_HEADER,
   XML_CONTENT_TYPE,
 } from '../../protocol/index.js';
+import type { HttpAnswer } from './fault.apply.js';
 import type { WireError } from './http.errors.js';
 
+/** A complete answer, built before anything is written (so a fault can decide how it goes out). */
+export interface Reply {
+  status: number;
+  /** Undefined for 204 (no body, no content type). */
+  body: Buffer | undefined;
+  requestId: string;
+  closeConnection: boolean;
+}
+
 /**
- * Sends an XML document with the headers every SDK relies on (PROTOCOL.md §2.3): the XML content
- * type (Node only parses errors when it is present), the lower-case request id (Python reads it
+ * An XML document with the headers every SDK relies on (PROTOCOL.md §2.3): the XML content type
+ * (Node only parses errors when it is present), the lower-case request id (Python reads it
  * case-sensitively) and the protocol version.
  */
-export function sendXml(
-  res: ServerResponse,
+export function xmlReply(
   status: number,
   xml: string,
   requestId: string,
   closeConnection = false,
-): void {
-  if (res.headersSent || res.destroyed) return;
+): Reply {
   // Encode once: measuring the length and then writing the string would scan it twice.
-  const bytes = Buffer.from(xml, 'utf8');
-  const headers: Record<string, string | number> = {
-    'content-type': XML_CONTENT_TYPE,
-    'content-length': bytes.length,
-    [REQUEST_ID_HEADER]: requestId,
-    'x-mq-version': MQ_VERSION,
-  };
-  if (closeConnection) headers.connection = 'close';
-  res.writeHead(status, headers);
-  res.end(bytes);
+  return { status, body: Buffer.from(xml, 'utf8'), requestId, closeConnection };
 }
 
 /** 204 for ack, commit and rollback: no body and no content type. */
-export function sendNoContent(res: ServerResponse, requestId: string): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(204, { [REQUEST_ID_HEADER]: requestId, 'x-mq-version': MQ_VERSION });
-  res.end();
+export function noContentReply(requestId: string): Reply {
+  return { status: 204, body: undefined, requestId, closeConnection: false };
 }
 
 /** The cloud's `<Error>` document with all four children (§4.7); HostId is the emulator's URL. */
+export function errorReply(error: WireError, requestId: string, hostId: string): Reply {
+  const message = xmlSafe(error.message);
+  const xml = buildError({ code: error.code, message, requestId, hostId });
+  return xmlReply(error.status, xml, requestId, error.closeConnection);
+}
+
+export function replyHeaders(reply: Reply): Record<string, string | number> {
+  const headers: Record<string, string | number> =
+    reply.body === undefined
+      ? { [REQUEST_ID_HEADER]: reply.requestId, 'x-mq-version': MQ_VERSION }
+      : {
+          'content-type': XML_CONTENT_TYPE,
+          'content-length': reply.body.length,
+          [REQUEST_ID_HEADER]: reply.requestId,
+          'x-mq-version': MQ_VERSION,
+        };
+  if (reply.closeConnection) headers.connection = 'close';
+  return headers;
+}
+
+/** The reply as a plain HTTP answer (for the fault layer). */
+export function replyAnswer(reply: Reply): HttpAnswer {
+  return { status: reply.status, headers: replyHeaders(reply), body: reply.body };
+}
+
+/** Writes the reply; false when the response can no longer be written (client gone). */
+export function writeReply(res: ServerResponse, reply: Reply): boolean {
+  if (res.headersSent || res.destroyed) return false;
+  res.writeHead(reply.status, replyHeaders(reply));
+  res.end(reply.body);
+  return true;
+}
+
 export function sendError(
   res: ServerResponse,
   error: WireError,
   requestId: string,
   hostId: string,
 ): void {
-  const message = xmlSafe(error.message);
-  const xml = buildError({ code: error.code, message, requestId, hostId });
-  sendXml(res, error.status, xml, requestId, error.closeConnection);
+  writeReply(res, errorReply(error, requestId, hostId));
 }
 
 /**

@@ -2,6 +2,8 @@ import { PropertyError } from '../../protocol/index.js';
 import { ONS_ERRORS } from '../../protocol/ons/index.js';
 import type { OnsErrorCode } from '../../protocol/ons/index.js';
 import { BrokerError } from '../broker/broker.errors.js';
+import { onsCodeFor } from '../faults/fault.codes.js';
+import type { FaultAction } from '../faults/fault.types.js';
 
 /**
  * A request the ONS front refuses. `closeConnection` is set when the request body was not read to
@@ -21,7 +23,8 @@ export class OnsRequestError extends Error {
 export type OnsOperation = 'publish' | 'consume' | 'delete';
 
 export interface OnsWireError {
-  code: OnsErrorCode;
+  /** An ONS code, or an injected fault's code of your own. */
+  code: string;
   status: number;
   info: string;
   closeConnection: boolean;
@@ -53,4 +56,16 @@ export function toOnsWireError(err: unknown, operation: OnsOperation | undefined
 
 function wire(code: OnsErrorCode, info: string, closeConnection = false): OnsWireError {
   return { code, status: ONS_ERRORS[code].status, info, closeConnection, internal: false };
+}
+
+/** An injected error as the ONS answer (a code of another protocol maps by status). */
+export function injectedOnsError(action: Extract<FaultAction, { kind: 'error' }>): OnsWireError {
+  const { code, status } = onsCodeFor(action);
+  return {
+    code,
+    status,
+    info: action.message ?? code,
+    closeConnection: false,
+    internal: false,
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * The 2017 ONS HTTP API on the emulator's HTTP port (`/message/`), on the same broker, clock,
  * durability and admin view as the MQ HTTP protocol. Every request is answered with the old API's
- * statuses and JSON bodies; nothing a client sends can crash the process.
+ * statuses and JSON bodies; nothing a client sends can crash the process. Fault rules (`front:
+ * 'ons'`, operations publish, consume and ack) are asked once the request is checked and signed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
@@ -16,17 +17,21 @@ import {
 import type { Broker } from '../broker/broker.js';
 import { MAX_REQUEST_BODY_BYTES } from '../config/emulator.defaults.js';
 import type { EmulatorCredential } from '../emulator.types.js';
+import type { FaultInjector } from '../faults/fault.injector.js';
+import type { FaultDecision } from '../faults/fault.types.js';
+import { actsAfter, beforeActing, deliverFaulted, writeAnswer } from '../http/fault.apply.js';
+import type { HttpAnswer } from '../http/fault.apply.js';
 import type { EmulatorLog } from '../http/http.log.js';
 import { ClientGoneError } from '../http/request.body.js';
 import { isTopicName } from '../http/request.route.js';
 import { headerValue, OnsAuthenticator } from './ons.auth.js';
 import { readOnsBody } from './ons.body.js';
-import { OnsRequestError, toOnsWireError } from './ons.errors.js';
+import { injectedOnsError, OnsRequestError, toOnsWireError } from './ons.errors.js';
 import type { ConsumerActivity } from '../activity/consumer.activity.js';
 import type { OnsOperation } from './ons.errors.js';
 import { onsConsume, onsDelete, onsPublish, parseNum } from './ons.execute.js';
 import { parseOnsQuery } from './ons.query.js';
-import { sendOnsError, sendOnsJson, sendOnsNoContent } from './ons.response.js';
+import { onsErrorAnswer, onsJsonAnswer, onsNoContentAnswer } from './ons.response.js';
 
 export interface OnsFrontOptions {
   broker: Broker;
@@ -41,6 +46,17 @@ export interface OnsFrontOptions {
   drainLimitBytes?: number;
   /** Consumers seen (the console); undefined when the console is off. */
   activity?: ConsumerActivity;
+  /** Fault rules, consulted once per request after its checks (`front: 'ons'`). */
+  faults?: FaultInjector;
+}
+
+/** What one request turned into, for the HTTP server's log line. */
+export interface OnsServed {
+  /** The error code sent ('' on success). */
+  errorCode: string;
+  /** The status of the answer built (also when a fault withheld it); undefined when none was. */
+  status: number | undefined;
+  fault: FaultDecision | undefined;
 }
 
 export class OnsFront {
@@ -55,20 +71,22 @@ export class OnsFront {
     this.drainLimit = options.drainLimitBytes ?? MAX_REQUEST_BODY_BYTES;
   }
 
-  /** Answers one request for `/message/`; resolves with the error code sent ('' on success). */
+  /** Answers one request for `/message/`. */
   async serve(
     req: IncomingMessage,
     res: ServerResponse,
     expectContinue: boolean,
     rawQuery: string,
-  ): Promise<string> {
+  ): Promise<OnsServed> {
     const operation = operationOf(req.method);
+    const served: OnsServed = { errorCode: '', status: undefined, fault: undefined };
+    let answer: HttpAnswer | undefined;
     try {
-      await this.handle(operation, req, res, expectContinue, rawQuery);
-      return '';
+      answer = await this.handle(operation, req, res, expectContinue, rawQuery, served);
     } catch (err) {
-      if (err instanceof ClientGoneError) return '';
+      if (err instanceof ClientGoneError) return served;
       const wire = toOnsWireError(err, operation);
+      served.errorCode = wire.code;
       if (wire.internal) {
         this.options.log.warn(
           `INTERNAL_ERROR serving ONS ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
@@ -85,14 +103,22 @@ export class OnsFront {
             const rest = await readOnsBody(req, 0, this.drainLimit);
             if (!rest.complete) wire.closeConnection = true;
           } catch {
-            return wire.code; // the client left
+            return served; // the client left
           }
         }
       }
-      sendOnsError(res, wire);
-      if (wire.closeConnection) res.once('finish', () => req.socket.destroySoon());
-      return wire.code;
+      answer = onsErrorAnswer(wire);
     }
+    if (answer === undefined) return served;
+    served.status = answer.status;
+    const fault = served.fault;
+    if (fault !== undefined && actsAfter(fault.action)) {
+      // The server acted and the fault eats the answer: delivered messages stay in flight.
+      deliverFaulted(fault.action, req, res, answer);
+    } else if (writeAnswer(res, answer) && answer.headers.connection === 'close') {
+      res.once('finish', () => req.socket.destroySoon());
+    }
+    return served;
   }
 
   private async handle(
@@ -101,7 +127,8 @@ export class OnsFront {
     res: ServerResponse,
     expectContinue: boolean,
     rawQuery: string,
-  ): Promise<void> {
+    served: OnsServed,
+  ): Promise<HttpAnswer | undefined> {
     if (operation === undefined) {
       throw new OnsRequestError(
         'SC_BAD_REQUEST',
@@ -143,11 +170,41 @@ export class OnsFront {
 
     const { broker, instanceId: ns } = this.options;
     const time = query.time ?? '';
-    if (operation === 'publish') {
-      if (pending !== undefined) {
-        const md5 = onsBodyMd5Hex(body.bytes);
-        this.auth!.verify(pending, onsPublishStringToSign(topic, group, md5, time));
+    if (pending !== undefined) {
+      const md5 = isPublish ? onsBodyMd5Hex(body.bytes) : '';
+      this.auth!.verify(
+        pending,
+        operation === 'publish'
+          ? onsPublishStringToSign(topic, group, md5, time)
+          : operation === 'consume'
+            ? onsConsumeStringToSign(topic, group, time)
+            : onsDeleteStringToSign(topic, group, msgHandle, time),
+      );
+    }
+    const num = operation === 'consume' ? parseNum(query.num) : 0;
+
+    // Checked and authenticated: the fault rules may now decide (before the broker acts).
+    const faults = this.options.faults;
+    if (faults !== undefined && faults.armed) {
+      const fault = faults.decide({
+        front: 'ons',
+        operation: operation === 'delete' ? 'ack' : operation,
+        topic,
+        group,
+        instanceId: ns,
+      });
+      if (fault !== undefined) {
+        served.fault = fault;
+        if (fault.action.kind === 'error') {
+          const wire = injectedOnsError(fault.action);
+          served.errorCode = wire.code;
+          return onsErrorAnswer(wire);
+        }
+        if (!(await beforeActing(fault.action, req, res))) return undefined;
       }
+    }
+
+    if (operation === 'publish') {
       const json = onsPublish(broker, {
         ns,
         topic,
@@ -157,11 +214,9 @@ export class OnsFront {
         shardingKey: headerValue(req, 'shardingkey'),
         isOrder: headerValue(req, 'isorder'),
       });
-      sendOnsJson(res, 201, json);
-    } else if (operation === 'consume') {
-      if (pending !== undefined)
-        this.auth!.verify(pending, onsConsumeStringToSign(topic, group, time));
-      const num = parseNum(query.num);
+      return onsJsonAnswer(201, json);
+    }
+    if (operation === 'consume') {
       const agent = req.headers['user-agent'];
       const polled = this.options.activity?.recordPoll({
         protocol: 'ons',
@@ -171,20 +226,14 @@ export class OnsFront {
         group,
         ...(agent !== undefined ? { agent } : {}),
       });
-      let json: string;
       try {
-        json = await onsConsume(broker, ns, topic, group, num);
+        return onsJsonAnswer(200, await onsConsume(broker, ns, topic, group, num));
       } finally {
         polled?.();
       }
-      sendOnsJson(res, 200, json);
-    } else {
-      if (pending !== undefined) {
-        this.auth!.verify(pending, onsDeleteStringToSign(topic, group, msgHandle, time));
-      }
-      onsDelete(broker, ns, topic, group, msgHandle);
-      sendOnsNoContent(res);
     }
+    onsDelete(broker, ns, topic, group, msgHandle);
+    return onsNoContentAnswer();
   }
 }
 

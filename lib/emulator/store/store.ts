@@ -1,3 +1,5 @@
+import type { DiskBodyRecord } from './body.store.js';
+
 /**
  * Durable record of the broker's state transitions. The broker's state is a fold of these events,
  * so replaying the log rebuilds it exactly, and an acked message can never come back.
@@ -28,7 +30,11 @@ export interface PublishedEvent {
   ns: string;
   topic: string;
   id: string;
-  body: string;
+  /** The body inline (memory-mode history, logs written before bodies moved to disk)... */
+  body?: string;
+  /** ...or where the disk body store keeps it, with its MD5 (not recomputed at replay). */
+  bref?: DiskBodyRecord;
+  md5?: string;
   tag?: string;
   /** Raw `k:v|…|` properties as delivered to consumers. */
   props?: string;
@@ -73,8 +79,9 @@ export interface DeadLetteredEvent {
   at: number;
   n: number;
   first: number;
-  /** Copy of the message, so the dead letter outlives the message's retention. */
-  body: string;
+  /** Copy of the message (its body inline or on disk), so the dead letter outlives its retention. */
+  body?: string;
+  bref?: DiskBodyRecord;
   tag?: string;
   props?: string;
   pubAt: number;

@@ -8,7 +8,7 @@ import type { ResolvedConsumerOptions } from './consumer.contract.js';
 import { MessageDelivery } from './message-delivery.js';
 import { NackSender } from './nack-sender.js';
 import { OrderlyScheduler } from './orderly-scheduler.js';
-import { PollLoop } from './poll-loop.js';
+import { PollLoop, PROBE_TIMEOUT_MS } from './poll-loop.js';
 import type { RunnerDeps, RunnerTransport } from './runner-status.js';
 import { INVISIBILITY_MARGIN_MS } from '../mq.constants.js';
 
@@ -83,8 +83,9 @@ export class ConsumerRunner extends PollLoop {
       transport: deps.transport,
       logger: deps.logger,
       random: deps.random,
-      onAcked: (message) => events.acked(message),
-      onFailed: (message, code, error) => events.ackFailed(message, code, error),
+      onAcked: (message, confirmed) => events.acked(message, confirmed),
+      onFailed: (message, code, error, maybeAcked) =>
+        events.ackFailed(message, code, error, maybeAcked),
     });
     this.nacks = deps.transport.supportsNack
       ? new NackSender({
@@ -128,8 +129,12 @@ export class ConsumerRunner extends PollLoop {
     return this.acks.pending;
   }
 
-  protected poll(max: number, signal: AbortSignal): Promise<MQReceivedMessage[]> {
-    return this.transport.receive({ ...this.request, max, signal });
+  protected poll(max: number, signal: AbortSignal, probe: boolean): Promise<MQReceivedMessage[]> {
+    return this.transport.receive(
+      probe
+        ? { ...this.request, max, signal, waitSeconds: 0, timeoutMs: PROBE_TIMEOUT_MS }
+        : { ...this.request, max, signal },
+    );
   }
 
   protected handle(messages: MQReceivedMessage[]): void {
@@ -147,5 +152,9 @@ export class ConsumerRunner extends PollLoop {
 
   protected async flushPending(): Promise<void> {
     await Promise.all([this.acks.flush(), this.nacks?.flush()]);
+  }
+
+  protected limitPendingWork(deadlineAt: number): void {
+    this.acks.limitTo(deadlineAt);
   }
 }

@@ -1,9 +1,14 @@
 /**
- * Backoff of a poll loop after transient errors (full jitter), plus an abortable sleep. Which
- * errors mean a misconfigured consumer (unhealthy, long backoff) the transport says.
+ * Backoff of a poll loop after transient errors, plus an abortable sleep. Which errors mean a
+ * misconfigured consumer (unhealthy, long backoff) the transport says.
  */
 
-/** Exponential backoff with full jitter: delay = random() × min(max, initial × 2^n). */
+/**
+ * Exponential backoff with "equal jitter": delay = c/2 + random() × c/2, c = min(max, initial × 2^n).
+ * Half of each wait is fixed, so consumers failing together spread out without any of them probing
+ * a server that is down in a tight loop; the cap keeps the wait short enough to resume soon after
+ * the server is back (each wait ends with one cheap probe).
+ */
 export class PollBackoff {
   private attempt = 0;
 
@@ -21,7 +26,7 @@ export class PollBackoff {
   next(): number {
     const ceiling = Math.min(this.maxMs, this.initialMs * 2 ** this.attempt);
     if (ceiling < this.maxMs) this.attempt++;
-    return Math.round(this.random() * ceiling);
+    return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
   }
 
   reset(): void {

@@ -11,35 +11,26 @@
  * round trip; overlapping polls hide the round trip when there are slots for more than one batch.
  * Never asking for more than free slots means no receipt handle waits in a local buffer while its
  * invisibility window runs out.
+ *
+ * After a failure the loop holds (backoff), then sends ONE probe: a short poll, which answers at
+ * once when the server works. Long polls resume as soon as a probe works, so the status is back to
+ * `running` within a backoff step of the server coming back, and a server that is down sees one
+ * cheap request per step.
  */
 import type { LoggerService } from '@nestjs/common';
 import type { MQReceivedMessage } from '../../transport/index.js';
-import { asError, PollBackoff, sleep } from './poll-backoff.js';
+import { PollBackoff, sleep } from './poll-backoff.js';
+import { PollHealth } from './poll-health.js';
 import { RunnerEvents } from './runner-events.js';
 import type { PollLoopDeps, RunnerStatus } from './runner-status.js';
+import { validateSettings, type PollLoopSettings } from './poll-loop.settings.js';
+import { SETTLE_GRACE_MS, STOP_POLL_GRACE_MS, within, type Run } from './poll-loop.timing.js';
 import { HandlerSlots } from './slots.js';
 
-const LOG_CONTEXT = 'MQConsumer';
-/** Transient poll errors are logged at most this often (each one is still an event). */
-const TRANSIENT_LOG_INTERVAL_MS = 10_000;
-/** Auth/config errors are logged at error level at most this often. */
-const UNHEALTHY_LOG_INTERVAL_MS = 60_000;
-/** The largest batch of any transport (RocketMQ 5: 32; the options resolver applies each one's own). */
-const MAX_BATCH_SIZE = 32;
+export type { PollLoopSettings } from './poll-loop.settings.js';
+export { PROBE_TIMEOUT_MS, SETTLE_GRACE_MS, STOP_POLL_GRACE_MS } from './poll-loop.timing.js';
 
-export interface PollLoopSettings {
-  name: string;
-  topic: string;
-  group: string;
-  batchSize: number;
-  waitSeconds: number;
-  concurrency: number;
-  /**
-   * Most polls outstanding at once (default 1). Above 1, a further poll is only sent when the free
-   * slots fill a whole batch. Orderly consumers keep 1 (see ConsumerRunner).
-   */
-  maxPolls?: number;
-}
+const LOG_CONTEXT = 'MQConsumer';
 
 type Lifecycle = 'idle' | 'running' | 'stopping' | 'stopped';
 
@@ -51,9 +42,7 @@ export abstract class PollLoop {
 
   private lifecycle: Lifecycle = 'idle';
   private paused = false;
-  private backingOff = false;
-  private unhealthy = false;
-  private runController: AbortController | undefined;
+  private run: Run | undefined;
   private loopDone: Promise<void> = Promise.resolve();
   private stopDone: Promise<void> | undefined;
   /** Resolver of the loop's wait for a free slot / resume / stop. */
@@ -62,6 +51,19 @@ export abstract class PollLoop {
   private readonly maxPolls: number;
   /** Polls sent and not yet settled (their slots are reserved). */
   private outstandingPolls = 0;
+  /** A probe (the one short poll after a failure) is outstanding. */
+  private probeOutstanding = false;
+  /**
+   * Set when a stop's drain deadline passed with a poll still outstanding (its answer was
+   * arriving): what it brings is counted and logged as stranded instead of dispatched.
+   */
+  private intakeClosed = false;
+  private strandedCount = 0;
+  /**
+   * The last poll that came back brought messages: the queue is busy, so a poll out at stop time
+   * is likely to be answered any moment (see STOP_POLL_GRACE_MS).
+   */
+  private queueBusy = false;
   /** Resolver of the stopping loop's wait for its outstanding polls. */
   private pollsSettled: (() => void) | undefined;
   /**
@@ -70,21 +72,10 @@ export abstract class PollLoop {
    * stack delays, events or logs.
    */
   private holdTimer: ReturnType<typeof setTimeout> | undefined;
-  /**
-   * Counts reported poll failures. A poll remembers the count at send time: if another failure was
-   * reported meanwhile, its own outcome says nothing new about the server's health (overlapping
-   * polls fail together when the server goes away) and is neither reported nor taken as recovery.
-   */
-  private failureEpoch = 0;
-  private readonly backoff: PollBackoff;
-  private readonly isConfigurationError: (error: unknown) => boolean;
-  private readonly unhealthyBackoffMs: number;
+  private readonly health: PollHealth;
+  /** Paces the loop after an internal defect (never a poll's failure: that is `health`). */
+  private readonly defectBackoff: PollBackoff;
   private readonly emptyPollDelayMs: number;
-  private failingSinceMs: number | undefined;
-  private lastFailure: Error | undefined;
-  private lastTransientLogAt = -Infinity;
-  private suppressedTransientLogs = 0;
-  private lastUnhealthyLogAt = -Infinity;
 
   protected constructor(settings: PollLoopSettings, deps: PollLoopDeps) {
     validateSettings(settings);
@@ -99,16 +90,8 @@ export abstract class PollLoop {
     );
     this.slots = new HandlerSlots(settings.concurrency, this.notify);
     this.maxPolls = settings.maxPolls ?? 1;
-    this.backoff = new PollBackoff(
-      deps.backoff?.initialMs ?? 500,
-      deps.backoff?.maxMs ?? 30_000,
-      deps.random ?? Math.random,
-    );
-    this.isConfigurationError = (error) => deps.transport.isConfigurationError(error);
-    this.unhealthyBackoffMs = deps.unhealthyBackoffMs ?? 60_000;
-    if (!(this.unhealthyBackoffMs > 0)) {
-      throw new RangeError(`unhealthyBackoffMs must be > 0, got ${this.unhealthyBackoffMs}`);
-    }
+    this.health = new PollHealth(settings, this.events, deps.logger, deps);
+    this.defectBackoff = new PollBackoff(500, 30_000, deps.random ?? Math.random);
     this.emptyPollDelayMs = deps.emptyPollDelayMs ?? 1_000;
   }
 
@@ -116,8 +99,8 @@ export abstract class PollLoop {
     const lifecycle = this.lifecycle;
     if (lifecycle !== 'running') return lifecycle;
     if (this.paused) return 'paused';
-    if (this.unhealthy) return 'unhealthy';
-    if (this.backingOff) return 'backing-off';
+    if (this.health.unhealthy) return 'unhealthy';
+    if (this.health.backingOff) return 'backing-off';
     return 'running';
   }
 
@@ -126,17 +109,25 @@ export abstract class PollLoop {
    * cleared by the first poll that returns afterwards and by stop. Health reads it.
    */
   get failingSince(): number | undefined {
-    return this.failingSinceMs;
+    return this.health.failingSince;
   }
 
   /** The last reported poll failure of the current run (undefined while polls succeed). */
   get lastPollError(): Error | undefined {
-    return this.lastFailure;
+    return this.health.lastFailure;
   }
 
   /** Messages taken from the broker and not yet done with (handlers running or queued in a key). */
   get inFlight(): number {
     return this.slots.used;
+  }
+
+  /**
+   * Messages that reached this runner after a stop's drain deadline (a poll whose answer was still
+   * arriving then) and were not handled: they come back after their invisibility window.
+   */
+  get stranded(): number {
+    return this.strandedCount;
   }
 
   /** Starts polling (also after a completed stop). No-op while running; ignored while stopping. */
@@ -151,11 +142,13 @@ export abstract class PollLoop {
     }
     this.lifecycle = 'running';
     this.paused = false;
+    this.intakeClosed = false;
     this.stopDone = undefined;
-    const controller = new AbortController();
-    this.runController = controller;
+    this.limitPendingWork(Infinity);
+    const run: Run = { intake: new AbortController(), polls: new AbortController() };
+    this.run = run;
     this.events.lifecycle('consumer.started');
-    this.loopDone = this.loop(controller.signal);
+    this.loopDone = this.loop(run);
   }
 
   /**
@@ -177,10 +170,13 @@ export abstract class PollLoop {
   }
 
   /**
-   * Aborts every outstanding long poll and any backoff at once, lets running handlers finish until
+   * Sends no new poll; polls still outstanding get STOP_POLL_GRACE_MS to come back, then are
+   * aborted together (a poll whose answer is already arriving completes; every batch that comes
+   * back is handled); ends any backoff at once; lets running handlers finish until
    * `drainTimeoutMs` (then aborts their signals and stops waiting: those messages stay unacked and
-   * come back later), flushes pending acks, emits consumer.stopped. Idempotent; never rejects.
-   * A non-finite drainTimeoutMs waits for the handlers without a deadline.
+   * come back later), flushes pending acks (none runs past the deadline + SETTLE_GRACE_MS), emits
+   * consumer.stopped. Idempotent; never rejects. A non-finite drainTimeoutMs waits for the
+   * handlers without a deadline.
    */
   stop(drainTimeoutMs: number): Promise<void> {
     if (this.stopDone !== undefined) return this.stopDone;
@@ -196,14 +192,23 @@ export abstract class PollLoop {
     return this.lifecycle === 'stopping' || this.lifecycle === 'stopped';
   }
 
-  /** One poll for at most `max` messages; rejects with the transport's typed errors. */
-  protected abstract poll(max: number, signal: AbortSignal): Promise<MQReceivedMessage[]>;
+  /**
+   * One poll for at most `max` messages; rejects with the transport's typed errors. A `probe` is a
+   * short poll (wait 0): after a failure it finds out at once whether the server works again.
+   */
+  protected abstract poll(
+    max: number,
+    signal: AbortSignal,
+    probe: boolean,
+  ): Promise<MQReceivedMessage[]>;
   /** Takes over a batch; one slot per message is already taken. Must not throw. */
   protected abstract handle(messages: MQReceivedMessage[]): void;
   /** Drain deadline reached: abort the signals of everything still running. */
   protected abstract abandonRunning(drainTimeoutMs: number): void;
   /** Sends what is still pending (acks); never rejects. */
   protected abstract flushPending(): Promise<void>;
+  /** Acks/commits from now on must not run past `deadlineAt` (monotonic ms; Infinity = none). */
+  protected abstract limitPendingWork(deadlineAt: number): void;
 
   /**
    * Wakes a waiting loop on the next turn of the event loop rather than at once: handlers that
@@ -231,19 +236,20 @@ export abstract class PollLoop {
     });
   }
 
-  private async loop(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
+  private async loop(run: Run): Promise<void> {
+    const intake = run.intake.signal;
+    while (!intake.aborted) {
       try {
-        this.sendPolls(signal);
+        this.sendPolls(run);
         await this.waitForWake();
       } catch (error) {
         // Only a defect (ours, or a throwing logger) gets here. A consumer that keeps polling
         // after a pause is better than one that is silently dead while its status says running.
         this.logInternalError(error);
-        await sleep(this.backoff.next(), signal);
+        await sleep(this.defectBackoff.next(), intake);
       }
     }
-    // Stop aborted every outstanding poll through `signal`; wait until each gave its slots back.
+    // Stopping: wait until every outstanding poll came back or was aborted and gave its slots back.
     if (this.outstandingPolls > 0) {
       await new Promise<void>((resolve) => {
         this.pollsSettled = resolve;
@@ -256,12 +262,16 @@ export abstract class PollLoop {
    * further one only when a whole batch of slots is free (a small extra poll would cost a round
    * trip for little), never more than `maxPolls` outstanding.
    */
-  private sendPolls(signal: AbortSignal): void {
+  private sendPolls(run: Run): void {
+    if (this.health.probing) {
+      this.sendProbe(run);
+      return;
+    }
     const batchSize = this.settings.batchSize;
     while (
       !this.paused &&
       this.holdTimer === undefined &&
-      !signal.aborted &&
+      !run.intake.signal.aborted &&
       this.outstandingPolls < this.maxPolls
     ) {
       const free = this.slots.free;
@@ -269,33 +279,59 @@ export abstract class PollLoop {
       const max = free < batchSize ? free : batchSize;
       this.slots.reserve(max);
       this.outstandingPolls++;
-      void this.runPoll(max, signal);
+      void this.runPoll(max, run, false);
     }
   }
 
+  /**
+   * After a failure: one short poll once the hold is over, whatever older long polls are still
+   * outstanding (a long poll sent before the failure may wait 30 s; its outcome says nothing).
+   */
+  private sendProbe(run: Run): void {
+    if (
+      this.probeOutstanding ||
+      this.paused ||
+      this.holdTimer !== undefined ||
+      run.intake.signal.aborted
+    ) {
+      return;
+    }
+    const free = this.slots.free;
+    if (free === 0) return;
+    const max = free < this.settings.batchSize ? free : this.settings.batchSize;
+    this.slots.reserve(max);
+    this.outstandingPolls++;
+    this.probeOutstanding = true;
+    void this.runPoll(max, run, true);
+  }
+
   /** One poll: settles its reservation, hands the batch over, or reports the error. */
-  private async runPoll(max: number, signal: AbortSignal): Promise<void> {
-    const epoch = this.failureEpoch;
+  private async runPoll(max: number, run: Run, probe: boolean): Promise<void> {
+    const epoch = this.health.failureEpoch;
     let messages: MQReceivedMessage[] | undefined;
     let failure: unknown;
     try {
-      messages = await this.poll(max, signal);
+      messages = await this.poll(max, run.polls.signal, probe);
     } catch (error) {
       failure = error;
     }
+    if (probe) this.probeOutstanding = false;
     const count = messages === undefined ? 0 : messages.length;
+    if (messages !== undefined) this.queueBusy = count > 0;
     this.slots.settleReservation(max, count);
     try {
       if (messages === undefined) {
-        // Our own abort (stop) is how a poll ends, not an error.
-        if (!signal.aborted && epoch === this.failureEpoch) this.onPollError(failure);
-      } else {
-        if ((this.backingOff || this.unhealthy) && epoch === this.failureEpoch) {
-          this.onPollRecovered();
+        // While stopping, a failure (our own abort, most often) says nothing worth reporting.
+        if (!run.intake.signal.aborted && epoch === this.health.failureEpoch) {
+          this.onPollError(failure);
         }
+      } else {
+        if (this.health.probing && epoch === this.health.failureEpoch) this.health.recovered();
         if (count === 0) {
           // Short polling: an empty answer pauses the loop instead of spinning.
           if (this.settings.waitSeconds === 0) this.hold(this.emptyPollDelayMs);
+        } else if (this.intakeClosed) {
+          this.strand(messages);
         } else {
           this.handle(messages);
         }
@@ -312,7 +348,7 @@ export abstract class PollLoop {
     }
     // Poll again at once, as a single loop would after its poll returned (a wake waits a turn).
     try {
-      this.sendPolls(signal);
+      this.sendPolls(run);
     } catch (error) {
       this.logInternalError(error);
     }
@@ -345,84 +381,52 @@ export abstract class PollLoop {
     );
   }
 
-  /**
-   * A poll sent after the last reported failure failed: one event, one (rate-limited) log line and
-   * one backoff step for the loop, whatever the number of polls that were outstanding.
-   */
   private onPollError(error: unknown): void {
-    this.failureEpoch++;
-    const err = asError(error);
-    this.failingSinceMs ??= Date.now();
-    this.lastFailure = err;
-    const { name, topic, group } = this.settings;
-    let delay: number;
-    // Credentials, permissions, missing resources: retrying fast fixes nothing (the transport knows).
-    if (this.isConfigurationError(error)) {
-      delay = this.unhealthyBackoffMs;
-      if (!this.unhealthy) {
-        this.unhealthy = true;
-        this.events.unhealthy(err);
-      }
-      const now = Date.now();
-      if (now - this.lastUnhealthyLogAt >= UNHEALTHY_LOG_INTERVAL_MS) {
-        this.lastUnhealthyLogAt = now;
-        this.logger.error(
-          `MQ consumer ${name} on ${topic} @ ${group} is unhealthy (${err.name}: ${err.message}); polling again every ${delay} ms until it succeeds`,
-          undefined,
-          LOG_CONTEXT,
-        );
-      }
-    } else {
-      delay = this.backoff.next();
-      this.backingOff = true;
-      const now = Date.now();
-      if (now - this.lastTransientLogAt >= TRANSIENT_LOG_INTERVAL_MS) {
-        const suppressed = this.suppressedTransientLogs;
-        this.lastTransientLogAt = now;
-        this.suppressedTransientLogs = 0;
-        this.logger.warn(
-          `MQ consumer ${name} on ${topic} @ ${group}: poll failed (${err.name}: ${err.message}); retrying in ${delay} ms` +
-            (suppressed > 0 ? ` (${suppressed} similar failures not logged)` : ''),
-          LOG_CONTEXT,
-        );
-      } else {
-        this.suppressedTransientLogs++;
-      }
-    }
-    this.events.pollError(err, delay);
+    const delay = this.health.failed(error);
     // An empty-poll delay under way gives way to the backoff.
     this.clearHold();
     this.hold(delay);
   }
 
-  private onPollRecovered(): void {
-    this.backingOff = false;
-    this.failingSinceMs = undefined;
-    this.lastFailure = undefined;
-    this.backoff.reset();
-    if (this.unhealthy) {
-      this.unhealthy = false;
-      this.lastUnhealthyLogAt = -Infinity;
-      this.logger.log(
-        `MQ consumer ${this.settings.name} on ${this.settings.topic} @ ${this.settings.group} recovered`,
-        LOG_CONTEXT,
-      );
-      this.events.lifecycle('consumer.recovered');
-    }
+  /** A batch that came after the drain deadline: not handled, counted and logged. */
+  private strand(messages: MQReceivedMessage[]): void {
+    this.strandedCount += messages.length;
+    this.slots.release(messages.length);
+    let ids = '';
+    for (let i = 0; i < messages.length; i++) ids += (i === 0 ? '' : ', ') + messages[i]!.messageId;
+    this.logger.warn(
+      `MQ consumer ${this.settings.name} on ${this.settings.topic} @ ${this.settings.group}: ${messages.length} message(s) arrived after the drain deadline and were not handled; they are delivered again when their invisibility window ends: ${ids}`,
+      LOG_CONTEXT,
+    );
   }
 
   private async shutdown(drainTimeoutMs: number): Promise<void> {
     this.lifecycle = 'stopping';
-    // One signal for every outstanding poll: they are all aborted at once.
-    this.runController?.abort();
+    const bounded = Number.isFinite(drainTimeoutMs);
+    const deadlineAt = bounded ? performance.now() + Math.max(0, drainTimeoutMs) : Infinity;
+    this.limitPendingWork(bounded ? deadlineAt + SETTLE_GRACE_MS : Infinity);
+    const run = this.run;
+    // No new poll from now on; on a busy queue the polls still out get a short grace, then one
+    // signal cuts them all (an answer already arriving completes; its batch is handled within the
+    // deadline). On an idle queue they are cut at once: an answer at that very moment is unlikely.
+    run?.intake.abort();
+    let cut: ReturnType<typeof setTimeout> | undefined;
+    if (this.queueBusy && this.outstandingPolls > 0) {
+      const grace = bounded ? Math.min(STOP_POLL_GRACE_MS, drainTimeoutMs) : STOP_POLL_GRACE_MS;
+      cut = setTimeout(() => run?.polls.abort(), Math.max(0, grace));
+    } else {
+      run?.polls.abort();
+    }
     this.clearHold();
     this.notify();
     try {
-      await this.loopDone;
-      if (this.slots.used > 0) {
-        const drained = await this.waitForDrain(drainTimeoutMs);
-        if (!drained) this.abandonRunning(drainTimeoutMs);
-      }
+      const intakeDone = await within(this.loopDone, deadlineAt);
+      clearTimeout(cut);
+      run?.polls.abort();
+      if (!intakeDone) this.intakeClosed = true;
+      const drained =
+        intakeDone && (this.slots.used === 0 || (await within(this.slots.whenIdle(), deadlineAt)));
+      if (!drained) this.abandonRunning(drainTimeoutMs);
       await this.flushPending();
     } catch (error) {
       this.logger.error(
@@ -433,57 +437,9 @@ export abstract class PollLoop {
     } finally {
       this.lifecycle = 'stopped';
       this.paused = false;
-      this.backingOff = false;
-      this.unhealthy = false;
-      this.failingSinceMs = undefined;
-      this.lastFailure = undefined;
+      this.health.reset();
       this.clearHold();
       this.events.lifecycle('consumer.stopped');
     }
-  }
-
-  /** True when every slot was given back before the deadline. */
-  private async waitForDrain(drainTimeoutMs: number): Promise<boolean> {
-    const idle = this.slots.whenIdle();
-    if (!Number.isFinite(drainTimeoutMs)) {
-      await idle;
-      return true;
-    }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<boolean>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, drainTimeoutMs), false);
-    });
-    try {
-      return await Promise.race([idle.then(() => true), deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-}
-
-function validateSettings(settings: PollLoopSettings): void {
-  const { name, batchSize, waitSeconds, concurrency } = settings;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
-    throw new RangeError(
-      `MQ consumer ${name}: batchSize must be an integer in 1..${MAX_BATCH_SIZE}, got ${batchSize}`,
-    );
-  }
-  if (!Number.isInteger(waitSeconds) || waitSeconds < 0 || waitSeconds > 30) {
-    throw new RangeError(
-      `MQ consumer ${name}: waitSeconds must be an integer in 0..30, got ${waitSeconds}`,
-    );
-  }
-  if (
-    settings.maxPolls !== undefined &&
-    (!Number.isInteger(settings.maxPolls) || settings.maxPolls < 1)
-  ) {
-    throw new RangeError(
-      `MQ consumer ${name}: maxPolls must be an integer >= 1, got ${settings.maxPolls}`,
-    );
-  }
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new RangeError(
-      `MQ consumer ${name}: concurrency must be an integer >= 1, got ${concurrency}`,
-    );
   }
 }

@@ -71,7 +71,12 @@ export class RunnerEvents {
     });
   }
 
-  succeeded(message: MQReceivedMessage, durationMs: number, decision?: CheckDecision): void {
+  succeeded(
+    message: MQReceivedMessage,
+    durationMs: number,
+    decision?: CheckDecision,
+    confirmed?: boolean,
+  ): void {
     this.emit({
       type: 'message.succeeded',
       consumer: this.consumer,
@@ -82,6 +87,7 @@ export class RunnerEvents {
       attempt: message.consumedTimes,
       durationMs,
       decision,
+      confirmed,
     });
   }
 
@@ -111,7 +117,7 @@ export class RunnerEvents {
     });
   }
 
-  acked(message: MQReceivedMessage): void {
+  acked(message: MQReceivedMessage, confirmed: boolean): void {
     this.emit({
       type: 'message.acked',
       consumer: this.consumer,
@@ -120,10 +126,11 @@ export class RunnerEvents {
       at: Date.now(),
       messageId: message.messageId,
       attempt: message.consumedTimes,
+      confirmed,
     });
   }
 
-  ackFailed(message: MQReceivedMessage, code: string, error: string): void {
+  ackFailed(message: MQReceivedMessage, code: string, error: string, maybeAcked: boolean): void {
     this.emit({
       type: 'message.ack-failed',
       consumer: this.consumer,
@@ -134,6 +141,7 @@ export class RunnerEvents {
       attempt: message.consumedTimes,
       code,
       error,
+      maybeAcked,
     });
   }
 

@@ -9,7 +9,8 @@ import type { ExhaustedHandler, MessageDispatcher } from './consumer.contract.js
 
 /**
  * - `idle`: built, never started. `running`: polling. `paused`: no new polls (handlers may still run).
- * - `backing-off`: the last poll failed with a transient error; waiting before the next one.
+ * - `backing-off`: the last poll failed with a transient error; waiting, then probing with a short
+ *   poll (back to `running` as soon as one works).
  * - `unhealthy`: the last polls failed with an auth/config error; polling slowly until one succeeds.
  * - `stopping`: polls aborted, draining handlers and acks. `stopped`: done (start() may run it again).
  */
@@ -44,7 +45,10 @@ export interface PollLoopDeps {
   transport: RunnerTransport;
   events: RunnerEventSink;
   logger: LoggerService;
-  /** Transient poll errors: full-jitter exponential backoff (default initial 500 ms, max 30 s). */
+  /**
+   * Transient poll errors: exponential backoff with equal jitter (default initial 200 ms, max
+   * 1 000 ms); each wait ends with one probe (a short poll), long polls resume once it works.
+   */
   backoff?: { initialMs?: number; maxMs?: number };
   /** Wait between polls while auth/config errors persist (default 60 000 ms). */
   unhealthyBackoffMs?: number;

@@ -18,13 +18,16 @@ import {
   DeliveryTracker,
   type DeliveryTimeoutOwner,
 } from './delivery-tracker.js';
-import { PollLoop } from './poll-loop.js';
+import { PollLoop, PROBE_TIMEOUT_MS } from './poll-loop.js';
 import type { PollLoopDeps, RunnerTransport } from './runner-status.js';
 import type { CheckDecision } from './runner-events.js';
 import { MQDrainTimeoutError, MQHandlerTimeoutError } from './runtime.errors.js';
 import { withTransientRetry, type TransientRetryPolicy } from './transient-retry.js';
 
 const LOG_CONTEXT = 'MQTransactionChecker';
+
+/** Refusals that mean "this handle is no longer valid" (expired, superseded or used). */
+const HANDLE_GONE: ReadonlySet<string> = new Set(['MessageNotExist', 'ReceiptHandleError']);
 
 export type TransactionCheckDecision = CheckDecision;
 
@@ -64,6 +67,8 @@ export class TransactionCheckRunner extends PollLoop implements DeliveryTimeoutO
   /** The fixed part of every poll's request (each poll adds its `max` and `signal`). */
   private readonly request: MQCheckRequest;
   private readonly retryPolicy: TransientRetryPolicy;
+  /** Monotonic ms no commit/rollback runs past (set while stopping); Infinity = none. */
+  private deadlineAt = Infinity;
 
   constructor(options: TransactionCheckOptions, deps: TransactionCheckDeps) {
     super(options, deps);
@@ -84,8 +89,12 @@ export class TransactionCheckRunner extends PollLoop implements DeliveryTimeoutO
     this.retryPolicy = { retries: 2, initialDelayMs: 100, random: deps.random ?? Math.random };
   }
 
-  protected poll(max: number, signal: AbortSignal): Promise<MQReceivedMessage[]> {
-    return this.transport.receiveTransactionChecks({ ...this.request, max, signal });
+  protected poll(max: number, signal: AbortSignal, probe: boolean): Promise<MQReceivedMessage[]> {
+    return this.transport.receiveTransactionChecks(
+      probe
+        ? { ...this.request, max, signal, waitSeconds: 0, timeoutMs: PROBE_TIMEOUT_MS }
+        : { ...this.request, max, signal },
+    );
   }
 
   protected handle(messages: MQReceivedMessage[]): void {
@@ -104,6 +113,10 @@ export class TransactionCheckRunner extends PollLoop implements DeliveryTimeoutO
   protected flushPending(): Promise<void> {
     // Commits and rollbacks run inside the check's slot, so the drain already waited for them.
     return Promise.resolve();
+  }
+
+  protected limitPendingWork(deadlineAt: number): void {
+    this.deadlineAt = deadlineAt;
   }
 
   onDeliveryTimeout(delivery: ActiveDelivery): void {
@@ -169,28 +182,42 @@ export class TransactionCheckRunner extends PollLoop implements DeliveryTimeoutO
   private async resolve(delivery: ActiveDelivery, decision: 'commit' | 'rollback'): Promise<void> {
     const message = delivery.message;
     const { topic, group } = this.options;
-    let result: MQAckResult;
-    try {
-      result = await withTransientRetry(
-        () =>
-          decision === 'commit'
-            ? this.transport.commit(topic, group, message.receiptHandle)
-            : this.transport.rollback(topic, group, message.receiptHandle),
-        this.retryPolicy,
-        message.nextConsumeTime,
-      );
-    } catch (error) {
+    const handle = message.receiptHandle;
+    const outcome = await withTransientRetry(
+      (timeoutMs) => {
+        const options = timeoutMs === undefined ? undefined : { timeoutMs };
+        return decision === 'commit'
+          ? this.transport.commit(topic, group, handle, options)
+          : this.transport.rollback(topic, group, handle, options);
+      },
+      this.retryPolicy,
+      message.nextConsumeTime,
+      this.deadlineAt,
+    );
+    const result: MQAckResult | undefined = outcome.value;
+    if (result === undefined) {
+      const error = outcome.error;
       const code = error instanceof MQServiceError ? error.code : asName(error);
       const text = error instanceof Error ? error.message : String(error);
-      this.reportResolveFailure(message, decision, code, text);
+      this.reportResolveFailure(message, decision, code, text, outcome.uncertain);
       return;
     }
     const failure = result.failed[0];
-    if (failure !== undefined) {
-      this.reportResolveFailure(message, decision, failure.code, failure.message);
+    if (failure === undefined) {
+      this.events.succeeded(message, Date.now() - delivery.startedAt, decision, true);
       return;
     }
-    this.events.succeeded(message, Date.now() - delivery.startedAt, decision);
+    if (outcome.uncertain && HANDLE_GONE.has(failure.code)) {
+      // The earlier attempt's answer was lost and the handle has been used since: that is what
+      // the earlier attempt having settled the message looks like.
+      this.logger.log(
+        `MQ transaction checker ${this.options.name}: ${decision} of half message ${message.messageId} on ${this.options.topic}: an earlier attempt's answer was lost and the retry found the handle already used (${failure.code}), so that attempt most likely went through; if it did not, the broker checks the message again`,
+        LOG_CONTEXT,
+      );
+      this.events.succeeded(message, Date.now() - delivery.startedAt, decision, false);
+      return;
+    }
+    this.reportResolveFailure(message, decision, failure.code, failure.message, false);
   }
 
   private reportResolveFailure(
@@ -198,12 +225,16 @@ export class TransactionCheckRunner extends PollLoop implements DeliveryTimeoutO
     decision: 'commit' | 'rollback',
     code: string,
     text: string,
+    maybeDone: boolean,
   ): void {
     this.logger.warn(
-      `MQ transaction checker ${this.options.name}: ${decision} of half message ${message.messageId} on ${this.options.topic} failed (${code}: ${text}); the broker will check it again`,
+      `MQ transaction checker ${this.options.name}: ${decision} of half message ${message.messageId} on ${this.options.topic} failed (${code}: ${text}); ` +
+        (maybeDone
+          ? 'an attempt may have reached the broker and settled it; if not, the broker checks it again'
+          : 'the broker will check it again'),
       LOG_CONTEXT,
     );
-    this.events.ackFailed(message, code, text);
+    this.events.ackFailed(message, code, text, maybeDone);
   }
 }
 

@@ -6,6 +6,7 @@ import type {
   MQTransportKind,
 } from '../../transport/index.js';
 import type { MQConsumerDefaults, MQConsumerOverrides } from './mq-consumer-options.interface.js';
+import type { MQRetryOptions } from './mq-retry-options.interface.js';
 
 /** What to do with a delivery: `'retry'` leaves it unacked (redelivered later), `'ack'` drops it. */
 export type MQFailurePolicy = 'retry' | 'ack';
@@ -51,8 +52,17 @@ export interface MQModuleOptions {
     /** How long shutdown waits for running handlers before abandoning them (default 20 000). */
     drainTimeoutMs?: number;
   };
-  /** Backoff of a failing poll loop (full jitter between attempts). */
+  /**
+   * Backoff of a failing poll loop: waits grow from `initialMs` to `maxMs` (half of each wait is
+   * jitter); after each wait a short poll probes the server, and long polls resume once it answers.
+   */
   pollBackoff?: { initialMs?: number; maxMs?: number };
+  /**
+   * Retries of `MQProducer.publish`, `publishTransactional`'s half publish, commit and rollback
+   * after retryable errors (default `{ maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 2000,
+   * deadlineMs: 20000 }`); `false` = never retry. A call's `retry` option overrides it.
+   */
+  publishRetry?: MQRetryOptions | false;
   /** An exception filter returned normally: a swallowed error is not success (default 'retry'). */
   onFilteredError?: MQFailurePolicy;
   /** A guard denied the message (or an interceptor did not call the handler) (default 'retry'). */

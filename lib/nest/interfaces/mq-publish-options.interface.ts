@@ -1,4 +1,5 @@
 import type { MQPublishResult } from '../../transport/index.js';
+import type { MQRetryOptions } from './mq-retry-options.interface.js';
 
 /** Options of `MQProducer.publish()`. */
 export interface MQPublishOptions {
@@ -13,7 +14,13 @@ export interface MQPublishOptions {
   delayMs?: number;
   /** Sharding key of an ordered topic (RocketMQ 5: the message group of a FIFO topic). */
   shardingKey?: string;
+  /** Cancels the call, a wait between retries included (rejects with `MQAbortError`). */
   signal?: AbortSignal;
+  /**
+   * This call's retry policy: `false` = one attempt only; an object's fields override the
+   * module's `publishRetry` (or the defaults).
+   */
+  retry?: MQRetryOptions | false;
 }
 
 /** Options of `MQProducer.publishTransactional()`. */

@@ -8,7 +8,12 @@ import {
   type MQTransportDriver,
   type MQTransportKind,
 } from '../../transport/index.js';
-import { MODULE_DEFAULTS } from '../mq.constants.js';
+import { MODULE_DEFAULTS, POLL_BACKOFF_DEFAULTS } from '../mq.constants.js';
+import {
+  RETRY_DEFAULTS,
+  resolveRetryPolicy,
+  type ResolvedRetryPolicy,
+} from '../retry/retry.policy.js';
 import { invalidModuleOption } from '../mq.messages.js';
 import type {
   MQConsumerDefaults,
@@ -39,6 +44,8 @@ export interface ResolvedModuleOptions {
   consumers: Record<string, MQConsumerOverrides>;
   drainTimeoutMs: number;
   pollBackoff: { initialMs?: number; maxMs?: number };
+  /** The producer's retry policy; undefined = `publishRetry: false`. */
+  publishRetry: ResolvedRetryPolicy | undefined;
   onFilteredError: MQFailurePolicy;
   onGuardRejection: MQFailurePolicy;
   onInvalidMessage: MQFailurePolicy;
@@ -60,6 +67,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'consumers',
   'shutdown',
   'pollBackoff',
+  'publishRetry',
   'onFilteredError',
   'onGuardRejection',
   'onInvalidMessage',
@@ -111,6 +119,12 @@ export function resolveModuleOptions(
       fail(`pollBackoff.${key}`, 'must be an integer number of ms between 1 and 3600000');
     }
   }
+  const initialMs = pollBackoff.initialMs ?? POLL_BACKOFF_DEFAULTS.initialMs;
+  const maxMs = pollBackoff.maxMs ?? POLL_BACKOFF_DEFAULTS.maxMs;
+  if (maxMs < initialMs) {
+    fail('pollBackoff.maxMs', `must be at least pollBackoff.initialMs (${initialMs})`);
+  }
+  const publishRetry = resolveRetryPolicy(raw.publishRetry, RETRY_DEFAULTS, 'publishRetry', fail);
   for (const key of ['onFilteredError', 'onGuardRejection', 'onInvalidMessage'] as const) {
     if (raw[key] !== undefined && !isPolicy(raw[key])) fail(key, `must be 'retry' or 'ack'`);
   }
@@ -144,6 +158,7 @@ export function resolveModuleOptions(
     consumers: raw.consumers ?? {},
     drainTimeoutMs,
     pollBackoff,
+    publishRetry,
     onFilteredError: raw.onFilteredError ?? 'retry',
     onGuardRejection: raw.onGuardRejection ?? 'retry',
     onInvalidMessage: raw.onInvalidMessage ?? 'retry',

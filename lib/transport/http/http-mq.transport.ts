@@ -65,6 +65,7 @@ export class HttpMQTransport implements MQTransport {
       waitSeconds: request.waitSeconds,
     };
     if (request.signal !== undefined) options.signal = request.signal;
+    if (request.timeoutMs !== undefined) options.timeoutMs = request.timeoutMs;
     if (request.tags !== undefined) options.tag = request.tags as string[];
     return request.orderly
       ? this.native.consumeOrderly(request.topic, request.group, options)
@@ -98,6 +99,7 @@ export class HttpMQTransport implements MQTransport {
       waitSeconds: request.waitSeconds,
     };
     if (request.signal !== undefined) options.signal = request.signal;
+    if (request.timeoutMs !== undefined) options.timeoutMs = request.timeoutMs;
     return this.native.consumeHalf(request.topic, request.group, options);
   }
 

@@ -43,7 +43,12 @@ describe('MQClient failures', () => {
 
   beforeAll(async () => {
     server = await ScriptedServer.start();
-    client = new MQClient(server.endpoint, CREDS, { requestTimeoutMs: 200, longPollMarginMs: 200 });
+    // Generous deadlines, so that calls meant to succeed do on a loaded machine; the timeout cases
+    // shorten theirs with a per-call timeoutMs.
+    client = new MQClient(server.endpoint, CREDS, {
+      requestTimeoutMs: 5_000,
+      longPollMarginMs: 5_000,
+    });
   });
   afterAll(async () => {
     await client.close();
@@ -138,7 +143,7 @@ describe('MQClient failures', () => {
 
   it('server never answers a normal call → MQTimeoutError (a MQNetworkError)', async () => {
     server.next(hang);
-    const err = await rejection(client.publish('T1', { body: 'x' }));
+    const err = await rejection(client.publish('T1', { body: 'x' }, { timeoutMs: 200 }));
     expect(err).toBeInstanceOf(MQTimeoutError);
     expect(err).toBeInstanceOf(MQNetworkError);
     expect((err as MQTimeoutError).retryable).toBe(true);
@@ -146,9 +151,9 @@ describe('MQClient failures', () => {
     assertNoSecrets(err);
   });
 
-  it('server never answers a short poll → MQTimeoutError at waitSeconds + margin', async () => {
+  it('server never answers a short poll → MQTimeoutError at its deadline', async () => {
     server.next(hang);
-    const err = await rejection(client.consume('T1', 'G', { waitSeconds: 0 }));
+    const err = await rejection(client.consume('T1', 'G', { waitSeconds: 0, timeoutMs: 200 }));
     expect(err).toBeInstanceOf(MQTimeoutError);
     expect(err.message).toContain('200 ms');
   });
@@ -158,7 +163,9 @@ describe('MQClient failures', () => {
       res.writeHead(200, { 'content-type': 'text/xml;charset=utf-8', 'content-length': '1000' });
       res.write('<?xml version="1.0"?><Messages>');
     });
-    await expect(client.consume('T1', 'G')).rejects.toBeInstanceOf(MQTimeoutError);
+    await expect(client.consume('T1', 'G', { timeoutMs: 200 })).rejects.toBeInstanceOf(
+      MQTimeoutError,
+    );
   });
 
   it('errors never contain the secret, the token or the Authorization header', async () => {

@@ -132,6 +132,42 @@ describe('OnsHttpClient against the emulator', () => {
     await ons.publish('TP_limit', 'PID_client', { body: '中'.repeat(21_845) + 'a' });
   });
 
+  it('refuses unknown keys in options and inputs, naming the key and the likely one', async () => {
+    const argument = (fn: () => unknown): string => {
+      try {
+        fn();
+      } catch (err) {
+        expect(err).toBeInstanceOf(MQInvalidArgumentError);
+        expect((err as Error).message).toContain('did you mean');
+        return (err as MQInvalidArgumentError).argument;
+      }
+      throw new Error('expected a throw');
+    };
+    const bad = <T>(value: object): T => value as T;
+    expect(
+      argument(
+        () =>
+          new OnsHttpClient(emulator.endpoint, emulator.credentials, bad({ requestTimeout: 5 })),
+      ),
+    ).toBe('options.requestTimeout');
+    const calls: [Promise<unknown>, string][] = [
+      [ons.publish('TP_keys', 'PID_keys', bad({ body: 'x', tags: 'a' })), 'tags'],
+      [
+        ons.publish('TP_keys', 'PID_keys', { body: 'x' }, bad({ timeoutMS: 5 })),
+        'options.timeoutMS',
+      ],
+      [ons.consume('TP_keys', 'CID_keys', bad({ numOfMessages: 1 })), 'options.numOfMessages'],
+      [ons.delete('TP_keys', 'CID_keys', 'handle', bad({ signl: undefined })), 'options.signl'],
+    ];
+    for (const [call, key] of calls) {
+      const err = await rejection(call);
+      expect(err).toBeInstanceOf(MQInvalidArgumentError);
+      expect((err as MQInvalidArgumentError).argument).toBe(key);
+    }
+    // Nothing was sent: the topic was never created.
+    expect(emulator.admin.topics().some((t) => t.topic === 'TP_keys')).toBe(false);
+  });
+
   it('takes a credentials provider, called per request', async () => {
     let calls = 0;
     const rotating = new OnsHttpClient(emulator.endpoint, async () => {

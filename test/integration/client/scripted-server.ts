@@ -38,6 +38,19 @@ export function reply(status: number, body = '', headers: Record<string, string>
 /** Never answers (the client must time out or abort). */
 export const hang: Responder = () => undefined;
 
+/**
+ * Sends the status line and headers, then one byte every `intervalMs` for ever (until the client
+ * goes): no per-gap timeout ever trips, only a whole-call deadline ends it.
+ */
+export function trickle(intervalMs: number, status = 200): Responder {
+  return (_req, res, socket) => {
+    res.writeHead(status, { ...XML_HEADERS, 'x-mq-request-id': 'TRICKLE' });
+    res.write('<');
+    const timer = setInterval(() => res.write(' '), intervalMs);
+    socket.once('close', () => clearInterval(timer));
+  };
+}
+
 /** Destroys the connection without a response. */
 export const resetConnection: Responder = (_req, _res, socket) => {
   socket.destroy();

@@ -3,7 +3,13 @@
  * parallel, the first failure stops its key and only the successful prefix is acked.
  */
 import { describe, expect, it } from '@jest/globals';
-import { consumerOptions, gate, groupStats, useRunnerHarness } from './consumer.harness.js';
+import {
+  consumerOptions,
+  gate,
+  groupStats,
+  untilParked,
+  useRunnerHarness,
+} from './consumer.harness.js';
 
 /** Invisibility of an orderly delivery (PROTOCOL.md §7.4). */
 const ORDERLY_INVISIBILITY_MS = 60_000;
@@ -150,6 +156,8 @@ describe('ConsumerRunner — orderly', () => {
     expect(runner.inFlight).toBe(0);
     // s2 and s3 were delivered with the batch and stay unacked: they come back in order.
     expect(groupStats(h.emulator, topic, group).inflight).toBe(2);
+    // The stop cut the runner's last poll; the emulator lets go of it once it sees the client gone.
+    await untilParked(h, (n) => n === 0, 'the aborted poll released');
     h.emulator.admin.advance(ORDERLY_INVISIBILITY_MS);
     const again = await h.client.consumeOrderly(topic, group, { numOfMessages: 16 });
     expect(again.map((m) => m.body)).toEqual(['s2', 's3']);

@@ -37,7 +37,7 @@ describe('ConsumerRunner — poll errors', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  it('backs off with growing full-jitter delays on network errors and logs them rate-limited', async () => {
+  it('backs off with growing jittered delays on network errors and logs them rate-limited', async () => {
     const client = new MQClient(await closedEndpoint(), dummyCredentials);
     const conditions = new Conditions();
     const events = new EventLog(conditions);
@@ -48,7 +48,7 @@ describe('ConsumerRunner — poll errors', () => {
       logger,
       dispatch: async () => ({ outcome: 'ack' }),
       backoff: { initialMs: 4, maxMs: 40 },
-      random: () => 0.5, // pins the jitter: delay = ceiling / 2
+      random: () => 0.5, // pins the jitter: delay = ceiling / 2 + ceiling / 4
     });
     cleanups.push(
       () => client.close(),
@@ -59,7 +59,7 @@ describe('ConsumerRunner — poll errors', () => {
     await events.waitFor('poll.error', 6);
     expect(runner.status).toBe('backing-off');
     const errors = events.of('poll.error').slice(0, 6);
-    expect(errors.map((e) => e.retryInMs)).toEqual([2, 4, 8, 16, 20, 20]);
+    expect(errors.map((e) => e.retryInMs)).toEqual([3, 6, 12, 24, 30, 30]);
     for (const e of errors) expect(e.error).toBeInstanceOf(MQNetworkError);
     expect(events.count('consumer.unhealthy')).toBe(0);
     // One warning for the burst, not one per failed poll.
@@ -76,14 +76,14 @@ describe('ConsumerRunner — poll errors', () => {
       events,
       logger: new RecordingLogger(),
       dispatch: async () => ({ outcome: 'ack' }),
-      // A 60 s sleep: the test (30 s timeout) only passes if stop() interrupts it.
+      // A 90 s sleep: the test (30 s timeout) only passes if stop() interrupts it.
       backoff: { initialMs: 120_000, maxMs: 120_000 },
       random: () => 0.5,
     });
     cleanups.push(() => client.close());
     runner.start();
     await events.waitFor('poll.error');
-    expect(events.of('poll.error')[0]!.retryInMs).toBe(60_000);
+    expect(events.of('poll.error')[0]!.retryInMs).toBe(90_000);
     await runner.stop(1_000);
     expect(runner.status).toBe('stopped');
     expect(events.count('poll.error')).toBe(1);

@@ -1,6 +1,6 @@
 /**
  * Several polls in flight per plain consumer: each reserves the slots it asks for, so together they
- * never fetch more than the free handler slots; stop aborts all of them at once; overlapping poll
+ * never fetch more than the free handler slots; stop aborts all of them together; overlapping poll
  * failures count as one; orderly consumers keep one poll.
  */
 import { createServer } from 'node:net';
@@ -20,28 +20,11 @@ import {
   groupStats,
   publishMany,
   recordBodiesAndAck,
+  parkedLongPolls,
+  untilParked,
   useRunnerHarness,
   type Gate,
-  type Harness,
 } from './consumer.harness.js';
-
-/** Long polls parked at the emulator right now, from its admin API. */
-async function parkedLongPolls(h: Harness): Promise<number> {
-  const response = await fetch(`${h.emulator.endpoint}/_emulator/health`);
-  const body = (await response.json()) as { longPolls: number };
-  return body.longPolls;
-}
-
-/** Re-reads the emulator's parked long polls until `check` holds (a wait, not a timing check). */
-async function untilParked(h: Harness, check: (parked: number) => boolean, label: string) {
-  const guard = Date.now() + 10_000;
-  let parked = await parkedLongPolls(h);
-  while (!check(parked)) {
-    if (Date.now() > guard) throw new Error(`Condition not met: ${label} (parked=${parked})`);
-    await new Promise((resolve) => setImmediate(resolve));
-    parked = await parkedLongPolls(h);
-  }
-}
 
 describe('ConsumerRunner — polls in flight', () => {
   const t = useRunnerHarness();
@@ -265,7 +248,7 @@ describe('ConsumerRunner — overlapping poll failures', () => {
           .of('poll.error')
           .slice(0, 5)
           .map((e) => e.retryInMs),
-      ).toEqual([2, 4, 8, 16, 20]);
+      ).toEqual([3, 6, 12, 24, 30]);
       // Every reported failure came from a poll sent after the previous report.
       for (let i = 1; i < 5; i++) expect(pollsAtError[i]!).toBeGreaterThan(pollsAtError[i - 1]!);
       expect(logger.at('warn')).toHaveLength(1);

@@ -1,6 +1,7 @@
 /**
- * Graceful stop: the long poll is aborted at once, running handlers finish and are acked, nothing
- * new starts, nothing is lost; past the drain deadline handlers are aborted and left unacked.
+ * Graceful stop: the long poll is aborted after a short grace, running handlers finish and are
+ * acked, nothing new starts, nothing is lost; past the drain deadline handlers are aborted and left
+ * unacked, and a batch still arriving then is counted and logged as stranded, not handled.
  */
 import { describe, expect, it } from '@jest/globals';
 import type { DispatchOutcome } from '../../../lib/nest/consumer/index.js';

@@ -190,6 +190,31 @@ export function consumerOptions(
   };
 }
 
+/** Long polls parked in the emulator right now (its health endpoint). */
+export async function parkedLongPolls(h: Harness): Promise<number> {
+  const response = await fetch(`${h.emulator.endpoint}/_emulator/health`);
+  const body = (await response.json()) as { longPolls: number };
+  return body.longPolls;
+}
+
+/**
+ * Re-reads the emulator's parked long polls until `check` holds (a wait, not a timing check).
+ * Also how a test waits for the emulator to see that an aborted poll's client has gone.
+ */
+export async function untilParked(
+  h: Harness,
+  check: (parked: number) => boolean,
+  label: string,
+): Promise<void> {
+  const guard = Date.now() + WAIT_GUARD_MS;
+  let parked = await parkedLongPolls(h);
+  while (!check(parked)) {
+    if (Date.now() > guard) throw new Error(`Condition not met: ${label} (parked=${parked})`);
+    await new Promise((resolve) => setImmediate(resolve));
+    parked = await parkedLongPolls(h);
+  }
+}
+
 /** A promise with its resolver outside, for handlers the test releases. */
 export interface Gate<T = void> {
   promise: Promise<T>;

@@ -62,6 +62,7 @@ export class RawGrpc {
     method: string,
     request: object,
     identity?: RawIdentity,
+    options: { deadlineMs?: number } = {},
   ): Promise<Res> {
     const def = this.service[method]!;
     return new Promise((resolve, reject) => {
@@ -71,7 +72,7 @@ export class RawGrpc {
         def.responseDeserialize,
         request,
         this.metadata(identity),
-        { deadline: Date.now() + 10_000 },
+        { deadline: Date.now() + (options.deadlineMs ?? 10_000) },
         (err: ServiceError | null, res?: unknown) => (err ? reject(err) : resolve(res as Res)),
       );
     });

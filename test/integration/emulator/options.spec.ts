@@ -91,6 +91,15 @@ describe('startEmulator options', () => {
     ['timings.invisibilityMs', { timings: { invisibilityMs: 0 } }, /"timings\.invisibilityMs"/],
     ['timings.bogus', { timings: { bogus: 1 } }, /"timings\.bogus"/],
     ['logger', { logger: 'console' }, /"logger"/],
+    [
+      'timings.headersTimeoutMs',
+      { timings: { headersTimeoutMs: 5_000, requestTimeoutMs: 1_000 } },
+      /must not exceed timings\.requestTimeoutMs/,
+    ],
+    ['maxRetainedMessages', { maxRetainedMessages: 0 }, /"maxRetainedMessages".*>= 1/],
+    ['maxRetainedBytes', { maxRetainedBytes: 1.5 }, /"maxRetainedBytes"/],
+    ['faults.rules', { faults: { rules: {} } }, /"faults\.rules": expected an array/],
+    ['faults.color', { faults: { color: 'red' } }, /"faults\.color"/],
     ['prot', { prot: 1 }, /"prot": unknown option/],
   ])('rejects a bad %s with an error naming it', async (option, options, message) => {
     const error = await startEmulator(options as EmulatorOptions).then(
@@ -280,8 +289,22 @@ describe('CLI arguments', () => {
       '7',
       '--max-wait-seconds',
       '8',
-      '--ons-max-time-skew-ms',
+      '--headers-timeout-ms',
       '9',
+      '--request-timeout-ms',
+      '10',
+      '--max-retained-messages',
+      '11',
+      '--max-retained-bytes',
+      '12',
+      '--fault',
+      'operation=ack,drop',
+      '--fault',
+      'delay=5',
+      '--fault-seed',
+      '13',
+      '--ons-max-time-skew-ms',
+      '14',
       '--quiet',
     ]);
     expect(command).toEqual({
@@ -300,6 +323,15 @@ describe('CLI arguments', () => {
         clock: 'virtual',
         startTime: Date.UTC(2026, 0, 1),
         autoCreate: false,
+        maxRetainedMessages: 11,
+        maxRetainedBytes: 12,
+        faults: {
+          seed: 13,
+          rules: [
+            { match: { operation: 'ack' }, action: { kind: 'drop' } },
+            { match: {}, action: { kind: 'delay', ms: 5 } },
+          ],
+        },
         timings: {
           invisibilityMs: 1,
           orderlyInvisibilityMs: 2,
@@ -309,7 +341,9 @@ describe('CLI arguments', () => {
           halfMaxAgeMs: 6,
           maxDateSkewMs: 7,
           maxWaitSeconds: 8,
-          onsMaxTimeSkewMs: 9,
+          headersTimeoutMs: 9,
+          requestTimeoutMs: 10,
+          onsMaxTimeSkewMs: 14,
         },
       },
     });
@@ -333,6 +367,10 @@ describe('CLI arguments', () => {
     [['--quiet=yes'], '--quiet: takes no value'],
     [['--quiet', '--verbose'], '--quiet: cannot be combined with --verbose'],
     [['--start-time', 'soon'], '--start-time: expected epoch ms or an ISO date'],
+    [['--fault', 'operation=publish'], '--fault: action: is required'],
+    [['--fault', 'trickle=0'], '--fault: action.intervalMs: expected an integer from 1'],
+    [['--fault-seed', '-1'], '--fault-seed: expected a whole number'],
+    [['--max-retained-messages', '0'], '--max-retained-messages: must be >= 1'],
   ])('%j → "%s"', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(message);
   });

@@ -18,6 +18,8 @@ export const DEFAULT_TIMINGS: EmulatorTimings = {
   halfMaxAgeMs: 24 * 3600_000,
   maxDateSkewMs: 15 * 60_000,
   maxWaitSeconds: 30,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
   onsMaxTimeSkewMs: 15_000,
 };
 

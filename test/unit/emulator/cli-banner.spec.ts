@@ -1,12 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { formatBanner } from '../../../lib/emulator/cli/cli.banner.js';
+import { FaultInjector } from '../../../lib/emulator/faults/fault.injector.js';
 import type { RunningEmulator } from '../../../lib/emulator/index.js';
 
 const running = {
   endpoint: 'http://127.0.0.1:9876',
   instanceId: 'MQ_INST_emulator',
   credentials: { accessKeyId: 'emulator', accessKeySecret: 'emulator-secret' },
-} as RunningEmulator;
+  faults: new FaultInjector({ seed: 1 }),
+} as unknown as RunningEmulator;
 
 const LABELS = [
   'Endpoint',
@@ -16,7 +18,9 @@ const LABELS = [
   'Auth',
   'Clock',
   'Storage',
+  'Retention',
   'Topics/groups',
+  'Faults',
   'Admin API',
 ];
 
@@ -50,5 +54,17 @@ describe('emulator banner', () => {
       labels,
     );
     expect(new Set(columns)).toEqual(new Set([18]));
+  });
+
+  it('lists the fault rules active from the start, with the seed, aligned too', () => {
+    const faults = new FaultInjector({ seed: 42 });
+    faults.add({ match: { operation: 'publish' }, count: 1, action: { kind: 'drop' } });
+    const banner = formatBanner('1.2.3', { ...running, faults } as RunningEmulator, {});
+    const lines = banner.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('  Faults '));
+    expect(lines[at]).toBe('  Faults          1 rule(s) ACTIVE, seed 42:');
+    expect(lines[at + 1]).toBe(
+      '                  f1 {"match":{"operation":"publish"},"count":1,"action":{"kind":"drop"}}',
+    );
   });
 });
