@@ -8,11 +8,14 @@ import { Injectable, Module, type INestApplicationContext } from '@nestjs/common
 import { NestFactory } from '@nestjs/core';
 import type { Subscription } from 'rxjs';
 import { MQConsumer, MQConsumerRegistry, MQModule } from '../../lib/index.js';
-import type { MQEvent } from '../../lib/index.js';
+import type { MQEvent, MQTransportKind } from '../../lib/index.js';
 import type { BenchCredentials } from '../clients/presigned.request.js';
 
 export interface ConsumerAppOptions {
+  /** Default 'http'; 'grpc' needs `endpoint` = host:port and `instanceId` (the namespace). */
+  transport?: MQTransportKind;
   endpoint: string;
+  instanceId?: string;
   credentials: BenchCredentials;
   topic: string;
   group: string;
@@ -46,6 +49,8 @@ export async function startConsumerApp(options: ConsumerAppOptions): Promise<Run
   @Module({
     imports: [
       MQModule.forRoot({
+        ...(options.transport !== undefined && { transport: options.transport }),
+        ...(options.instanceId !== undefined && { instanceId: options.instanceId }),
         endpoint: options.endpoint,
         accessKeyId: options.credentials.accessKeyId,
         accessKeySecret: options.credentials.accessKeySecret,

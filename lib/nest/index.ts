@@ -24,6 +24,7 @@ export type {
   MQConsumerOverrides,
   MQDeserializer,
   MQExhaustedHook,
+  MQRetryBackoff,
 } from './interfaces/mq-consumer-options.interface.js';
 export type { MQTransactionCheckerOptions } from './interfaces/mq-transaction-checker-options.interface.js';
 export type {

@@ -6,9 +6,11 @@ import type { MQReceiveRequest, MQReceivedMessage } from '../../transport/index.
 import { AckBatcher } from './ack-batcher.js';
 import type { ResolvedConsumerOptions } from './consumer.contract.js';
 import { MessageDelivery } from './message-delivery.js';
+import { NackSender } from './nack-sender.js';
 import { OrderlyScheduler } from './orderly-scheduler.js';
 import { PollLoop, PROBE_TIMEOUT_MS } from './poll-loop.js';
 import type { RunnerDeps, RunnerTransport } from './runner-status.js';
+import { INVISIBILITY_MARGIN_MS } from '../mq.constants.js';
 
 /**
  * Most polls a plain consumer keeps outstanding (each for a whole batch of free slots). Overlapping
@@ -22,6 +24,7 @@ export class ConsumerRunner extends PollLoop {
   readonly options: ResolvedConsumerOptions;
   private readonly transport: RunnerTransport;
   private readonly acks: AckBatcher;
+  private readonly nacks: NackSender | undefined;
   private readonly delivery: MessageDelivery;
   private readonly orderly: OrderlyScheduler | undefined;
   /** The fixed part of every poll's receive request (each poll adds its `max` and `signal`). */
@@ -67,6 +70,11 @@ export class ConsumerRunner extends PollLoop {
       waitSeconds: options.waitSeconds,
     };
     if (options.tags !== undefined && options.tags.length > 0) this.request.tags = options.tags;
+    // Where the client chooses the window (RocketMQ 5): as long as the handler may run, plus room
+    // for its ack. (The MQ HTTP protocol fixes it: 5 min, 1 min orderly.)
+    if (deps.transport.clientInvisibility) {
+      this.request.invisibleMs = handlerTimeoutMs + INVISIBILITY_MARGIN_MS;
+    }
     const events = this.events;
     this.acks = new AckBatcher({
       consumer: options.name,
@@ -79,6 +87,18 @@ export class ConsumerRunner extends PollLoop {
       onFailed: (message, code, error, maybeAcked) =>
         events.ackFailed(message, code, error, maybeAcked),
     });
+    this.nacks = deps.transport.supportsNack
+      ? new NackSender({
+          consumer: options.name,
+          topic: options.topic,
+          group: options.group,
+          transport: deps.transport,
+          logger: deps.logger,
+          backoff: options.retryBackoff,
+          onNacked: (message, delayMs) => events.nacked(message, delayMs),
+          ...(deps.random !== undefined && { random: deps.random }),
+        })
+      : undefined;
     this.delivery = new MessageDelivery({
       consumer: options.name,
       topic: options.topic,
@@ -89,6 +109,7 @@ export class ConsumerRunner extends PollLoop {
       onExhausted: deps.onExhausted,
       slots: this.slots,
       acks: this.acks,
+      ...(this.nacks !== undefined && { nacks: this.nacks }),
       events,
       logger: deps.logger,
     });
@@ -129,8 +150,8 @@ export class ConsumerRunner extends PollLoop {
     this.delivery.abandonRunning(drainTimeoutMs);
   }
 
-  protected flushPending(): Promise<void> {
-    return this.acks.flush();
+  protected async flushPending(): Promise<void> {
+    await Promise.all([this.acks.flush(), this.nacks?.flush()]);
   }
 
   protected limitPendingWork(deadlineAt: number): void {

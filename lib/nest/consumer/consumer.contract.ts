@@ -26,6 +26,8 @@ export interface ResolvedConsumerOptions {
   handlerTimeoutMs: number;
   /** ConsumedTimes above this → exhausted hook, then ack. undefined = never (broker DLQ applies). */
   maxAttempts?: number;
+  /** Where the transport can hand a failed delivery back: wait `initialMs * 2^(attempt-1)` ≤ `maxMs`. */
+  retryBackoff: { initialMs: number; maxMs: number };
   /** Start polling at bootstrap (else `registry.start(name)`). */
   autoStart: boolean;
 }

@@ -28,6 +28,7 @@ export type RunnerTransport = Pick<
   | 'maxAckBatch'
   | 'nack'
   | 'supportsNack'
+  | 'clientInvisibility'
   | 'receiveTransactionChecks'
   | 'commit'
   | 'rollback'

@@ -15,6 +15,14 @@ export type MQExhaustedHook = (
 /** Turns the message body into the handler's payload. */
 export type MQDeserializer = (body: string, message: MQReceivedMessage) => unknown;
 
+/** How long a failed delivery waits before it comes back (RocketMQ 5; see `retryBackoff`). */
+export interface MQRetryBackoff {
+  /** Wait after the first failed attempt, in ms (default 1 000). */
+  initialMs?: number;
+  /** Longest wait, in ms (default 300 000); the wait doubles with every attempt up to it. */
+  maxMs?: number;
+}
+
 /** Options of `@MQConsumer(topic, group, options)`. */
 export interface MQConsumerOptions {
   /** Tag filter: one tag or a list (the broker matches any); omitted = every message. */
@@ -38,6 +46,13 @@ export interface MQConsumerOptions {
   handlerTimeoutMs?: number;
   /** A delivery with ConsumedTimes above this goes to `onExhausted` and is then acked. */
   maxAttempts?: number;
+  /**
+   * RocketMQ 5 (`transport: 'grpc'`): a delivery that is not acked is handed back at once
+   * (ChangeInvisibleDuration) to come back after `initialMs * 2^(attempt - 1)`, at most `maxMs`
+   * (default 1 s doubling to 5 min). The MQ HTTP protocol has no such call: there a failed
+   * message comes back when its invisibility window ends (5 min, 1 min orderly).
+   */
+  retryBackoff?: MQRetryBackoff;
   /** Name of a method of the same class, or a function called with the instance as `this`. */
   onExhausted?: string | MQExhaustedHook;
   /** Stable id for the registry, logs, events and module `consumers` overrides (default `Class.method`). */
@@ -61,6 +76,7 @@ export type MQConsumerDefaults = Pick<
   | 'concurrency'
   | 'handlerTimeoutMs'
   | 'maxAttempts'
+  | 'retryBackoff'
   | 'autoStart'
   | 'deserialize'
 >;

@@ -1,5 +1,5 @@
 import type { ResolvedConsumerOptions } from '../consumer/consumer.contract.js';
-import { CONSUMER_DEFAULTS, MAX_CONCURRENCY } from '../mq.constants.js';
+import { CONSUMER_DEFAULTS, MAX_CONCURRENCY, RETRY_BACKOFF_DEFAULTS } from '../mq.constants.js';
 import { invalidConsumerOption } from '../mq.messages.js';
 import type {
   MQConsumerOptions,
@@ -19,6 +19,7 @@ const DECORATOR_KEYS = new Set<string>([
   'orderly',
   'handlerTimeoutMs',
   'maxAttempts',
+  'retryBackoff',
   'onExhausted',
   'name',
   'connection',
@@ -36,6 +37,7 @@ const DEFAULTS_KEYS = new Set<string>([
   'concurrency',
   'handlerTimeoutMs',
   'maxAttempts',
+  'retryBackoff',
   'autoStart',
   'deserialize',
 ]);
@@ -94,6 +96,7 @@ export function resolveConsumerOptions(
   if (maxAttempts !== undefined && !isInt(maxAttempts, 1, 10_000)) {
     fail('maxAttempts', 'must be an integer between 1 and 10000');
   }
+  const retryBackoff = resolveRetryBackoff(merged.retryBackoff, fail);
   const autoStart = merged.autoStart ?? CONSUMER_DEFAULTS.autoStart;
   if (typeof autoStart !== 'boolean') fail('autoStart', 'must be a boolean');
   const deserialize = merged.deserialize ?? 'json';
@@ -133,11 +136,47 @@ export function resolveConsumerOptions(
       orderly,
       handlerTimeoutMs,
       ...(maxAttempts !== undefined && { maxAttempts }),
+      retryBackoff,
       autoStart,
     },
     deserialize,
     ...(onExhausted !== undefined && { onExhausted }),
   };
+}
+
+/** The longest invisibility RocketMQ 5 accepts (12 h) bounds the wait. */
+const MAX_RETRY_WAIT_MS = 43_200_000;
+
+function resolveRetryBackoff(
+  value: unknown,
+  fail: (option: string, problem: string) => never,
+): { initialMs: number; maxMs: number } {
+  if (value === undefined) return { ...RETRY_BACKOFF_DEFAULTS };
+  if (value === null || typeof value !== 'object') {
+    return fail('retryBackoff', 'must be an object { initialMs?, maxMs? }');
+  }
+  for (const key of Object.keys(value)) {
+    if (key !== 'initialMs' && key !== 'maxMs')
+      fail(`retryBackoff.${key}`, 'is not a known option');
+  }
+  const { initialMs, maxMs } = value as { initialMs?: unknown; maxMs?: unknown };
+  const initial = initialMs ?? RETRY_BACKOFF_DEFAULTS.initialMs;
+  const max = maxMs ?? Math.max(RETRY_BACKOFF_DEFAULTS.maxMs, initial as number);
+  if (!isInt(initial, 0, MAX_RETRY_WAIT_MS)) {
+    fail(
+      'retryBackoff.initialMs',
+      `must be an integer number of ms between 0 and ${MAX_RETRY_WAIT_MS}`,
+    );
+  }
+  if (!isInt(max, 0, MAX_RETRY_WAIT_MS)) {
+    fail(
+      'retryBackoff.maxMs',
+      `must be an integer number of ms between 0 and ${MAX_RETRY_WAIT_MS}`,
+    );
+  }
+  if ((max as number) < (initial as number))
+    fail('retryBackoff.maxMs', 'must not be below initialMs');
+  return { initialMs: initial as number, maxMs: max as number };
 }
 
 function resolveTags(

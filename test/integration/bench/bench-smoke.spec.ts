@@ -28,6 +28,16 @@ function expectedRowIds(): string[] {
   ids.push('telemetry.off', 'telemetry.context', 'telemetry.metrics', 'telemetry.traces-metrics');
   ids.push('soak.heap-slope', 'soak.rss-slope', 'soak.not-consumed');
   ids.push('hostile.peak-rss', 'hostile.slow-closed');
+  for (const c of SMOKE_CONFIG.publish.concurrencies) {
+    for (const client of ['grpc', 'official', 'http'])
+      ids.push(`rocketmq5.publish.${client}.c${c}`);
+  }
+  ids.push(
+    'rocketmq5.drain.nest.grpc',
+    'rocketmq5.drain.official.simple',
+    'rocketmq5.drain.official.push',
+    'rocketmq5.drain.nest.http',
+  );
   return ids;
 }
 
