@@ -312,10 +312,11 @@ export class BatchDelivery implements DeliveryTimeoutOwner {
       }
     }
     const done = messages.length - rest.length;
-    const line =
-      `MQ consumer ${this.options.consumer}: a batch of ${messages.length} message(s) on ${this.options.topic} @ ${this.options.group} ${ending}` +
-      `${done > 0 ? `; ${done} marked done acked` : ''}; ${rest.length} ${again}` +
-      `${error === undefined ? '' : `: ${describe(error)}`}; not acked: ${idsOf(rest)}`;
+    let line = `MQ consumer ${this.options.consumer}: a batch of ${messages.length} message(s) on ${this.options.topic} @ ${this.options.group} ${ending}`;
+    if (done > 0) line += `; ${done} marked done, acked`;
+    if (rest.length > 0) line += `; ${rest.length} ${again}`;
+    if (error !== undefined) line += `: ${describe(error)}`;
+    if (rest.length > 0) line += `; not acked: ${idsOf(rest)}`;
     if (ending === 'abandoned' || error === undefined) {
       this.options.logger.warn(line, LOG_CONTEXT);
     } else {
