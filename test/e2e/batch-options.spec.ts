@@ -6,11 +6,13 @@ import type { RunningEmulator } from '../../lib/emulator/index.js';
 import {
   MQConsumer,
   MQModule,
+  type MQBatchContext,
   type MQConsumerOptions,
   type MQModuleOptions,
 } from '../../lib/index.js';
+import { createMQTestingModule } from '../../lib/testing/index.js';
 import { connectionTo, virtualEmulator } from './fixtures/harness.js';
-import { silentLogger } from './fixtures/quiet.js';
+import { quiet, silentLogger } from './fixtures/quiet.js';
 
 function batchConsumer(options: MQConsumerOptions): Type {
   @Injectable()
@@ -71,6 +73,38 @@ describe('the batch option is checked at bootstrap, naming it', () => {
     expect(await bootstrap({ defaults: { batch: true } as never }, batchConsumer({}))).toBe(
       'MQModule: consumer "Bulk.insert": option "defaults.batch" cannot be set here: it changes the handler\'s parameters; set it in @MQConsumer()',
     );
+  });
+
+  it('a failed batch is logged once, with its size, the outcome and the ids left unacked', async () => {
+    const errors: string[] = [];
+    const logger: LoggerService = {
+      ...silentLogger,
+      error: (message: unknown) => void errors.push(String(message)),
+    };
+    @Injectable()
+    class Failing {
+      @MQConsumer('bo-fail', 'GID_bo', { batch: true, autoStart: false })
+      insert(_items: unknown[], _messages: unknown, ctx: MQBatchContext) {
+        ctx.markDone(0);
+        throw new Error('constraint violated');
+      }
+    }
+    const mq = await createMQTestingModule(
+      { providers: [Failing] },
+      { configure: quiet, emulator, module: { logger } },
+    );
+    try {
+      const first = await mq.producer.publish('bo-fail', { n: 1 });
+      const second = await mq.producer.publish('bo-fail', { n: 2 });
+      mq.registry.start();
+      await mq.waitFor('message.failed', (e) => e.messageId === second.messageId);
+      expect(first.messageId).not.toBe(second.messageId);
+      expect(errors).toEqual([
+        `MQ consumer Failing.insert: a batch of 2 message(s) on bo-fail @ GID_bo failed; 1 marked done, acked; 1 not acked, they will be delivered again: Error: constraint violated; not acked: ${second.messageId} (attempt 1)`,
+      ]);
+    } finally {
+      await mq.close();
+    }
   });
 
   it('a batch consumer starts and says so in its start line', async () => {

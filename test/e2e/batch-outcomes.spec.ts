@@ -5,7 +5,9 @@ import {
   MQBatchTimeoutError,
   MQConsumer,
   MQCtx,
+  MQDeliveryRejectedError,
   MQHandlerTimeoutError,
+  MQInvalidMessageError,
   MQMessage,
   MQPayload,
   type MQBatchContext,
@@ -99,6 +101,11 @@ class BatchConsumers {
   }
 
   outOfRange: unknown;
+
+  @MQConsumer('bh-undecodable', GROUP, { batch: true, autoStart: false })
+  undecodable(items: Item[], messages: MQReceivedMessage[]) {
+    this.record('undecodable', items, messages);
+  }
 
   /** @MQPayload('n') picks the property of every payload. */
   @MQConsumer('bh-pick', GROUP, { batch: true, autoStart: false })
@@ -238,6 +245,21 @@ describe.each(TRANSPORTS)('batch consumers on %s', (transport) => {
     expect((consumer.outOfRange as Error).message).toBe(
       'MQBatchContext: 6 is not in this batch of 6 (pass a message, its messageId or its index)',
     );
+  });
+
+  it('one body that cannot be deserialized makes the batch invalid (onInvalidMessage for all)', async () => {
+    const ids = await publish('bh-undecodable', 2);
+    ids.push((await mq.producer.publish('bh-undecodable', '{not json')).messageId);
+    mq.registry.start('BatchConsumers.undecodable');
+    const failed = await mq.waitForMany('message.failed', 3, (e) => ids.includes(e.messageId));
+    for (const event of failed) {
+      const error = event.error as MQDeliveryRejectedError;
+      expect(error.reason).toBe('invalid');
+      expect(error.cause).toBeInstanceOf(MQInvalidMessageError);
+      expect((error.cause as MQInvalidMessageError).messageId).toBe(ids[2]);
+    }
+    expect(consumer.of('undecodable')).toEqual([]);
+    expect(groupState(mq.emulator, 'bh-undecodable', GROUP)).toEqual({ ready: 0, inflight: 3 });
   });
 
   it("@MQPayload('n') gives the property of every payload", async () => {
