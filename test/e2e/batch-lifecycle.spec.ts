@@ -118,7 +118,32 @@ class OrderlyBatches {
   }
 }
 
-@Module({ providers: [OrderlyBatches] })
+/** Orderly, maxAttempts 1: the second delivery goes to `park`, which fails once. */
+@Injectable()
+class ExhaustingBatches {
+  readonly batches: string[][] = [];
+  readonly parked: string[] = [];
+
+  @MQConsumer('bl-ledger-x', 'GID_bl_ord_x', {
+    batch: true,
+    orderly: true,
+    autoStart: false,
+    maxAttempts: 1,
+    onExhausted: 'park',
+  })
+  apply(steps: Step[], messages: MQReceivedMessage[]) {
+    this.batches.push(steps.map((s, i) => `${s.key}${s.seq}#${messages[i]!.consumedTimes}`));
+    throw new Error('the batch fails');
+  }
+
+  park(message: MQReceivedMessage) {
+    const step = JSON.parse(message.body) as Step;
+    this.parked.push(`${step.key}${step.seq}#${message.consumedTimes}`);
+    if (this.parked.length === 1) throw new Error('parking failed once');
+  }
+}
+
+@Module({ providers: [OrderlyBatches, ExhaustingBatches] })
 class OrderlyModule {}
 
 describe.each(TRANSPORTS)('orderly batch consumer on %s', (transport) => {
@@ -130,8 +155,14 @@ describe.each(TRANSPORTS)('orderly batch consumer on %s', (transport) => {
         configure: quiet,
         transport,
         emulator: {
-          topics: [{ name: 'bl-ledger', type: 'orderly' }],
-          groups: [{ id: 'GID_bl_ord', fifo: true }],
+          topics: [
+            { name: 'bl-ledger', type: 'orderly' },
+            { name: 'bl-ledger-x', type: 'orderly' },
+          ],
+          groups: [
+            { id: 'GID_bl_ord', fifo: true },
+            { id: 'GID_bl_ord_x', fifo: true },
+          ],
         },
       },
     );
@@ -147,7 +178,7 @@ describe.each(TRANSPORTS)('orderly batch consumer on %s', (transport) => {
         );
       }
     }
-    mq.registry.start();
+    mq.registry.start('OrderlyBatches.apply');
     await mq.waitForMany('message.failed', 2, (e) => ids.includes(e.messageId));
     await mq.waitForMany('message.acked', 4, (e) => ids.includes(e.messageId));
     const consumer = mq.moduleRef.get(OrderlyBatches);
@@ -170,5 +201,38 @@ describe.each(TRANSPORTS)('orderly batch consumer on %s', (transport) => {
     }
     await mq.waitForMany('message.acked', 6, (e) => ids.includes(e.messageId));
     expect(consumer.batches.at(-1)).toEqual(['A2#2', 'A3#2']);
+  });
+
+  it('exhausted messages of a key go to onExhausted one at a time first; a failing hook stops the key', async () => {
+    const ids: string[] = [];
+    for (let seq = 1; seq <= 2; seq++) {
+      ids.push(
+        (await mq.producer.publish('bl-ledger-x', { key: 'A', seq }, { shardingKey: 'A' }))
+          .messageId,
+      );
+    }
+    mq.registry.start('ExhaustingBatches.apply');
+    /** Waits until both are settled with the broker, then moves past their wait. */
+    const comeBack = async (attempt: number) => {
+      if (transport === 'grpc') {
+        const nacked = await mq.waitForMany(
+          'message.nacked',
+          2,
+          (e) => ids.includes(e.messageId) && e.attempt === attempt,
+        );
+        mq.advance(nacked[0]!.retryInMs);
+      } else {
+        mq.advance(60_000);
+      }
+    };
+    await mq.waitForMany('message.failed', 2, (e) => ids.includes(e.messageId));
+    await comeBack(1);
+    // Attempt 2: A1's hook fails, so A2 is not started (handed back with A1, in order).
+    await mq.waitFor('message.exhausted', (e) => e.messageId === ids[0] && e.attempt === 2);
+    await comeBack(2);
+    await mq.waitForMany('message.acked', 2, (e) => ids.includes(e.messageId));
+    const consumer = mq.moduleRef.get(ExhaustingBatches);
+    expect(consumer.batches).toEqual([['A1#1', 'A2#1']]);
+    expect(consumer.parked).toEqual(['A1#2', 'A1#3', 'A2#3']);
   });
 });

@@ -47,7 +47,8 @@ export interface MQConsumerOptions {
    */
   batch?: boolean;
   /**
-   * After this many ms `ctx.signal` aborts and the delivery counts as failed (no ack). Default
+   * After this many ms `ctx.signal` aborts and the delivery (a batch handler: the batch) counts as
+   * failed (no ack). Default
    * 4 min (50 s when orderly), under the broker's 300 s (60 s) invisibility window: a handler that
    * outlives the window loses its receipt handle and the message is delivered twice.
    */
