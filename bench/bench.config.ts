@@ -62,6 +62,8 @@ export interface BenchConfig {
     /** Slow (slowloris) connections held open at once. */
     slowConnections: number;
   };
+  /** RocketMQ 5 (gRPC): publish windows as `publish`; each drain of this many messages. */
+  rocketmq5: { drainMessages: number; batch: number; waitSeconds: number; concurrency: number };
   /** Publishes used to fill queues before a drain (not timed). */
   prefillConcurrency: number;
   /** Body of every benchmark message. */
@@ -105,6 +107,7 @@ export const FULL_CONFIG: BenchConfig = {
     emulatorArgs: ['--max-retained-messages', '20000'],
   },
   hostile: { rounds: 20, concurrency: 8, slowConnections: 200 },
+  rocketmq5: { drainMessages: 10_000, batch: 16, waitSeconds: 3, concurrency: 32 },
   prefillConcurrency: 64,
   body: JSON.stringify({ orderId: 'ORD-000042', amount: 129.9, currency: 'CNY', items: 3 }),
 };
@@ -140,6 +143,7 @@ export const SMOKE_CONFIG: BenchConfig = {
     emulatorArgs: ['--max-retained-messages', '100'],
   },
   hostile: { rounds: 1, concurrency: 2, slowConnections: 5 },
+  rocketmq5: { drainMessages: 40, batch: 16, waitSeconds: 1, concurrency: 4 },
   prefillConcurrency: 8,
   body: FULL_CONFIG.body,
 };
@@ -157,6 +161,7 @@ export function describeConfig(config: BenchConfig): string {
     `telemetry ${config.telemetry.rounds} rounds of ${config.telemetry.messages} messages per variant; ` +
     `soak ${config.soak.rate} msg/s for ${config.soak.durationMs / 1000} s; ` +
     `hostile input ${config.hostile.rounds} rounds; ` +
+    `RocketMQ 5 drains of ${config.rocketmq5.drainMessages} messages; ` +
     `body ${Buffer.byteLength(config.body)} bytes`
   );
 }

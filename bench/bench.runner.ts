@@ -37,6 +37,10 @@ export const SCENARIOS: ReadonlyArray<readonly [SectionId, () => Promise<Scenari
   ],
   ['soak', async () => (await import('./scenarios/soak.scenario.js')).runSoakScenario],
   ['hostile', async () => (await import('./scenarios/hostile.scenario.js')).runHostileScenario],
+  [
+    'rocketmq5',
+    async () => (await import('./scenarios/rocketmq5.scenario.js')).runRocketMQ5Scenario,
+  ],
 ];
 
 export interface RunOptions {

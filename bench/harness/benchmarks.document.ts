@@ -22,7 +22,10 @@ const METHOD = `## Method
   last ack. The official SDK runs its README loop: \`consumeMessage(16, 3)\`, then \`ackMessage\` of
   the batch's handles, \`MessageNotExist\` meaning "nothing yet". The SDK loop and the tuned Nest app
   alternate over several rounds (fastest run reported, ratio = median of per-round ratios); the
-  Nest app with module defaults runs once, next to the first round.
+  Nest app with module defaults runs once, next to the first round. The tuned app as a batch
+  handler (\`batch: true\`, same concurrency and batch size: its handler runs once per poll) runs
+  right after the tuned one in every round, compared with the official loop and with the
+  per-message handler of the same round (rate, and bench CPU per message).
 - Latency: one message at a time to a Nest consumer idle in a 30 s long poll; the next message
   goes out after the previous one was acked plus 5 ms. Both timestamps use the bench process's
   monotonic clock.
@@ -36,6 +39,14 @@ const METHOD = `## Method
   channel at the same concurrency (metadata signed once, a new message id per send), and
   ReceiveMessage (16) + one AckMessage per batch by the same number of loops.
   "per server core" divides the rate by the emulator's measured CPU.
+- RocketMQ 5 (gRPC): one emulator child serving both protocols (\`--grpc-port 0\`, long polls at
+  most the consumers' wait). Publish: our gRPC transport (what \`MQProducer\` calls), the official
+  \`rocketmq-client-nodejs\` 1.0.8 Producer and our HTTP client beside them, interleaved as in
+  section 1. Drain: a Nest \`@MQConsumer\` on gRPC, the official SimpleConsumer README loop
+  (receive a batch, ack each message: its only ack), the official PushConsumer (listener returns
+  SUCCESS; timed to the last listener call, its acks follow), and the same Nest consumer on HTTP.
+  Failure modes, timers and shutdown of both RocketMQ 5 clients:
+  \`node dist/bench/tools/rocketmq5-compare.js\`.
 - Idle long polls: a fresh emulator; RSS and CPU at rest, then with N identical pre-signed long
   polls (\`waitseconds=30\`) held open on an empty queue; the emulator's open descriptors prove
   that every poll's socket arrived.

@@ -10,6 +10,7 @@ const SECTION_TITLES: Record<SectionId, string> = {
   telemetry: '5. OpenTelemetry cost in a drain',
   soak: '6a. Reliability: emulator memory in a soak',
   hostile: '6b. Reliability: emulator under hostile input',
+  rocketmq5: '7. RocketMQ 5 (gRPC): our transport, the official client, HTTP beside',
 };
 
 export function formatNumber(value: number, unit: string): string {

@@ -2,7 +2,15 @@
 import type { MachineInfo } from './machine.info.js';
 
 export type SectionId =
-  'publish' | 'drain' | 'latency' | 'capacity' | 'idle-polls' | 'telemetry' | 'soak' | 'hostile';
+  | 'publish'
+  | 'drain'
+  | 'latency'
+  | 'capacity'
+  | 'idle-polls'
+  | 'telemetry'
+  | 'soak'
+  | 'hostile'
+  | 'rocketmq5';
 
 export interface ResultRow {
   /** Stable identifier, e.g. `publish.ours.emulator.c32` (the smoke test checks these). */

@@ -49,6 +49,16 @@ function profileArgs(): string[] | undefined {
   return dir === undefined || dir === '' ? undefined : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
 
+/** An emulator child that also serves RocketMQ 5 gRPC: `endpoint` is HTTP, `grpcEndpoint` host:port. */
+export async function startGrpcEmulatorChild(
+  args: string[] = [],
+): Promise<RunningChild & { grpcEndpoint: string }> {
+  const child = await startEmulatorChild({ grpc: true, args });
+  const grpcEndpoint = child.endpoints[1];
+  if (grpcEndpoint === undefined) throw new Error('bench: the emulator printed no gRPC endpoint');
+  return Object.assign(child, { grpcEndpoint });
+}
+
 /** The canned-201 publish server (bench/harness/canned.server.ts). */
 export function startCannedServer(bodyMd5: string): Promise<RunningChild> {
   return startChild({

@@ -8,17 +8,20 @@ import { Injectable, Module, type INestApplicationContext } from '@nestjs/common
 import { NestFactory } from '@nestjs/core';
 import type { Subscription } from 'rxjs';
 import { MQConsumer, MQConsumerRegistry, MQModule } from '../../lib/index.js';
-import type { MQEvent } from '../../lib/index.js';
+import type { MQEvent, MQTransportKind } from '../../lib/index.js';
 import type { BenchCredentials } from '../clients/presigned.request.js';
 
 export interface ConsumerAppOptions {
+  /** Default 'http'; 'grpc' needs `endpoint` = host:port and `instanceId` (the namespace). */
+  transport?: MQTransportKind;
   endpoint: string;
+  instanceId?: string;
   credentials: BenchCredentials;
   topic: string;
   group: string;
   /** Decorator options; omitted = the module's defaults. */
-  consumer?: { concurrency?: number; batchSize?: number; waitSeconds?: number };
-  /** Called at the start of every handler invocation. */
+  consumer?: { concurrency?: number; batchSize?: number; waitSeconds?: number; batch?: boolean };
+  /** Called at the start of every handler invocation (once per batch for `batch: true`). */
   onHandlerStart(): void;
   /** Called for every event of the consumer registry (acks, failures). */
   onEvent(event: MQEvent): void;
@@ -46,6 +49,8 @@ export async function startConsumerApp(options: ConsumerAppOptions): Promise<Run
   @Module({
     imports: [
       MQModule.forRoot({
+        ...(options.transport !== undefined && { transport: options.transport }),
+        ...(options.instanceId !== undefined && { instanceId: options.instanceId }),
         endpoint: options.endpoint,
         accessKeyId: options.credentials.accessKeyId,
         accessKeySecret: options.credentials.accessKeySecret,

@@ -58,6 +58,7 @@ const silent: LoggerService = { log: noop, error: noop, warn: noop, debug: noop,
 class InMemoryTransport implements RunnerTransport {
   readonly maxAckBatch = 16;
   readonly supportsNack = false;
+  readonly clientInvisibility = false;
   private sent = 0;
   private acked = 0;
   private finish: () => void = noop;
@@ -176,6 +177,7 @@ async function main(): Promise<void> {
     concurrency: 32,
     orderly: false,
     handlerTimeoutMs: 240_000,
+    retryBackoff: { initialMs: 1_000, maxMs: 300_000 },
     autoStart: true,
   };
   const definition = {

@@ -26,8 +26,13 @@ export interface MQClientOptions {
   longPollMarginMs?: number;
   /** Keep-alive idle timeout in ms (default 30 000). */
   keepAliveTimeoutMs?: number;
-  /** Verify MessageBodyMD5 of publish responses and consumed messages (default true). */
+  /**
+   * Verify MessageBodyMD5 of publish responses and consumed messages (default true). RocketMQ 5:
+   * verify the body digest of received messages.
+   */
   verifyMd5?: boolean;
+  /** RocketMQ 5 (`transport: 'grpc'`) only: dial the endpoint with TLS (default false). */
+  tls?: boolean;
   /** Appended to the User-Agent. */
   userAgent?: string;
   /**

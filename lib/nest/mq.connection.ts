@@ -39,10 +39,13 @@ export class MQConnection implements OnModuleInit, OnApplicationShutdown {
 
   /** Builds the connection's transport (it opens nothing until the first call) and telemetry. */
   static async open(options: ResolvedModuleOptions): Promise<MQConnection> {
+    // Background lines of the transport (RocketMQ 5 telemetry, heartbeats) go to the module's log.
+    const log = createMQLogger(options.logger, `MQTransport:${options.connection}`);
     const transport = await options.driver.create({
       endpoint: options.endpoint,
       credentials: options.credentials,
       options: options.client,
+      logger: { log: (message) => log.log(message), warn: (message) => log.warn(message) },
       ...(options.instanceId !== undefined && { instanceId: options.instanceId }),
     });
     const telemetry = await MQTelemetry.create(options.telemetry, {

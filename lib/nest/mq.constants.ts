@@ -46,6 +46,15 @@ export const CONSUMER_DEFAULTS = {
   orderlyHandlerTimeoutMs: 50 * 1000,
 } as const;
 
+/** Default `retryBackoff` (RocketMQ 5): 1 s, 2 s, 4 s … up to 5 min. */
+export const RETRY_BACKOFF_DEFAULTS = { initialMs: 1_000, maxMs: 300_000 } as const;
+
+/**
+ * Where the client chooses the invisibility window (RocketMQ 5), a receive asks for the handler
+ * timeout plus this: room for the ack (and its retries) after a handler that used all its time.
+ */
+export const INVISIBILITY_MARGIN_MS = 10_000;
+
 /** Invisibility windows of the service (PROTOCOL.md): a handle expires after these. */
 export const INVISIBILITY_MS = { normal: 300_000, orderly: 60_000 } as const;
 

@@ -7,13 +7,20 @@ import type { MQEvent, MQEventType } from '../nest/interfaces/mq-events.interfac
 import { MQProducer } from '../nest/mq.producer.js';
 import { MQConsumerRegistry } from '../nest/mq.registry.js';
 import { getMQProducerToken } from '../nest/mq.tokens.js';
+import type { MQTransportKind } from '../transport/index.js';
 import { EventRecorder, type MQEventOf, type WaitOptions } from './event-recorder.js';
 import { MQTestingModule, type MQTestingModuleOptions } from './mq-testing.module.js';
 
 export interface MQTestingSetup {
   /**
+   * The protocol the module speaks (default `'http'`): `'grpc'` connects it to the embedded
+   * emulator's RocketMQ 5 front (started with a gRPC port). Same as `module.transport`.
+   */
+  transport?: MQTransportKind;
+  /**
    * Options of the embedded emulator (default: virtual clock, any free port), or an emulator you
-   * started yourself (it is then left running by `close()`).
+   * started yourself (it is then left running by `close()`). FIFO consumer groups of orderly
+   * consumers on gRPC are declared here: `groups: [{ id, fifo: true }]`.
    */
   emulator?: EmulatorOptions | RunningEmulator;
   /** Extra `MQModule.forRoot` options (e.g. `{ consumersEnabled: false }`, `defaults`). */
@@ -55,7 +62,8 @@ export interface MQTestingHarness {
    */
   faults: EmulatorFaults;
   /**
-   * Moves the emulator's virtual clock (redeliveries, timers, transaction checks). The producer's
+   * Moves the emulator's virtual clock (redeliveries, timers, transaction checks; on gRPC also the
+   * retry backoff of handed-back messages and the invisibility a receive chose). The producer's
    * client reads the same clock, so `publish(..., { delayMs })` then `advance(delayMs)` delivers;
    * an absolute `deliverAt` is emulator time (`emulator.admin.now()` + ms).
    */
@@ -87,15 +95,24 @@ export async function createMQTestingModule(
   setup: MQTestingSetup = {},
 ): Promise<MQTestingHarness> {
   const owned = !isRunning(setup.emulator);
+  const transport = setup.transport ?? setup.module?.transport;
   const emulator = isRunning(setup.emulator)
     ? setup.emulator
-    : await startEmulator({ clock: 'virtual', ...setup.emulator });
+    : await startEmulator({
+        clock: 'virtual',
+        ...(transport === 'grpc' && { grpcPort: 0 }),
+        ...setup.emulator,
+      });
+  const moduleOptions: MQTestingModuleOptions = {
+    ...setup.module,
+    ...(transport !== undefined && { transport }),
+  };
   let moduleRef: TestingModule | undefined;
   let recorder: EventRecorder | undefined;
   try {
     const builder = Test.createTestingModule({
       ...metadata,
-      imports: [MQTestingModule.forEmulator(emulator, setup.module), ...(metadata.imports ?? [])],
+      imports: [MQTestingModule.forEmulator(emulator, moduleOptions), ...(metadata.imports ?? [])],
     });
     moduleRef = await (setup.configure ? setup.configure(builder) : builder).compile();
     const registry = moduleRef.get(MQConsumerRegistry, { strict: false });

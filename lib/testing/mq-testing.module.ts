@@ -15,7 +15,8 @@ export class MQTestingModule {
    * `MQModule.forRoot()` pointed at `emulator` (its endpoint, development credentials and
    * instance id), with the client reading the emulator's clock, so that a `delayMs` timer counts
    * from the emulator's (virtual) now; `options` may add or override anything, e.g.
-   * `consumersEnabled` or `defaults`.
+   * `consumersEnabled` or `defaults`. With `transport: 'grpc'` it connects to the emulator's
+   * RocketMQ 5 front (start the emulator with `grpcPort`).
    *
    * @example
    * ```ts
@@ -30,8 +31,14 @@ export class MQTestingModule {
     emulator: RunningEmulator,
     options: MQTestingModuleOptions = {},
   ): DynamicModule {
+    const grpc = options.transport === 'grpc';
+    if (grpc && emulator.grpcEndpoint === undefined) {
+      throw new Error(
+        "MQTestingModule: transport 'grpc' needs an emulator started with grpcPort (e.g. startEmulator({ grpcPort: 0 }))",
+      );
+    }
     return MQModule.forRoot({
-      endpoint: emulator.endpoint,
+      endpoint: grpc ? emulator.grpcEndpoint! : emulator.endpoint,
       accessKeyId: emulator.credentials.accessKeyId,
       accessKeySecret: emulator.credentials.accessKeySecret,
       instanceId: emulator.instanceId,

@@ -13,6 +13,7 @@ export type {
 } from './mq-transport.js';
 export type {
   MQTransportConfig,
+  MQTransportLogger,
   MQTransportDriver,
   MQSubscriptionCheck,
 } from './transport.driver.js';

@@ -77,6 +77,11 @@ export interface MQTransport {
    * a message that is not acked comes back when its invisibility window ends.
    */
   readonly supportsNack: boolean;
+  /**
+   * True when a receive's `invisibleMs` decides how long its messages stay invisible (RocketMQ 5);
+   * false when the service fixes the window (HTTP: 5 min, 1 min orderly).
+   */
+  readonly clientInvisibility: boolean;
 
   publish(
     topic: string,

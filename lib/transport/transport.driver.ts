@@ -9,6 +9,12 @@ import type {
 } from '../client/client.types.js';
 import type { MQTransport, MQTransportKind } from './mq-transport.js';
 
+/** Where a transport reports what happens outside any call (gRPC: telemetry, heartbeats). */
+export interface MQTransportLogger {
+  log(message: string): void;
+  warn(message: string): void;
+}
+
 /** What one connection's transport is built from. */
 export interface MQTransportConfig {
   endpoint: string;
@@ -17,6 +23,8 @@ export interface MQTransportConfig {
   instanceId?: string;
   /** Client tuning (timeouts, pools, clock); each protocol reads what applies to it. */
   options: MQClientOptions;
+  /** Background problems of the transport (default: silent). */
+  logger?: MQTransportLogger;
 }
 
 /** A subscription as the checks see it. */

@@ -1,10 +1,12 @@
 /** The protocols a connection can use, by module option `transport`. */
+import { grpcDriver } from './grpc/grpc.driver.js';
 import { httpDriver } from './http/http.driver.js';
 import type { MQTransportKind } from './mq-transport.js';
 import type { MQTransportDriver } from './transport.driver.js';
 
 const DRIVERS: Partial<Record<MQTransportKind, MQTransportDriver>> = {
   http: httpDriver,
+  grpc: grpcDriver,
 };
 
 /** The protocols this build can speak, for option errors. */

@@ -9,8 +9,8 @@ import { TAG, TOPIC } from '../orders/orders.topics.js';
  * message invisible, and after `transCheckImmunitySeconds` (10 s, the minimum) asks the
  * `@MQTransactionChecker` of the topic, which finds the order paid and commits it.
  *
- * It uses the producer's underlying client because `MQProducer.publishTransactional` always
- * commits or rolls back: that is the point of it.
+ * It uses the producer's transport (either protocol) because `MQProducer.publishTransactional`
+ * always commits or rolls back: that is the point of it.
  */
 export async function payButCrashBeforeCommit(
   producer: MQProducer,
@@ -19,12 +19,12 @@ export async function payButCrashBeforeCommit(
 ): Promise<string> {
   const order = orders.get(orderId);
   const body: OrderPaidEvent = { orderId, customerId: order.customerId, amount: order.amount };
-  const half = await producer.client.publish(TOPIC.tx, {
+  const half = await producer.transport.publish(TOPIC.tx, {
     body: JSON.stringify(body),
     tag: TAG.paid,
     key: orderId,
     transCheckImmunitySeconds: 10,
   });
   orders.markPaid(orderId); // the local transaction commits...
-  return half.messageId; // ...and the process "dies" before client.commit(half.receiptHandle).
+  return half.messageId; // ...and the process "dies" before transport.commit(half.receiptHandle).
 }

@@ -1,6 +1,7 @@
 /**
  * Topic, group and tag names of the sample. On the cloud they must exist before the app starts
- * (console: topics with these types, groups as HTTP groups); the embedded emulator declares them.
+ * (console: topics with these types; groups as HTTP groups on 4.x, on 5.x the timeline group with
+ * ordered delivery); the embedded emulator declares them.
  */
 export const TOPIC = {
   /** Normal topic: order lifecycle events, one tag per event. */
@@ -22,6 +23,9 @@ export const GROUP = {
   /** The transaction producer's group: commit/rollback and the broker's checks use it. */
   tx: 'GID_orders_tx',
 } as const;
+
+/** Groups of orderly consumers: on RocketMQ 5 they must be FIFO groups (ordered delivery). */
+export const FIFO_GROUPS: ReadonlySet<string> = new Set([GROUP.timeline]);
 
 export const TAG = {
   created: 'created',

@@ -25,6 +25,7 @@ function runDemo(limitMs: number, extraEnv: NodeJS.ProcessEnv = {}): Promise<Run
     'MQ_ACCESS_KEY_ID',
     'MQ_ACCESS_KEY_SECRET',
     'MQ_INSTANCE_ID',
+    'MQ_TRANSPORT',
     'PORT',
     'SAMPLE_REDELIVERY_MS',
     // Colours must be off because stdout is a pipe, not because of NO_COLOR.
@@ -49,50 +50,63 @@ function runDemo(limitMs: number, extraEnv: NodeJS.ProcessEnv = {}): Promise<Run
   });
 }
 
-describe('sample demo (npm run sample:demo)', () => {
-  it('handles every demo message as expected and exits 0', async () => {
-    expect(existsSync(MAIN)).toBe(true);
-    const run = await runDemo(90_000);
-    const output = `${run.stdout}\n--- stderr ---\n${run.stderr}`;
-    expect({ code: run.code, signal: run.signal, output }).toEqual({
-      code: 0,
-      signal: null,
-      output,
-    });
-    expect(run.stdout).toMatch(/Summary: all \d+ checks passed in \d+\.\d s/);
-    expect(run.stdout).not.toContain('FAIL');
-    // The account a reader sees: the emulator notice, a failed attempt and its redelivery, the checker.
-    expect(run.stdout).toContain('embedded emulator at http://127.0.0.1:');
-    expect(run.stdout).toMatch(/payments +ord-[0-9a-f]{4}-\d+ +gateway timed out .*\(attempt 1\)/);
-    expect(run.stdout).toMatch(
-      /payments +ord-[0-9a-f]{4}-\d+ +card charged 899\.00 .*\(attempt 2\)/,
-    );
-    expect(run.stdout).toMatch(/tx-checker +ord-[0-9a-f]{4}-\d+ .*-> commit/);
-    expect(run.stdout).toContain('The embedded emulator stopped');
-    // Piped output (not a TTY): no ANSI colour codes.
-    expect(`${run.stdout}${run.stderr}`).not.toContain(ESC);
-  }, 120_000);
+describe.each(['http', 'grpc'])(
+  'sample demo on %s (MQ_TRANSPORT=%s npm run sample:demo)',
+  (transport) => {
+    it('handles every demo message as expected and exits 0', async () => {
+      expect(existsSync(MAIN)).toBe(true);
+      const run = await runDemo(90_000, { MQ_TRANSPORT: transport });
+      const output = `${run.stdout}\n--- stderr ---\n${run.stderr}`;
+      expect({ code: run.code, signal: run.signal, output }).toEqual({
+        code: 0,
+        signal: null,
+        output,
+      });
+      expect(run.stdout).toMatch(/Summary: all \d+ checks passed in \d+\.\d s/);
+      expect(run.stdout).not.toContain('FAIL');
+      // The account a reader sees: the emulator notice, a failed attempt and its redelivery, the checker.
+      expect(run.stdout).toContain(
+        transport === 'grpc'
+          ? "embedded emulator's RocketMQ 5 front at 127.0.0.1:"
+          : 'embedded emulator at http://127.0.0.1:',
+      );
+      expect(run.stdout).toMatch(
+        /payments +ord-[0-9a-f]{4}-\d+ +gateway timed out .*\(attempt 1\)/,
+      );
+      expect(run.stdout).toMatch(
+        /payments +ord-[0-9a-f]{4}-\d+ +card charged 899\.00 .*\(attempt 2\)/,
+      );
+      expect(run.stdout).toMatch(/tx-checker +ord-[0-9a-f]{4}-\d+ .*-> commit/);
+      expect(run.stdout).toContain('The embedded emulator stopped');
+      // Piped output (not a TTY): no ANSI colour codes.
+      expect(`${run.stdout}${run.stderr}`).not.toContain(ESC);
+    }, 120_000);
 
-  it('exits 1 with a clear account when the broker cannot be reached', async () => {
-    // Port 1 on loopback: nothing listens there, every publish fails at once.
-    const run = await runDemo(60_000, {
-      MQ_ENDPOINT: 'http://127.0.0.1:1',
-      MQ_ACCESS_KEY_ID: 'demo-id',
-      MQ_ACCESS_KEY_SECRET: 'demo-secret',
-    });
-    expect({ code: run.code, signal: run.signal }).toEqual({ code: 1, signal: null });
-    // Not an aliyuncs.com host: the start-up line does not call it Alibaba Cloud MQ.
-    expect(run.stdout).toContain(
-      'Messages go to: the MQ endpoint http://127.0.0.1:1 (MQ_ENDPOINT; not an Alibaba Cloud host',
-    );
-    expect(run.stdout).toMatch(/FAIL {2}the demo failed: POST \/orders answered 500/);
-    expect(run.stdout).toMatch(/Summary: FAILED after \d+\.\d s/);
-    expect(run.stderr).toContain('ECONNREFUSED');
-    // Nest's logger printed those errors, without colours into a pipe.
-    expect(`${run.stdout}${run.stderr}`).not.toContain(ESC);
-    expect(`${run.stdout}${run.stderr}`).not.toContain('demo-secret');
-  }, 90_000);
+    it('exits 1 with a clear account when the broker cannot be reached', async () => {
+      // Port 1 on loopback: nothing listens there, every publish fails at once.
+      const endpoint = transport === 'grpc' ? '127.0.0.1:1' : 'http://127.0.0.1:1';
+      const run = await runDemo(60_000, {
+        MQ_TRANSPORT: transport,
+        MQ_ENDPOINT: endpoint,
+        MQ_ACCESS_KEY_ID: 'demo-id',
+        MQ_ACCESS_KEY_SECRET: 'demo-secret',
+      });
+      expect({ code: run.code, signal: run.signal }).toEqual({ code: 1, signal: null });
+      // Not an aliyuncs.com host: the start-up line does not call it Alibaba Cloud MQ.
+      expect(run.stdout).toContain(
+        `Messages go to: the ${transport === 'grpc' ? 'RocketMQ 5' : 'MQ'} endpoint ${endpoint} (MQ_ENDPOINT; not an Alibaba Cloud host`,
+      );
+      expect(run.stdout).toMatch(/FAIL {2}the demo failed: POST \/orders answered 500/);
+      expect(run.stdout).toMatch(/Summary: FAILED after \d+\.\d s/);
+      expect(run.stderr).toContain('ECONNREFUSED');
+      // Nest's logger printed those errors, without colours into a pipe.
+      expect(`${run.stdout}${run.stderr}`).not.toContain(ESC);
+      expect(`${run.stdout}${run.stderr}`).not.toContain('demo-secret');
+    }, 90_000);
+  },
+);
 
+describe('sample demo against a standalone emulator', () => {
   it("runs against a standalone emulator started as README says, in about the embedded demo's time", async () => {
     // The README's commands, as a reader copies them.
     const block =

@@ -210,3 +210,54 @@ describe('invalid options fail bootstrap with a message naming the option', () =
     );
   });
 });
+
+describe("invalid options of transport 'grpc' fail bootstrap naming the option", () => {
+  const grpc = {
+    transport: 'grpc' as const,
+    endpoint: '127.0.0.1:8081',
+    accessKeyId: 'user',
+    accessKeySecret: SECRET,
+  };
+
+  it.each([
+    [{ transport: 'amqp' }, `MQModule: option "transport" must be one of 'http', 'grpc'`],
+    [
+      { endpoint: 'http://127.0.0.1:8081' },
+      'MQModule: option "endpoint" must not have a scheme (got "http://127.0.0.1:8081"; set client.tls for TLS); give host:port of a RocketMQ 5 endpoint, e.g. rmq-cn-xxx.cn-hangzhou.rmq.aliyuncs.com:8080',
+    ],
+    [{ endpoint: 'rmq.example.com' }, 'MQModule: option "endpoint" has no port: "rmq.example.com"'],
+    [{ endpoint: 'rmq.example.com:99999' }, 'option "endpoint" has a port out of range'],
+    [{ instanceId: 'rmq cn' }, 'MQModule: option "instanceId" contains a character not allowed'],
+  ])('module option %j', async (override, expected) => {
+    const message = await bootstrapError([MQModule.forRoot({ ...grpc, ...override } as never)]);
+    expect(message).toContain(expected);
+    expect(message).not.toContain(SECRET);
+  });
+
+  it.each([
+    [{ batchSize: 33 }, 'option "batchSize" must be an integer between 1 and 32'],
+    [{ tag: ['a|b'] }, 'option "tag" must hold non-empty tags without "|"'],
+    [
+      { retryBackoff: { initialMs: -1 } },
+      'option "retryBackoff.initialMs" must be an integer number of ms between 0 and 43200000',
+    ],
+    [
+      { retryBackoff: { initialMs: 5_000, maxMs: 1_000 } },
+      'option "retryBackoff.maxMs" must not be below initialMs',
+    ],
+    [{ retryBackoff: { delay: 1 } }, 'option "retryBackoff.delay" is not a known option'],
+  ] as [MQConsumerOptions, string][])('consumer option %j', async (options, expected) => {
+    const message = await bootstrapError([MQModule.forRoot(grpc)], [consumerWith(options)]);
+    expect(message).toContain(`MQModule: consumer "Bad.handle": ${expected}`);
+  });
+
+  it('a topic name RocketMQ 5 does not allow fails at bootstrap', async () => {
+    const message = await bootstrapError(
+      [MQModule.forRoot(grpc)],
+      [consumerWith({}, 'orders.created')],
+    );
+    expect(message).toContain(
+      `MQModule: consumer "Bad.handle": option "topic" contains a character RocketMQ 5 does not allow at index 6`,
+    );
+  });
+});

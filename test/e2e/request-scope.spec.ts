@@ -4,6 +4,7 @@ import { Inject, Injectable, Module, Scope } from '@nestjs/common';
 import { REQUEST } from '@nestjs/core';
 import { MQConsumer, type MQContext, type MQRequest } from '../../lib/index.js';
 import { createMQTestingModule, type MQTestingHarness } from '../../lib/testing/index.js';
+import { TRANSPORTS } from './fixtures/transports.js';
 import { quiet } from './fixtures/quiet.js';
 import { Recorder } from './fixtures/recorder.js';
 
@@ -50,10 +51,10 @@ class TransientConsumer {
 @Module({ providers: [Recorder, MessageScope, ScopedConsumer, TransientConsumer] })
 class ScopedModule {}
 
-describe('request-scoped consumers', () => {
+describe.each(TRANSPORTS)('request-scoped consumers on %s', (transport) => {
   let mq: MQTestingHarness;
   beforeAll(async () => {
-    mq = await createMQTestingModule({ imports: [ScopedModule] }, { configure: quiet });
+    mq = await createMQTestingModule({ imports: [ScopedModule] }, { configure: quiet, transport });
   });
   afterAll(() => mq.close());
 
@@ -128,19 +129,25 @@ class TenantConsumer {
 })
 class TenantModule {}
 
-describe('request-scoped dependencies built from the message', () => {
-  let mq: MQTestingHarness;
-  beforeAll(async () => {
-    mq = await createMQTestingModule({ imports: [TenantModule] }, { configure: quiet });
-  });
-  afterAll(() => mq.close());
+describe.each(TRANSPORTS)(
+  'request-scoped dependencies built from the message on %s',
+  (transport) => {
+    let mq: MQTestingHarness;
+    beforeAll(async () => {
+      mq = await createMQTestingModule(
+        { imports: [TenantModule] },
+        { configure: quiet, transport },
+      );
+    });
+    afterAll(() => mq.close());
 
-  it('are built per message; a failure to build them is a failed delivery (no ack)', async () => {
-    const good = await mq.producer.publish('rs-tenant', { tenant: 'acme' });
-    const bad = await mq.producer.publish('rs-tenant', { other: 1 });
-    await mq.waitFor('message.acked', (e) => e.messageId === good.messageId);
-    const failed = await mq.waitFor('message.failed', (e) => e.messageId === bad.messageId);
-    expect((failed.error as Error).message).toBe('message has no tenant');
-    expect(mq.moduleRef.get(Recorder).of('tenant')).toEqual(['acme']);
-  });
-});
+    it('are built per message; a failure to build them is a failed delivery (no ack)', async () => {
+      const good = await mq.producer.publish('rs-tenant', { tenant: 'acme' });
+      const bad = await mq.producer.publish('rs-tenant', { other: 1 });
+      await mq.waitFor('message.acked', (e) => e.messageId === good.messageId);
+      const failed = await mq.waitFor('message.failed', (e) => e.messageId === bad.messageId);
+      expect((failed.error as Error).message).toBe('message has no tenant');
+      expect(mq.moduleRef.get(Recorder).of('tenant')).toEqual(['acme']);
+    });
+  },
+);

@@ -6,6 +6,7 @@ import { createMQTestingModule } from '../../lib/testing/index.js';
 import { groupState } from './fixtures/emulator-state.js';
 import { Arrivals, Gate, until } from './fixtures/gate.js';
 import { quiet } from './fixtures/quiet.js';
+import { TRANSPORTS } from './fixtures/transports.js';
 
 @Injectable()
 class BusyConsumer {
@@ -37,9 +38,12 @@ class BusyConsumer {
 @Module({ providers: [BusyConsumer] })
 class BusyModule {}
 
-describe('graceful shutdown', () => {
+describe.each(TRANSPORTS)('graceful shutdown on %s', (transport) => {
   it('close() under load: running handlers finish and are acked, the rest stays in the broker', async () => {
-    const mq = await createMQTestingModule({ imports: [BusyModule] }, { configure: quiet });
+    const mq = await createMQTestingModule(
+      { imports: [BusyModule] },
+      { configure: quiet, transport },
+    );
     const consumer = mq.moduleRef.get(BusyConsumer);
     for (let n = 0; n < 10; n++) await mq.producer.publish('sd-work', { n });
     await consumer.arrivals.reached(4);
@@ -59,7 +63,7 @@ describe('graceful shutdown', () => {
   it('a handler still running at the drain deadline is abandoned: its signal aborts, no ack', async () => {
     const mq = await createMQTestingModule(
       { imports: [BusyModule] },
-      { configure: quiet, module: { shutdown: { drainTimeoutMs: 50 } } },
+      { configure: quiet, transport, module: { shutdown: { drainTimeoutMs: 50 } } },
     );
     const consumer = mq.moduleRef.get(BusyConsumer);
     const { messageId } = await mq.producer.publish('sd-work', { n: 1 });

@@ -10,6 +10,7 @@ import {
 import { createMQTestingModule, type MQTestingHarness } from '../../lib/testing/index.js';
 import { quiet } from './fixtures/quiet.js';
 import { Recorder } from './fixtures/recorder.js';
+import { TRANSPORTS } from './fixtures/transports.js';
 
 const TOPIC = 'tx-payments';
 const TX_GROUP = 'GID_tx_producer';
@@ -34,13 +35,17 @@ class PaymentsConsumer {
 @Module({ providers: [Recorder, PaymentsConsumer] })
 class PaymentsModule {}
 
-describe('transactional messages', () => {
+describe.each(TRANSPORTS)('transactional messages on %s', (transport) => {
   let mq: MQTestingHarness;
   let recorder: Recorder;
   beforeAll(async () => {
     mq = await createMQTestingModule(
       { imports: [PaymentsModule] },
-      { configure: quiet, emulator: { topics: [{ name: TOPIC, type: 'transactional' }] } },
+      {
+        configure: quiet,
+        transport,
+        emulator: { topics: [{ name: TOPIC, type: 'transactional' }] },
+      },
     );
     recorder = mq.moduleRef.get(Recorder);
   });
@@ -81,7 +86,8 @@ describe('transactional messages', () => {
   });
 
   it('@MQTransactionChecker answers commit/rollback for half messages nobody resolved', async () => {
-    const client = mq.producer.client;
+    // Half messages published and never settled (as by a producer that crashed).
+    const client = mq.producer.transport;
     const commit = await client.publish(TOPIC, {
       body: JSON.stringify({ id: 'p3', ok: true }),
       transCheckImmunitySeconds: 10,
@@ -91,7 +97,8 @@ describe('transactional messages', () => {
       transCheckImmunitySeconds: 10,
     });
     expect(recorder.of('checked')).toEqual([]);
-    mq.advance(10_000); // past the immunity: the broker asks the checker
+    // Past the immunity the broker asks (HTTP: a trans=pop poll; gRPC: pushed on the producer's stream).
+    mq.advance(10_000);
     const decisions = await mq.waitForMany(
       'message.succeeded',
       2,

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
-import type { RunningEmulator } from '../../lib/emulator/index.js';
+import { startEmulator, type RunningEmulator } from '../../lib/emulator/index.js';
 import { MQConsumer, MQConsumerRegistry, MQModule, MQServiceError } from '../../lib/index.js';
-import { boot, connectionTo, virtualEmulator } from './fixtures/harness.js';
+import { boot, connectionTo } from './fixtures/harness.js';
+import { TRANSPORTS } from './fixtures/transports.js';
 
 const WRONG_SECRET = 'not-the-emulator-secret-123';
 
@@ -13,16 +14,21 @@ class LockedOut {
   handle() {}
 }
 
-describe('a consumer with bad credentials', () => {
+describe.each(TRANSPORTS)('a consumer with bad credentials on %s', (transport) => {
   let emulator: RunningEmulator;
   beforeAll(async () => {
-    emulator = await virtualEmulator();
+    emulator = await startEmulator({ clock: 'virtual', grpcPort: 0 });
   });
   afterAll(() => emulator.stop());
 
   it('turns unhealthy, says why without the secret, and the app still shuts down', async () => {
+    const connection = {
+      ...connectionTo(emulator),
+      accessKeySecret: WRONG_SECRET,
+      ...(transport === 'grpc' && { transport, endpoint: emulator.grpcEndpoint! }),
+    };
     const { moduleRef, events } = await boot({
-      imports: [MQModule.forRoot({ ...connectionTo(emulator), accessKeySecret: WRONG_SECRET })],
+      imports: [MQModule.forRoot(connection)],
       providers: [LockedOut],
     });
     const unhealthy = await events.waitFor(
@@ -30,7 +36,9 @@ describe('a consumer with bad credentials', () => {
       (e) => e.consumer === 'locked-out',
     );
     expect(unhealthy.error).toBeInstanceOf(MQServiceError);
-    expect((unhealthy.error as MQServiceError).code).toBe('SignatureDoesNotMatch');
+    expect((unhealthy.error as MQServiceError).code).toBe(
+      transport === 'grpc' ? 'UNAUTHORIZED' : 'SignatureDoesNotMatch',
+    );
     expect(unhealthy.error.message).not.toContain(WRONG_SECRET);
     expect(moduleRef.get(MQConsumerRegistry).get('locked-out')!.status).toBe('unhealthy');
     await moduleRef.close();

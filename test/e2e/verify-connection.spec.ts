@@ -202,3 +202,43 @@ describe('verifyConnection', () => {
     );
   });
 });
+
+describe("verifyConnection with transport 'grpc'", () => {
+  let emulator: RunningEmulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ clock: 'virtual', grpcPort: 0 });
+  });
+  afterAll(() => emulator.stop());
+
+  const grpc = () => ({
+    ...connectionTo(emulator),
+    transport: 'grpc' as const,
+    endpoint: emulator.grpcEndpoint!,
+    verifyConnection: true,
+  });
+
+  it('passes against the emulator with its credentials, and changes nothing there', async () => {
+    const lines = await bootstrap(grpc());
+    expect(lines).toContainEqual(
+      expect.stringContaining(
+        `connection "default": ${emulator.grpcEndpoint} answers and accepts the credentials`,
+      ),
+    );
+    expect(emulator.admin.topics().map((t) => t.topic)).not.toContain(
+      'nestjs-aliyun-mq-connection-check',
+    );
+  });
+
+  it('fails bootstrap on a wrong secret with the RocketMQ code, never the secret', async () => {
+    const message = await bootstrap({ ...grpc(), accessKeySecret: SECRET });
+    expect(message).toContain(
+      `MQModule: connection "default" failed its start-up check (verifyConnection) against ${emulator.grpcEndpoint}: the service refused the credentials (UNAUTHORIZED, HTTP 401`,
+    );
+    expect(message).not.toContain(SECRET);
+  });
+
+  it('fails bootstrap when nothing listens at the endpoint', async () => {
+    const message = await bootstrap({ ...grpc(), endpoint: '127.0.0.1:1' });
+    expect(message).toContain('against 127.0.0.1:1: cannot reach it');
+  });
+});

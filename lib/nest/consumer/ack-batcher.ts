@@ -15,7 +15,12 @@ import { withTransientRetry, type TransientRetryPolicy } from './transient-retry
 import type { RunnerTransport } from './runner-status.js';
 
 /** Per-handle refusals that mean "this handle is no longer valid" (expired, superseded or used). */
-const HANDLE_GONE: ReadonlySet<string> = new Set(['MessageNotExist', 'ReceiptHandleError']);
+const HANDLE_GONE: ReadonlySet<string> = new Set([
+  'MessageNotExist',
+  'ReceiptHandleError',
+  // RocketMQ 5.
+  'INVALID_RECEIPT_HANDLE',
+]);
 
 export interface AckBatcherOptions {
   consumer: string;

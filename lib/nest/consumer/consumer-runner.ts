@@ -4,11 +4,14 @@
  */
 import type { MQReceiveRequest, MQReceivedMessage } from '../../transport/index.js';
 import { AckBatcher } from './ack-batcher.js';
+import { BatchDelivery, NO_SINGLE_DISPATCH } from './batch-delivery.js';
 import type { ResolvedConsumerOptions } from './consumer.contract.js';
 import { MessageDelivery } from './message-delivery.js';
+import { NackSender } from './nack-sender.js';
 import { OrderlyScheduler } from './orderly-scheduler.js';
 import { PollLoop, PROBE_TIMEOUT_MS } from './poll-loop.js';
 import type { RunnerDeps, RunnerTransport } from './runner-status.js';
+import { INVISIBILITY_MARGIN_MS } from '../mq.constants.js';
 
 /**
  * Most polls a plain consumer keeps outstanding (each for a whole batch of free slots). Overlapping
@@ -22,8 +25,11 @@ export class ConsumerRunner extends PollLoop {
   readonly options: ResolvedConsumerOptions;
   private readonly transport: RunnerTransport;
   private readonly acks: AckBatcher;
+  private readonly nacks: NackSender | undefined;
   private readonly delivery: MessageDelivery;
   private readonly orderly: OrderlyScheduler | undefined;
+  /** Batch consumers (`batch: true`): one handler call per poll (orderly: per sharding key). */
+  private readonly batches: BatchDelivery | undefined;
   /** The fixed part of every poll's receive request (each poll adds its `max` and `signal`). */
   private readonly request: MQReceiveRequest;
 
@@ -52,6 +58,12 @@ export class ConsumerRunner extends PollLoop {
         `MQ consumer ${options.name}: maxAttempts must be an integer >= 1, got ${maxAttempts}`,
       );
     }
+    const batch = options.batch === true;
+    if (batch ? deps.dispatchBatch === undefined : deps.dispatch === undefined) {
+      throw new TypeError(
+        `MQ consumer ${options.name}: a batch consumer needs dispatchBatch, any other one dispatch`,
+      );
+    }
     if (typeof handlerTimeoutMs !== 'number' || Number.isNaN(handlerTimeoutMs)) {
       throw new RangeError(
         `MQ consumer ${options.name}: handlerTimeoutMs must be a number, got ${String(handlerTimeoutMs)}`,
@@ -67,6 +79,11 @@ export class ConsumerRunner extends PollLoop {
       waitSeconds: options.waitSeconds,
     };
     if (options.tags !== undefined && options.tags.length > 0) this.request.tags = options.tags;
+    // Where the client chooses the window (RocketMQ 5): as long as the handler may run, plus room
+    // for its ack. (The MQ HTTP protocol fixes it: 5 min, 1 min orderly.)
+    if (deps.transport.clientInvisibility) {
+      this.request.invisibleMs = handlerTimeoutMs + INVISIBILITY_MARGIN_MS;
+    }
     const events = this.events;
     this.acks = new AckBatcher({
       consumer: options.name,
@@ -79,28 +96,60 @@ export class ConsumerRunner extends PollLoop {
       onFailed: (message, code, error, maybeAcked) =>
         events.ackFailed(message, code, error, maybeAcked),
     });
+    this.nacks = deps.transport.supportsNack
+      ? new NackSender({
+          consumer: options.name,
+          topic: options.topic,
+          group: options.group,
+          transport: deps.transport,
+          logger: deps.logger,
+          backoff: options.retryBackoff,
+          onNacked: (message, delayMs) => events.nacked(message, delayMs),
+          ...(deps.random !== undefined && { random: deps.random }),
+        })
+      : undefined;
     this.delivery = new MessageDelivery({
       consumer: options.name,
       topic: options.topic,
       group: options.group,
       handlerTimeoutMs,
       maxAttempts,
-      dispatch: deps.dispatch,
+      dispatch: deps.dispatch ?? NO_SINGLE_DISPATCH,
       onExhausted: deps.onExhausted,
       slots: this.slots,
       acks: this.acks,
+      ...(this.nacks !== undefined && { nacks: this.nacks }),
       events,
       logger: deps.logger,
     });
-    this.orderly = options.orderly
-      ? new OrderlyScheduler(
-          options.name,
-          this.delivery,
-          this.slots,
-          () => this.isStopping,
-          deps.logger,
-        )
-      : undefined;
+    this.batches = !batch
+      ? undefined
+      : new BatchDelivery({
+          consumer: options.name,
+          topic: options.topic,
+          group: options.group,
+          handlerTimeoutMs,
+          maxAttempts,
+          orderly: options.orderly,
+          dispatch: deps.dispatchBatch!,
+          singles: this.delivery,
+          slots: this.slots,
+          acks: this.acks,
+          ...(this.nacks !== undefined && { nacks: this.nacks }),
+          events,
+          logger: deps.logger,
+          isStopping: () => this.isStopping,
+        });
+    this.orderly =
+      options.orderly && this.batches === undefined
+        ? new OrderlyScheduler(
+            options.name,
+            this.delivery,
+            this.slots,
+            () => this.isStopping,
+            deps.logger,
+          )
+        : undefined;
   }
 
   /** Acks queued or in flight. */
@@ -117,6 +166,10 @@ export class ConsumerRunner extends PollLoop {
   }
 
   protected handle(messages: MQReceivedMessage[]): void {
+    if (this.batches !== undefined) {
+      this.batches.schedule(messages);
+      return;
+    }
     if (this.orderly !== undefined) {
       this.orderly.schedule(messages);
       return;
@@ -127,10 +180,11 @@ export class ConsumerRunner extends PollLoop {
 
   protected abandonRunning(drainTimeoutMs: number): void {
     this.delivery.abandonRunning(drainTimeoutMs);
+    this.batches?.abandonRunning(drainTimeoutMs);
   }
 
-  protected flushPending(): Promise<void> {
-    return this.acks.flush();
+  protected async flushPending(): Promise<void> {
+    await Promise.all([this.acks.flush(), this.nacks?.flush()]);
   }
 
   protected limitPendingWork(deadlineAt: number): void {

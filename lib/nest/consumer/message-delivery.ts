@@ -6,6 +6,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { MQReceivedMessage } from '../../transport/index.js';
 import type { AckBatcher } from './ack-batcher.js';
+import type { NackSender } from './nack-sender.js';
 import type { ExhaustedHandler, MessageDispatcher } from './consumer.contract.js';
 import {
   ActiveDelivery,
@@ -33,6 +34,8 @@ export interface MessageDeliveryOptions {
   onExhausted?: ExhaustedHandler;
   slots: HandlerSlots;
   acks: AckBatcher;
+  /** Present where the transport can hand a failed delivery back early (RocketMQ 5). */
+  nacks?: NackSender;
   events: RunnerEvents;
   logger: LoggerService;
 }
@@ -143,14 +146,15 @@ export class MessageDelivery implements DeliveryTimeoutOwner {
       this.options.events.succeeded(message, durationMs);
       return true;
     }
+    const again = this.retryLater(message);
     if (error === undefined) {
       this.options.logger.warn(
-        `MQ consumer ${this.options.consumer}: message ${message.messageId} (attempt ${message.consumedTimes}) on ${this.options.topic} @ ${this.options.group} not acked by policy; it will be delivered again`,
+        `MQ consumer ${this.options.consumer}: message ${message.messageId} (attempt ${message.consumedTimes}) on ${this.options.topic} @ ${this.options.group} not acked by policy; ${again}`,
         LOG_CONTEXT,
       );
     } else {
       this.options.logger.error(
-        `MQ consumer ${this.options.consumer}: message ${message.messageId} (attempt ${message.consumedTimes}) on ${this.options.topic} @ ${this.options.group} failed; not acked, it will be delivered again: ${describe(error)}`,
+        `MQ consumer ${this.options.consumer}: message ${message.messageId} (attempt ${message.consumedTimes}) on ${this.options.topic} @ ${this.options.group} failed; ${again}: ${describe(error)}`,
         error instanceof Error ? error.stack : undefined,
         LOG_CONTEXT,
       );
@@ -175,8 +179,13 @@ export class MessageDelivery implements DeliveryTimeoutOwner {
     try {
       await hook(message);
     } catch (error) {
+      // Abandoned at the drain deadline while the hook ran: already reported, leave it alone.
+      const again =
+        (delivery.state as number) === DELIVERY_ABANDONED
+          ? 'not acked, it will be delivered again'
+          : this.retryLater(message);
       this.options.logger.error(
-        `MQ consumer ${this.options.consumer}: exhausted hook failed for message ${message.messageId} (attempt ${message.consumedTimes}) on ${this.options.topic} @ ${this.options.group}; not acked: ${describe(error)}`,
+        `MQ consumer ${this.options.consumer}: exhausted hook failed for message ${message.messageId} (attempt ${message.consumedTimes}) on ${this.options.topic} @ ${this.options.group}; ${again}: ${describe(error)}`,
         error instanceof Error ? error.stack : undefined,
         LOG_CONTEXT,
       );
@@ -186,6 +195,26 @@ export class MessageDelivery implements DeliveryTimeoutOwner {
     if ((delivery.state as number) === DELIVERY_ABANDONED) return false;
     this.options.acks.add(message);
     return true;
+  }
+
+  /**
+   * Orderly: the messages of a key after a failed one were not dispatched. They come back with it
+   * (same wait), so that the key's order holds.
+   */
+  handBackSkipped(skipped: readonly MQReceivedMessage[], failed: MQReceivedMessage): void {
+    const nacks = this.options.nacks;
+    if (nacks === undefined) return;
+    const delay = nacks.delayFor(failed);
+    for (const message of skipped) nacks.send(message, delay);
+  }
+
+  /** Not acked: hands the message back where the transport can; says when it comes again. */
+  private retryLater(message: MQReceivedMessage): string {
+    const nacks = this.options.nacks;
+    if (nacks === undefined) return 'not acked, it will be delivered again';
+    const delay = nacks.delayFor(message);
+    nacks.send(message, delay);
+    return `handed back, it will be delivered again in ${delay} ms`;
   }
 }
 

@@ -45,8 +45,13 @@ export class OrderlyScheduler {
       while (next < sequence.length) {
         // While stopping, start nothing new: the drain waits only for handlers already running.
         if (this.isStopping()) break;
-        const succeeded = await this.delivery.run(sequence[next++]!);
-        if (!succeeded) break;
+        const message = sequence[next++]!;
+        const succeeded = await this.delivery.run(message);
+        if (!succeeded) {
+          // The key's later messages come back with the failed one (where it is handed back).
+          if (next < sequence.length) this.delivery.handBackSkipped(sequence.slice(next), message);
+          break;
+        }
       }
     } catch (error) {
       // delivery.run never rejects; this guards the invariant that every slot is given back.

@@ -1,5 +1,8 @@
 /** What a poll loop is told at construction, and the checks that run on it. */
 
+/** The largest batch of any transport (RocketMQ 5: 32; the options resolver applies each one's own). */
+const MAX_BATCH_SIZE = 32;
+
 export interface PollLoopSettings {
   name: string;
   topic: string;
@@ -16,9 +19,9 @@ export interface PollLoopSettings {
 
 export function validateSettings(settings: PollLoopSettings): void {
   const { name, batchSize, waitSeconds, concurrency } = settings;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 16) {
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
     throw new RangeError(
-      `MQ consumer ${name}: batchSize must be an integer in 1..16, got ${batchSize}`,
+      `MQ consumer ${name}: batchSize must be an integer in 1..${MAX_BATCH_SIZE}, got ${batchSize}`,
     );
   }
   if (!Number.isInteger(waitSeconds) || waitSeconds < 0 || waitSeconds > 30) {

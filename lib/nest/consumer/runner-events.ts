@@ -145,6 +145,19 @@ export class RunnerEvents {
     });
   }
 
+  nacked(message: MQReceivedMessage, retryInMs: number): void {
+    this.emit({
+      type: 'message.nacked',
+      consumer: this.consumer,
+      topic: this.topic,
+      group: this.group,
+      at: Date.now(),
+      messageId: message.messageId,
+      attempt: message.consumedTimes,
+      retryInMs,
+    });
+  }
+
   private emit(event: MQEvent): void {
     try {
       this.sink.next(event);

@@ -15,6 +15,14 @@ export type MQExhaustedHook = (
 /** Turns the message body into the handler's payload. */
 export type MQDeserializer = (body: string, message: MQReceivedMessage) => unknown;
 
+/** How long a failed delivery waits before it comes back (RocketMQ 5; see `retryBackoff`). */
+export interface MQRetryBackoff {
+  /** Wait after the first failed attempt, in ms (default 1 000). */
+  initialMs?: number;
+  /** Longest wait, in ms (default 300 000); the wait doubles with every attempt up to it. */
+  maxMs?: number;
+}
+
 /** Options of `@MQConsumer(topic, group, options)`. */
 export interface MQConsumerOptions {
   /** Tag filter: one tag or a list (the broker matches any); omitted = every message. */
@@ -31,13 +39,29 @@ export interface MQConsumerOptions {
   /** Consume orderly (`trans=order`): one message at a time per sharding key, in order. */
   orderly?: boolean;
   /**
-   * After this many ms `ctx.signal` aborts and the delivery counts as failed (no ack). Default
+   * Hand the handler a whole batch (default false): the messages of one poll (at most
+   * `batchSize`, and never more than free `concurrency` slots; orderly: one batch per sharding key
+   * of the poll, in order). The handler gets `(payloads[], messages[], MQBatchContext)`; success
+   * acks every message, a failure acks only those marked with `ctx.markDone()` and retries the
+   * rest. `handlerTimeoutMs` applies to the batch.
+   */
+  batch?: boolean;
+  /**
+   * After this many ms `ctx.signal` aborts and the delivery (a batch handler: the batch) counts as
+   * failed (no ack). Default
    * 4 min (50 s when orderly), under the broker's 300 s (60 s) invisibility window: a handler that
    * outlives the window loses its receipt handle and the message is delivered twice.
    */
   handlerTimeoutMs?: number;
   /** A delivery with ConsumedTimes above this goes to `onExhausted` and is then acked. */
   maxAttempts?: number;
+  /**
+   * RocketMQ 5 (`transport: 'grpc'`): a delivery that is not acked is handed back at once
+   * (ChangeInvisibleDuration) to come back after `initialMs * 2^(attempt - 1)`, at most `maxMs`
+   * (default 1 s doubling to 5 min). The MQ HTTP protocol has no such call: there a failed
+   * message comes back when its invisibility window ends (5 min, 1 min orderly).
+   */
+  retryBackoff?: MQRetryBackoff;
   /** Name of a method of the same class, or a function called with the instance as `this`. */
   onExhausted?: string | MQExhaustedHook;
   /** Stable id for the registry, logs, events and module `consumers` overrides (default `Class.method`). */
@@ -61,17 +85,19 @@ export type MQConsumerDefaults = Pick<
   | 'concurrency'
   | 'handlerTimeoutMs'
   | 'maxAttempts'
+  | 'retryBackoff'
   | 'autoStart'
   | 'deserialize'
 >;
 
 /**
  * Per-consumer overrides from the module options (`consumers: { [name]: ... }`); they win over the
- * decorator, so values can come from `ConfigService` in `forRootAsync`.
+ * decorator, so values can come from `ConfigService` in `forRootAsync`. `batch` is not among them:
+ * it changes the handler's parameters, so only the decorator says it.
  */
 export interface MQConsumerOverrides extends Omit<
   MQConsumerOptions,
-  'name' | 'connection' | 'onExhausted'
+  'name' | 'connection' | 'onExhausted' | 'batch'
 > {
   topic?: string;
   group?: string;

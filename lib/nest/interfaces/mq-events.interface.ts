@@ -46,6 +46,11 @@ export type MQEvent =
        */
       confirmed: boolean;
     })
+  /**
+   * RocketMQ 5: a delivery that was not acked has been handed back (ChangeInvisibleDuration); it
+   * comes back in `retryInMs` (the consumer's `retryBackoff`).
+   */
+  | (MQMessageEventBase & { type: 'message.nacked'; retryInMs: number })
   | (MQMessageEventBase & {
       type: 'message.ack-failed';
       /** The broker's code (e.g. `MessageNotExist`), or the error's name (e.g. `MQTimeoutError`). */

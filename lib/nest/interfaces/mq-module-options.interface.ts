@@ -15,19 +15,26 @@ export type MQFailurePolicy = 'retry' | 'ack';
 export interface MQModuleOptions {
   /**
    * The protocol (default `'http'`): `'http'` is the MQ HTTP protocol of ApsaraMQ for RocketMQ 4.x
-   * instances.
+   * instances; `'grpc'` is RocketMQ 5's gRPC protocol (ApsaraMQ for RocketMQ 5.x instances and
+   * Apache RocketMQ 5 proxies).
    */
   transport?: MQTransportKind;
-  /** HTTP endpoint of the instance, e.g. `http://123.mqrest.cn-hangzhou.aliyuncs.com`. */
+  /**
+   * HTTP: the instance's HTTP endpoint, e.g. `http://123.mqrest.cn-hangzhou.aliyuncs.com`.
+   * gRPC: `host:port`, e.g. `rmq-cn-xxx.cn-hangzhou.rmq.aliyuncs.com:8080`.
+   */
   endpoint: string;
-  /** AccessKey id (with `accessKeySecret`), unless `credentials` is given. */
+  /**
+   * AccessKey id (with `accessKeySecret`), unless `credentials` is given. ApsaraMQ for RocketMQ
+   * 5.x: the instance's username (and password).
+   */
   accessKeyId?: string;
   accessKeySecret?: string;
   /** STS security token that goes with a temporary AccessKey. */
   securityToken?: string;
   /** Fixed credentials or a provider called before each request (rotating STS tokens). */
   credentials?: MQCredentials | MQCredentialsProvider;
-  /** Instance id (`ns`); omit for the default instance. */
+  /** Instance id (HTTP `ns`; RocketMQ 5: the namespace); omit for the default instance. */
   instanceId?: string;
   /**
    * Check at start-up, with one request that changes nothing, that the endpoint answers and
@@ -62,7 +69,7 @@ export interface MQModuleOptions {
   onGuardRejection?: MQFailurePolicy;
   /** Deserialization or a pipe (e.g. `ValidationPipe`) rejected the payload (default 'retry'). */
   onInvalidMessage?: MQFailurePolicy;
-  /** Passed to `MQClient` (pool sizes, timeouts, MD5 checks). */
+  /** Passed to the protocol's client (HTTP: pool sizes; both: timeouts, digest checks; gRPC: TLS). */
   client?: MQClientOptions;
   /** A logger for this module's lines, or false to silence them (default: Nest's `Logger`). */
   logger?: LoggerService | false;

@@ -12,7 +12,7 @@ export interface MQPublishOptions {
   deliverAt?: Date | number;
   /** Deliver after this many ms (timer message). Exclusive with `deliverAt`. */
   delayMs?: number;
-  /** Sharding key of an ordered topic. */
+  /** Sharding key of an ordered topic (RocketMQ 5: the message group of a FIFO topic). */
   shardingKey?: string;
   /** Cancels the call, a wait between retries included (rejects with `MQAbortError`). */
   signal?: AbortSignal;
@@ -25,9 +25,15 @@ export interface MQPublishOptions {
 
 /** Options of `MQProducer.publishTransactional()`. */
 export interface MQTransactionalPublishOptions extends MQPublishOptions {
-  /** Group of the transaction producer: commit/rollback and checks use it. */
+  /**
+   * Group of the transaction producer: commit/rollback and checks use it. (RocketMQ 5 has no
+   * producer groups: the proxy asks any producer of the topic; the group only names the checker.)
+   */
   group: string;
-  /** Seconds (10-300) before the broker's first check of an unresolved half message (default 10). */
+  /**
+   * Seconds before the broker's first check of an unresolved half message (default 10): 10-300
+   * on HTTP, 1-3600 on RocketMQ 5.
+   */
   transCheckImmunitySeconds?: number;
 }
 

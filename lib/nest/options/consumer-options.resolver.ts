@@ -1,5 +1,5 @@
 import type { ResolvedConsumerOptions } from '../consumer/consumer.contract.js';
-import { CONSUMER_DEFAULTS, MAX_CONCURRENCY } from '../mq.constants.js';
+import { CONSUMER_DEFAULTS, MAX_CONCURRENCY, RETRY_BACKOFF_DEFAULTS } from '../mq.constants.js';
 import { invalidConsumerOption } from '../mq.messages.js';
 import type {
   MQConsumerOptions,
@@ -19,23 +19,28 @@ const DECORATOR_KEYS = new Set<string>([
   'orderly',
   'handlerTimeoutMs',
   'maxAttempts',
+  'retryBackoff',
   'onExhausted',
   'name',
   'connection',
   'autoStart',
   'deserialize',
+  'batch',
 ]);
 const OVERRIDE_KEYS = new Set<string>(
   [...DECORATOR_KEYS, 'topic', 'group'].filter(
-    (k) => k !== 'name' && k !== 'connection' && k !== 'onExhausted',
+    (k) => k !== 'name' && k !== 'connection' && k !== 'onExhausted' && k !== 'batch',
   ),
 );
+/** Changes the handler's parameters: only the decorator may say it. */
+const DECORATOR_ONLY = 'batch';
 const DEFAULTS_KEYS = new Set<string>([
   'batchSize',
   'waitSeconds',
   'concurrency',
   'handlerTimeoutMs',
   'maxAttempts',
+  'retryBackoff',
   'autoStart',
   'deserialize',
 ]);
@@ -62,8 +67,19 @@ export function resolveConsumerOptions(
     throw new Error(invalidConsumerOption(name, option, problem));
   };
   checkKeys(decorator, DECORATOR_KEYS, '', fail);
-  checkKeys(module.defaults, DEFAULTS_KEYS, 'defaults.', fail);
   const override: MQConsumerOverrides = module.consumers[name] ?? {};
+  for (const [where, object] of [
+    ['defaults.', module.defaults],
+    [`consumers.${name}.`, override],
+  ] as const) {
+    if (object !== null && typeof object === 'object' && DECORATOR_ONLY in object) {
+      fail(
+        `${where}${DECORATOR_ONLY}`,
+        "cannot be set here: it changes the handler's parameters; set it in @MQConsumer()",
+      );
+    }
+  }
+  checkKeys(module.defaults, DEFAULTS_KEYS, 'defaults.', fail);
   checkKeys(override, OVERRIDE_KEYS, `consumers.${name}.`, fail);
 
   const merged = { ...module.defaults, ...decorator, ...override };
@@ -74,6 +90,8 @@ export function resolveConsumerOptions(
 
   const orderly = merged.orderly ?? CONSUMER_DEFAULTS.orderly;
   if (typeof orderly !== 'boolean') fail('orderly', 'must be a boolean');
+  const batch = decorator.batch ?? false;
+  if (typeof batch !== 'boolean') fail('batch', 'must be a boolean');
   const batchSize = merged.batchSize ?? CONSUMER_DEFAULTS.batchSize;
   const maxBatch = module.driver.maxBatchSize;
   if (!isInt(batchSize, 1, maxBatch))
@@ -94,6 +112,7 @@ export function resolveConsumerOptions(
   if (maxAttempts !== undefined && !isInt(maxAttempts, 1, 10_000)) {
     fail('maxAttempts', 'must be an integer between 1 and 10000');
   }
+  const retryBackoff = resolveRetryBackoff(merged.retryBackoff, fail);
   const autoStart = merged.autoStart ?? CONSUMER_DEFAULTS.autoStart;
   if (typeof autoStart !== 'boolean') fail('autoStart', 'must be a boolean');
   const deserialize = merged.deserialize ?? 'json';
@@ -131,13 +150,50 @@ export function resolveConsumerOptions(
       waitSeconds,
       concurrency,
       orderly,
+      ...(batch && { batch }),
       handlerTimeoutMs,
       ...(maxAttempts !== undefined && { maxAttempts }),
+      retryBackoff,
       autoStart,
     },
     deserialize,
     ...(onExhausted !== undefined && { onExhausted }),
   };
+}
+
+/** The longest invisibility RocketMQ 5 accepts (12 h) bounds the wait. */
+const MAX_RETRY_WAIT_MS = 43_200_000;
+
+function resolveRetryBackoff(
+  value: unknown,
+  fail: (option: string, problem: string) => never,
+): { initialMs: number; maxMs: number } {
+  if (value === undefined) return { ...RETRY_BACKOFF_DEFAULTS };
+  if (value === null || typeof value !== 'object') {
+    return fail('retryBackoff', 'must be an object { initialMs?, maxMs? }');
+  }
+  for (const key of Object.keys(value)) {
+    if (key !== 'initialMs' && key !== 'maxMs')
+      fail(`retryBackoff.${key}`, 'is not a known option');
+  }
+  const { initialMs, maxMs } = value as { initialMs?: unknown; maxMs?: unknown };
+  const initial = initialMs ?? RETRY_BACKOFF_DEFAULTS.initialMs;
+  const max = maxMs ?? Math.max(RETRY_BACKOFF_DEFAULTS.maxMs, initial as number);
+  if (!isInt(initial, 0, MAX_RETRY_WAIT_MS)) {
+    fail(
+      'retryBackoff.initialMs',
+      `must be an integer number of ms between 0 and ${MAX_RETRY_WAIT_MS}`,
+    );
+  }
+  if (!isInt(max, 0, MAX_RETRY_WAIT_MS)) {
+    fail(
+      'retryBackoff.maxMs',
+      `must be an integer number of ms between 0 and ${MAX_RETRY_WAIT_MS}`,
+    );
+  }
+  if ((max as number) < (initial as number))
+    fail('retryBackoff.maxMs', 'must not be below initialMs');
+  return { initialMs: initial as number, maxMs: max as number };
 }
 
 function resolveTags(

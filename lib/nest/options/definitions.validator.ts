@@ -38,6 +38,8 @@ export function validateDefinitions(
     const first = tagSets.get(groupKey);
     if (first === undefined) tagSets.set(groupKey, { name, tags });
     else if (first.tags !== tags) logger.warn(inconsistentTags(first.name, name, topic, group));
+    // Where the client chooses the window (RocketMQ 5) it follows the handler timeout.
+    if (connections.get(connection)!.transport.clientInvisibility) continue;
     const { orderly, handlerTimeoutMs } = definition.options;
     const window = orderly ? INVISIBILITY_MS.orderly : INVISIBILITY_MS.normal;
     if (handlerTimeoutMs >= window) logger.warn(timeoutOverWindow(name, handlerTimeoutMs, window));

@@ -60,6 +60,7 @@ export function instrumentRunnerTransport(
   return {
     maxAckBatch: transport.maxAckBatch,
     supportsNack: transport.supportsNack,
+    clientInvisibility: transport.clientInvisibility,
     isConfigurationError: (error) => transport.isConfigurationError(error),
     receive: (request) => measure('receive', 'receive', () => transport.receive(request), count),
     receiveTransactionChecks: (request) =>

@@ -45,6 +45,7 @@ export class HttpMQTransport implements MQTransport {
   readonly endpoint: string;
   readonly maxAckBatch = MQ_LIMITS.maxHandlesPerAck;
   readonly supportsNack = false;
+  readonly clientInvisibility = false;
 
   constructor(readonly native: MQClient) {
     this.endpoint = native.endpoint;

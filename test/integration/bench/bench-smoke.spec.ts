@@ -17,7 +17,7 @@ function expectedRowIds(): string[] {
         ids.push(`publish.${client}.${server}.c${c}`);
     }
   }
-  ids.push('drain.official', 'drain.nest.defaults', 'drain.nest.tuned');
+  ids.push('drain.official', 'drain.nest.defaults', 'drain.nest.tuned', 'drain.nest.batch');
   ids.push('drain.rtt.official', 'drain.rtt.nest.tuned');
   ids.push('latency.p50', 'latency.p99');
   for (const mode of ['memory', 'durable']) {
@@ -28,6 +28,16 @@ function expectedRowIds(): string[] {
   ids.push('telemetry.off', 'telemetry.context', 'telemetry.metrics', 'telemetry.traces-metrics');
   ids.push('soak.heap-slope', 'soak.rss-slope', 'soak.not-consumed');
   ids.push('hostile.peak-rss', 'hostile.slow-closed');
+  for (const c of SMOKE_CONFIG.publish.concurrencies) {
+    for (const client of ['grpc', 'official', 'http'])
+      ids.push(`rocketmq5.publish.${client}.c${c}`);
+  }
+  ids.push(
+    'rocketmq5.drain.nest.grpc',
+    'rocketmq5.drain.official.simple',
+    'rocketmq5.drain.official.push',
+    'rocketmq5.drain.nest.http',
+  );
   return ids;
 }
 

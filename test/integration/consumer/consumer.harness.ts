@@ -184,6 +184,7 @@ export function consumerOptions(
     concurrency: 4,
     orderly: false,
     handlerTimeoutMs: 60_000,
+    retryBackoff: { initialMs: 1_000, maxMs: 300_000 },
     autoStart: true,
     ...overrides,
   };
@@ -246,6 +247,7 @@ export class RecordingTransport implements RunnerTransport {
   onPoll: ((asked: number) => void) | undefined;
   readonly maxAckBatch: number;
   readonly supportsNack: boolean;
+  readonly clientInvisibility: boolean;
 
   constructor(
     private readonly transport: MQTransport,
@@ -253,6 +255,7 @@ export class RecordingTransport implements RunnerTransport {
   ) {
     this.maxAckBatch = transport.maxAckBatch;
     this.supportsNack = transport.supportsNack;
+    this.clientInvisibility = transport.clientInvisibility;
   }
 
   receive: RunnerTransport['receive'] = (request) =>
