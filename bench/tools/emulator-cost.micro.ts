@@ -8,7 +8,8 @@
  * median of the per-round ratios.
  *
  *   node dist/bench/tools/emulator-cost.micro.js [publishes=20000] [rounds=5] [concurrency=32]
- *     [--baseline <main.js of another build>] [--only memory|durable] [--profile <dir>]
+ *     [--baseline <main.js of another build>] [--main <main.js measured as "this build">]
+ *     [--only memory|durable] [--profile <dir>]
  *
  * E.g. the code before a change:
  *   git archive <commit> | tar -x -C /tmp/base && ln -s "$PWD/node_modules" /tmp/base/node_modules
@@ -61,12 +62,13 @@ async function window(v: Variant, publishes: number, concurrency: number): Promi
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const baseline = option(args, '--baseline');
+  const mainOverride = option(args, '--main');
   const only = option(args, '--only');
   const profileDir = option(args, '--profile');
   const publishes = Number(args[0] ?? 20_000);
   const rounds = Number(args[1] ?? 5);
   const concurrency = Number(args[2] ?? 32);
-  const builds: Array<[string, string | undefined]> = [['this build', undefined]];
+  const builds: Array<[string, string | undefined]> = [['this build', mainOverride]];
   if (baseline !== undefined) builds.push(['baseline', baseline]);
   const modes: Mode[] = only === 'memory' || only === 'durable' ? [only] : ['memory', 'durable'];
   const dirs: string[] = [];
