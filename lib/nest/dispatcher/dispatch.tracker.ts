@@ -1,5 +1,6 @@
 import type { ExternalContextCreator } from '@nestjs/core';
 import { isObservable, tap } from 'rxjs';
+import { TrackedContext } from '../context/tracked.context.js';
 import { withoutLastResortLog, type FiltersContextCreator } from './quiet-exceptions.js';
 
 /** How far one delivery got through the Nest pipeline (guards → interceptors → pipes → handler). */
@@ -24,6 +25,10 @@ export const FILTER_RETURNED: object = Object.freeze({ filterReturned: true });
 
 type PipesFn = NonNullable<ReturnType<ExternalContextCreator['createPipesFn']>>;
 
+/** Where the pipes step links the array Nest resolves a handler's parameters into. */
+const RESOLVED_STATE = Symbol('nestjs-aliyun-mq.dispatchState');
+type ResolvedArgs = unknown[] & { [RESOLVED_STATE]?: DispatchState };
+
 /** The parts of Nest's (internal) exception filter context and handler we rely on. */
 interface FilterContext {
   create(...args: unknown[]): ExceptionsHandler;
@@ -45,23 +50,28 @@ interface FilterEntry {
  * handler itself gets only the resolved parameters (a handler with `@MQPayload() dto` never sees
  * ctx), through `callback.apply(instance, resolvedArgs)`. So the pipes step links that
  * `resolvedArgs` array (it fills it) to the delivery, and the tracked callback's own `apply`
- * receives the very same array. All links are weak: they go with the delivery's objects.
- * One tracker per application (no process-global state).
+ * receives the very same array. The links live on those objects and go with them: the state in a
+ * private slot of our own contexts (`TrackedContext`), and under a module-private symbol on
+ * Nest's array, which user code never sees (the handler gets its elements). A WeakMap did the
+ * same at about a microsecond per message (two ephemerons per delivery, taxing every scavenge); it
+ * remains for a context of another class. One tracker per application (no process-global state).
  */
 export class DispatchTracker {
-  /** Keys: a delivery's ctx, and the resolved-arguments array Nest built for it. */
-  private readonly states = new WeakMap<object, DispatchState>();
+  /** Contexts that are not `TrackedContext`s (none of ours today). */
+  private readonly others = new WeakMap<object, DispatchState>();
   private derived: { from: ExternalContextCreator; to: ExternalContextCreator } | undefined;
 
   /** Registers the state of the delivery whose pipeline proxy is about to run with `ctx`. */
   attach(ctx: object, state: DispatchState): void {
-    this.states.set(ctx, state);
+    if (ctx instanceof TrackedContext) TrackedContext.link(ctx, state);
+    else this.others.set(ctx, state);
   }
 
   /** The state of a delivery, from the proxy's arguments `[payload, message, ctx]`. */
   stateOf(args: readonly unknown[]): DispatchState | undefined {
     const ctx = args[2];
-    return typeof ctx === 'object' && ctx !== null ? this.states.get(ctx) : undefined;
+    if (typeof ctx !== 'object' || ctx === null) return undefined;
+    return (TrackedContext.stateOf(ctx) as DispatchState | undefined) ?? this.others.get(ctx);
   }
 
   /**
@@ -81,7 +91,6 @@ export class DispatchTracker {
         'nestjs-aliyun-mq: this @nestjs/core has no ExternalContextCreator.createPipesFn or filtersContextCreator; unsupported version',
       );
     }
-    const states = this.states;
     const stateOf = (args: readonly unknown[]) => this.stateOf(args);
     const derived = Object.create(nest) as ExternalContextCreator;
     const derivedFilters = Object.create(filters) as FilterContext;
@@ -98,7 +107,7 @@ export class DispatchTracker {
       if (applyPipes === null) return null;
       return (resolvedArgs: unknown[], ...args: unknown[]): Promise<void> => {
         const state = stateOf(args);
-        if (state !== undefined) states.set(resolvedArgs, state);
+        if (state !== undefined) (resolvedArgs as ResolvedArgs)[RESOLVED_STATE] = state;
         return applyPipes(resolvedArgs, ...args);
       };
     };
@@ -113,11 +122,10 @@ export class DispatchTracker {
    * filter that swallows an error is never mistaken for success.
    */
   track(method: Function): (...args: unknown[]) => unknown {
-    const states = this.states;
     const lookup = (args: unknown[]): DispatchState | undefined =>
       // Resolved parameters (linked by the pipes step), or, for a handler without parameter
       // metadata, the proxy's own arguments, whose third is the ctx.
-      states.get(args) ?? this.stateOf(args);
+      (args as ResolvedArgs)[RESOLVED_STATE] ?? this.stateOf(args);
     const tracked = function (this: unknown, ...args: unknown[]): unknown {
       return invoke(lookup(args), method, this, args);
     };
