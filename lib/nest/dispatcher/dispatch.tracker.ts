@@ -1,6 +1,7 @@
 import type { ExternalContextCreator } from '@nestjs/core';
 import { isObservable, tap } from 'rxjs';
 import { TrackedContext } from '../context/tracked.context.js';
+import { newPipelineProbe, type PipelineProbe, type ProbedParam } from './pipeline.direct.js';
 import { withoutLastResortLog, type FiltersContextCreator } from './quiet-exceptions.js';
 
 /** How far one delivery got through the Nest pipeline (guards → interceptors → pipes → handler). */
@@ -33,6 +34,10 @@ type ResolvedArgs = unknown[] & { [RESOLVED_STATE]?: DispatchState };
 interface FilterContext {
   create(...args: unknown[]): ExceptionsHandler;
 }
+/** Nest's interceptors context creator: `create` lists a handler's interceptors. */
+interface InterceptorsContext {
+  create(...args: unknown[]): unknown;
+}
 interface ExceptionsHandler {
   filters?: unknown;
 }
@@ -60,6 +65,29 @@ export class DispatchTracker {
   /** Contexts that are not `TrackedContext`s (none of ours today). */
   private readonly others = new WeakMap<object, DispatchState>();
   private derived: { from: ExternalContextCreator; to: ExternalContextCreator } | undefined;
+  /** Filled while `probe` runs: what Nest computes for the pipeline it builds. */
+  private probing: PipelineProbe | undefined;
+
+  /**
+   * Runs `create` (one `ExternalContextCreator.create` through `contextCreator`) and reports what
+   * Nest computed for that pipeline: its guards, interceptors, filters and pipes.
+   */
+  probe<T>(create: () => T): { result: T; probe: PipelineProbe } {
+    const probe = newPipelineProbe();
+    this.probing = probe;
+    try {
+      return { result: create(), probe };
+    } finally {
+      this.probing = undefined;
+    }
+  }
+
+  /** Ties the resolved arguments of a direct call (pipeline.direct.ts) to the delivery of `ctx`. */
+  linkResolvedArgs(ctx: object, resolvedArgs: unknown[]): void {
+    const state =
+      (TrackedContext.stateOf(ctx) as DispatchState | undefined) ?? this.others.get(ctx);
+    if (state !== undefined) (resolvedArgs as ResolvedArgs)[RESOLVED_STATE] = state;
+  }
 
   /** Registers the state of the delivery whose pipeline proxy is about to run with `ctx`. */
   attach(ctx: object, state: DispatchState): void {
@@ -79,7 +107,8 @@ export class DispatchTracker {
    * the array the handler will be applied with and the proxy's arguments, and the exception
    * filters, whose return is recorded (see `FILTER_RETURNED`) and whose last resort leaves the
    * logging of a failure to the runner (quiet-exceptions.ts). Everything else (guards,
-   * interceptors, metadata caches) is Nest's own instance, reached through the prototype.
+   * interceptors, metadata caches) is Nest's own instance, reached through the prototype; while
+   * `probe` runs, what Nest computed for each step is counted (an empty pipeline runs directly).
    */
   contextCreator(nest: ExternalContextCreator): ExternalContextCreator {
     if (this.derived?.from === nest) return this.derived.to;
@@ -92,17 +121,28 @@ export class DispatchTracker {
       );
     }
     const stateOf = (args: readonly unknown[]) => this.stateOf(args);
+    const probing = (): PipelineProbe | undefined => this.probing;
     const derived = Object.create(nest) as ExternalContextCreator;
     const derivedFilters = Object.create(filters) as FilterContext;
     derivedFilters.create = function (this: FilterContext, ...args: unknown[]) {
       const handler = filters.create.apply(this, args);
+      const probe = probing();
+      if (probe !== undefined && Array.isArray(handler.filters)) {
+        probe.filters = handler.filters.length;
+      }
       observeFilterReturns(handler, stateOf);
       return handler;
     };
     Object.defineProperty(derived, 'filtersContextCreator', {
       value: withoutLastResortLog(derivedFilters as unknown as FiltersContextCreator),
     });
+    observeStepCounts(nest, derived, probing);
     derived.createPipesFn = function (this: ExternalContextCreator, pipes, paramsOptions) {
+      const probe = probing();
+      if (probe !== undefined && Array.isArray(pipes) && Array.isArray(paramsOptions)) {
+        probe.pipes = pipes.length;
+        probe.params = paramsOptions as unknown as ProbedParam[];
+      }
       const applyPipes: PipesFn | null = nest.createPipesFn.call(this, pipes, paramsOptions);
       if (applyPipes === null) return null;
       return (resolvedArgs: unknown[], ...args: unknown[]): Promise<void> => {
@@ -144,6 +184,36 @@ export class DispatchTracker {
     Object.defineProperty(tracked, 'name', { value: method.name });
     return tracked;
   }
+}
+
+/**
+ * Counts the guards and interceptors Nest computes for a pipeline being probed, where this Nest
+ * has the steps we know (`createGuardsFn`, `interceptorsContextCreator.create`); otherwise they
+ * stay unseen and every pipeline keeps Nest's machinery.
+ */
+function observeStepCounts(
+  nest: ExternalContextCreator,
+  derived: ExternalContextCreator,
+  probing: () => PipelineProbe | undefined,
+): void {
+  const interceptors = (nest as unknown as { interceptorsContextCreator?: InterceptorsContext })
+    .interceptorsContextCreator;
+  if (typeof nest.createGuardsFn !== 'function' || typeof interceptors?.create !== 'function') {
+    return;
+  }
+  derived.createGuardsFn = function (this: ExternalContextCreator, guards, ...rest) {
+    const probe = probing();
+    if (probe !== undefined && Array.isArray(guards)) probe.guards = guards.length;
+    return nest.createGuardsFn.call(this, guards, ...rest);
+  };
+  const derivedInterceptors = Object.create(interceptors) as InterceptorsContext;
+  derivedInterceptors.create = function (this: InterceptorsContext, ...args: unknown[]) {
+    const list = interceptors.create.apply(this, args);
+    const probe = probing();
+    if (probe !== undefined && Array.isArray(list)) probe.interceptors = list.length;
+    return list;
+  };
+  Object.defineProperty(derived, 'interceptorsContextCreator', { value: derivedInterceptors });
 }
 
 /**

@@ -7,6 +7,7 @@ import { paramKey, type MQParamArgsMetadata } from '../decorators/mq-param.util.
 import type { MQHandlerTarget } from '../interfaces/mq-handler-definition.interface.js';
 import type { DispatchState, DispatchTracker } from './dispatch.tracker.js';
 import type { MQParamsFactory } from './mq-params.factory.js';
+import { createDirectProxy, isEmptyPipeline } from './pipeline.direct.js';
 
 type PipelineProxy = (
   payload: unknown,
@@ -87,21 +88,33 @@ export class HandlerPipeline {
     return new PreparedCall(this.createProxy(instance, contextId), instance, this.deps.tracker);
   }
 
+  /**
+   * Nest's pipeline for `instance`; when Nest found nothing to put in it (no guard, interceptor,
+   * pipe or filter anywhere), the same call without its machinery (pipeline.direct.ts).
+   */
   private createProxy(
     instance: object,
     contextId?: Parameters<ExternalContextCreator['create']>[5],
   ): PipelineProxy {
-    return this.contextCreator.create(
-      instance,
-      this.tracked,
-      this.target.methodName,
-      MQ_PARAM_ARGS_METADATA,
-      this.deps.paramsFactory,
-      contextId,
-      contextId === undefined ? undefined : this.target.wrapper.id,
-      CONTEXT_OPTIONS,
-      MQ_CONTEXT_TYPE,
-    ) as PipelineProxy;
+    const tracker = this.deps.tracker;
+    const { result, probe } = tracker.probe(
+      () =>
+        this.contextCreator.create(
+          instance,
+          this.tracked,
+          this.target.methodName,
+          MQ_PARAM_ARGS_METADATA,
+          this.deps.paramsFactory,
+          contextId,
+          contextId === undefined ? undefined : this.target.wrapper.id,
+          CONTEXT_OPTIONS,
+          MQ_CONTEXT_TYPE,
+        ) as PipelineProxy,
+    );
+    if (!isEmptyPipeline(probe)) return result;
+    return createDirectProxy(instance, this.tracked, probe.params!, (ctx, args) =>
+      tracker.linkResolvedArgs(ctx, args),
+    );
   }
 }
 
