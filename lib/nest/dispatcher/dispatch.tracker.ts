@@ -82,13 +82,6 @@ export class DispatchTracker {
     }
   }
 
-  /** Ties the resolved arguments of a direct call (pipeline.direct.ts) to the delivery of `ctx`. */
-  linkResolvedArgs(ctx: object, resolvedArgs: unknown[]): void {
-    const state =
-      (TrackedContext.stateOf(ctx) as DispatchState | undefined) ?? this.others.get(ctx);
-    if (state !== undefined) (resolvedArgs as ResolvedArgs)[RESOLVED_STATE] = state;
-  }
-
   /** Registers the state of the delivery whose pipeline proxy is about to run with `ctx`. */
   attach(ctx: object, state: DispatchState): void {
     if (ctx instanceof TrackedContext) TrackedContext.link(ctx, state);
