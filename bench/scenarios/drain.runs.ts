@@ -62,7 +62,7 @@ class DrainClock {
 export async function drainWithNest(
   ctx: BenchContext,
   spec: DrainSpec,
-  consumer: { concurrency: number; batchSize: number } | undefined,
+  consumer: { concurrency: number; batchSize: number; batch?: boolean } | undefined,
 ): Promise<DrainResult> {
   const { topic, group } = names(spec.scenario);
   const clock = new DrainClock(ctx.emulator.pid);

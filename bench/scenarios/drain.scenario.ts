@@ -1,6 +1,7 @@
 /**
  * Scenario 2: end-to-end drain. The same number of pre-published messages is consumed and acked by
- * a Nest app with `@MQConsumer` (module defaults, then tuned), and by the official SDK's README
+ * a Nest app with `@MQConsumer` (module defaults, then tuned, then the tuned one as a batch
+ * handler), and by the official SDK's README
  * loop (consume a batch with a long poll, ack the batch). Then the tuned Nest app and the SDK loop
  * again through a proxy that adds a network round trip: against a local emulator the SDK's
  * one-request-at-a-time loop is CPU-bound, not latency-bound as it is against a cloud endpoint.
@@ -17,6 +18,11 @@ import {
   type DrainSpec,
 } from './drain.runs.js';
 import { median, ratio } from '../harness/percentiles.js';
+
+/** µs of the bench process's CPU per message (the Nest app's cost in a Nest drain). */
+function benchCpuPerMessage(r: DrainResult): number {
+  return ((r.benchCpuPct / 100) * 1e6) / r.rate;
+}
 
 /** CPU µs per message of each process: the cost of a drain, little affected by other tenants. */
 function cpuPerMessage(r: DrainResult): string {
@@ -62,6 +68,9 @@ export async function runDrainScenario(
   // of the per-round ratios; the (slow) defaults run once, after the first round.
   const officials: DrainResult[] = [];
   const tuneds: DrainResult[] = [];
+  // The same tuned consumer as a batch handler (`batch: true`), right after it in every round.
+  const batches: DrainResult[] = [];
+  const batchOptions = { ...tuned, batch: true };
   let defaults: DrainResult | undefined;
   for (let round = 1; round <= ctx.config.drain.rounds; round++) {
     const officialSpec = local(`drain-official-r${round}`);
@@ -74,6 +83,12 @@ export async function runDrainScenario(
     tuneds.push(
       await run(tunedSpec, `Nest tuned round ${round}`, () => drainWithNest(ctx, tunedSpec, tuned)),
     );
+    const batchSpec = local(`drain-nest-batch-r${round}`);
+    batches.push(
+      await run(batchSpec, `Nest batch handler round ${round}`, () =>
+        drainWithNest(ctx, batchSpec, batchOptions),
+      ),
+    );
     if (defaults === undefined) {
       const defaultsSpec = local('drain-nest-defaults');
       defaults = await run(defaultsSpec, 'Nest defaults', () =>
@@ -85,6 +100,13 @@ export async function runDrainScenario(
   const official = best(officials);
   const tunedResult = best(tuneds);
   const tunedRatio = median(tuneds.map((r, i) => r.rate / (officials[i] as DrainResult).rate));
+  const batchResult = best(batches);
+  const batchRatio = median(batches.map((r, i) => r.rate / (officials[i] as DrainResult).rate));
+  // Against the per-message handler of the same round: rate, and CPU per message.
+  const batchVsTuned = median(batches.map((r, i) => r.rate / (tuneds[i] as DrainResult).rate));
+  const batchCpuVsTuned = median(
+    batches.map((r, i) => benchCpuPerMessage(r) / benchCpuPerMessage(tuneds[i] as DrainResult)),
+  );
   // The defaults ran next to round 1's official loop.
   const defaultsRatio = defaults.rate / (officials[0] as DrainResult).rate;
 
@@ -128,6 +150,13 @@ export async function runDrainScenario(
         `Nest @MQConsumer, ${tunedLabel}, ${n} msgs`,
         tunedResult,
         `${tunedRatio.toFixed(2)}× official`,
+      ),
+      row(
+        'drain.nest.batch',
+        `Nest @MQConsumer batch handler (batch: true), ${tunedLabel}, ${n} msgs`,
+        batchResult,
+        `${batchRatio.toFixed(2)}× official, ${batchVsTuned.toFixed(2)}× the per-message handler; ` +
+          `bench CPU/msg ${batchCpuVsTuned.toFixed(2)}× the per-message handler's`,
       ),
       row('drain.rtt.official', `${sdkLabel}, ${via}, ${m} msgs`, rttOfficial, 'baseline'),
       row(

@@ -20,8 +20,8 @@ export interface ConsumerAppOptions {
   topic: string;
   group: string;
   /** Decorator options; omitted = the module's defaults. */
-  consumer?: { concurrency?: number; batchSize?: number; waitSeconds?: number };
-  /** Called at the start of every handler invocation. */
+  consumer?: { concurrency?: number; batchSize?: number; waitSeconds?: number; batch?: boolean };
+  /** Called at the start of every handler invocation (once per batch for `batch: true`). */
   onHandlerStart(): void;
   /** Called for every event of the consumer registry (acks, failures). */
   onEvent(event: MQEvent): void;

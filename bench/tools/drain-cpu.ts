@@ -1,7 +1,7 @@
 /**
  * CPU per message of the tuned Nest drain, repeated: compares builds (e.g. before and after a
  * change on the hot path) on a shared machine, where wall-clock rates move too much.
- *   node dist/bench/tools/drain-cpu.js [rounds=5] [messages=20000] [off|context|metrics|traces+metrics]
+ *   node dist/bench/tools/drain-cpu.js [rounds=5] [messages=20000] [off|context|metrics|traces+metrics] [message|batch]
  * Prints one line per drain and the median. Each drain: prefill (messages carry a producer's
  * traceparent), then drain with the telemetry variant registered. With PROFILE_DIR set, the last
  * drain is CPU-profiled (the prefill excluded); summarize with cpu-profile.top.js.
@@ -27,6 +27,12 @@ async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 5);
   const messages = Number(process.argv[3] ?? 20_000);
   const variant = (process.argv[4] ?? 'off') as TelemetryVariant;
+  // `batch`: the same tuned consumer as a batch handler (`batch: true`).
+  const handler = process.argv[5] ?? 'message';
+  if (handler !== 'message' && handler !== 'batch') {
+    throw new Error(`unknown handler kind ${handler} (message | batch)`);
+  }
+  const consumer = { ...FULL_CONFIG.drain.tuned, batch: handler === 'batch' };
   if (!TELEMETRY_VARIANTS.includes(variant)) {
     throw new Error(`unknown variant ${variant} (${TELEMETRY_VARIANTS.join(' | ')})`);
   }
@@ -52,12 +58,12 @@ async function main(): Promise<void> {
         const result = await drainWithNest(
           ctx,
           { scenario, messages, endpoint: emulator.endpoint },
-          FULL_CONFIG.drain.tuned,
+          consumer,
         );
         const cost = ((result.benchCpuPct / 100) * 1e6) / result.rate;
         costs.push(cost);
         console.log(
-          `${variant} round ${round}: ${cost.toFixed(2)} µs CPU/msg, ${Math.round(result.rate)} msg/s`,
+          `${variant} ${handler} round ${round}: ${cost.toFixed(2)} µs CPU/msg, ${Math.round(result.rate)} msg/s`,
         );
       } finally {
         if (session !== undefined) {
@@ -73,7 +79,9 @@ async function main(): Promise<void> {
   } finally {
     await emulator.stop();
   }
-  console.log(`${variant} median: ${median(costs).toFixed(2)} µs CPU/msg over ${rounds} drains`);
+  console.log(
+    `${variant} ${handler} median: ${median(costs).toFixed(2)} µs CPU/msg over ${rounds} drains`,
+  );
 }
 
 main().catch((error: unknown) => {

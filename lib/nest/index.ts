@@ -6,11 +6,18 @@ export * from './decorators/index.js';
 export { MQ_CONTEXT_TYPE, DEFAULT_CONNECTION } from './mq.constants.js';
 export { getMQClientToken, getMQOptionsToken, getMQProducerToken } from './mq.tokens.js';
 export type { MQContext } from './context/mq.context.js';
-export type { MQRequest } from './context/mq-request.js';
-export { isMQContext, getMQContext } from './context/is-mq-context.js';
+export type { MQBatchContext, MQBatchItem } from './context/mq-batch.context.js';
+export type { MQRequest, MQBatchRequest } from './context/mq-request.js';
+export { isMQContext, getMQContext, getMQBatchContext } from './context/is-mq-context.js';
 export { MQInvalidMessageError } from './exceptions/mq-invalid-message.error.js';
 export { MQDeliveryRejectedError } from './exceptions/mq-delivery-rejected.error.js';
-export { MQDrainTimeoutError, MQHandlerTimeoutError, type RunnerStatus } from './consumer/index.js';
+export {
+  MQBatchDrainTimeoutError,
+  MQBatchTimeoutError,
+  MQDrainTimeoutError,
+  MQHandlerTimeoutError,
+  type RunnerStatus,
+} from './consumer/index.js';
 export type {
   MQModuleOptions,
   MQModuleAsyncOptions,

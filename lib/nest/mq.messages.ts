@@ -81,11 +81,13 @@ export function consumerStartLine(
   batchSize: number,
   waitSeconds: number,
   orderly: boolean,
+  batchHandler = false,
 ): string {
   const tag = tags ? `[${tags.join('||')}]` : '';
   return (
     `${cls} → ${topic}${tag} @ ${group} (concurrency ${concurrency}, ` +
-    `${batchText(batchSize, concurrency)}, wait ${waitSeconds}s${orderly ? ', orderly' : ''})`
+    `${batchText(batchSize, concurrency)}, wait ${waitSeconds}s${orderly ? ', orderly' : ''}` +
+    `${batchHandler ? ', batch handler' : ''})`
   );
 }
 

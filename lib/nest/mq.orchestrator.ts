@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { ExternalContextCreator, ModuleRef } from '@nestjs/core';
 import { ConsumerRunner, TransactionCheckRunner, type RunnerStatus } from './consumer/index.js';
+import { createBatchDispatcher } from './dispatcher/batch.dispatcher.js';
 import { DispatchTracker } from './dispatcher/dispatch.tracker.js';
 import { HandlerPipeline } from './dispatcher/handler.pipeline.js';
 import {
@@ -161,14 +162,16 @@ export class MQOrchestrator
       options.logger,
       `MQConsumer:${definition.options.name}`,
     );
-    const dispatch = telemetry.dispatcher(createMessageDispatcher(definition, pipeline, options));
     const onExhausted = createExhaustedHandler(definition, pipeline, logger);
-    return new ConsumerRunner(definition.options, {
-      ...common,
-      logger,
-      dispatch,
-      ...(onExhausted !== undefined && { onExhausted }),
-    });
+    const deps = { ...common, logger, ...(onExhausted !== undefined && { onExhausted }) };
+    if (definition.options.batch === true) {
+      const dispatchBatch = telemetry.batchDispatcher(
+        createBatchDispatcher(definition, pipeline, options),
+      );
+      return new ConsumerRunner(definition.options, { ...deps, dispatchBatch });
+    }
+    const dispatch = telemetry.dispatcher(createMessageDispatcher(definition, pipeline, options));
+    return new ConsumerRunner(definition.options, { ...deps, dispatch });
   }
 
   /** The connection's runners as the telemetry gauges read them. */
@@ -203,5 +206,6 @@ function describe(definition: MQHandlerDefinition): string {
     c.batchSize,
     c.waitSeconds,
     c.orderly,
+    c.batch === true,
   );
 }

@@ -23,6 +23,7 @@ const DOCUMENTED: Record<string, string[]> = {
   ],
   'lib/nest/interfaces/mq-retry-options.interface.ts': ['MQRetryOptions'],
   'lib/nest/context/mq.context.ts': ['MQContext'],
+  'lib/nest/context/mq-batch.context.ts': ['MQBatchContext'],
   'lib/client/client.types.ts': ['MQClientOptions'],
   'lib/client/ons/ons.types.ts': ['OnsHttpClientOptions', 'OnsCallOptions', 'OnsPublishInput'],
   'lib/emulator/emulator.types.ts': ['EmulatorOptions', 'EmulatorTimings'],

@@ -4,6 +4,7 @@
  */
 import type { MQReceiveRequest, MQReceivedMessage } from '../../transport/index.js';
 import { AckBatcher } from './ack-batcher.js';
+import { BatchDelivery, NO_SINGLE_DISPATCH } from './batch-delivery.js';
 import type { ResolvedConsumerOptions } from './consumer.contract.js';
 import { MessageDelivery } from './message-delivery.js';
 import { NackSender } from './nack-sender.js';
@@ -27,6 +28,8 @@ export class ConsumerRunner extends PollLoop {
   private readonly nacks: NackSender | undefined;
   private readonly delivery: MessageDelivery;
   private readonly orderly: OrderlyScheduler | undefined;
+  /** Batch consumers (`batch: true`): one handler call per poll (orderly: per sharding key). */
+  private readonly batches: BatchDelivery | undefined;
   /** The fixed part of every poll's receive request (each poll adds its `max` and `signal`). */
   private readonly request: MQReceiveRequest;
 
@@ -53,6 +56,12 @@ export class ConsumerRunner extends PollLoop {
     if (maxAttempts !== undefined && (!Number.isInteger(maxAttempts) || maxAttempts < 1)) {
       throw new RangeError(
         `MQ consumer ${options.name}: maxAttempts must be an integer >= 1, got ${maxAttempts}`,
+      );
+    }
+    const batch = options.batch === true;
+    if (batch ? deps.dispatchBatch === undefined : deps.dispatch === undefined) {
+      throw new TypeError(
+        `MQ consumer ${options.name}: a batch consumer needs dispatchBatch, any other one dispatch`,
       );
     }
     if (typeof handlerTimeoutMs !== 'number' || Number.isNaN(handlerTimeoutMs)) {
@@ -105,7 +114,7 @@ export class ConsumerRunner extends PollLoop {
       group: options.group,
       handlerTimeoutMs,
       maxAttempts,
-      dispatch: deps.dispatch,
+      dispatch: deps.dispatch ?? NO_SINGLE_DISPATCH,
       onExhausted: deps.onExhausted,
       slots: this.slots,
       acks: this.acks,
@@ -113,15 +122,34 @@ export class ConsumerRunner extends PollLoop {
       events,
       logger: deps.logger,
     });
-    this.orderly = options.orderly
-      ? new OrderlyScheduler(
-          options.name,
-          this.delivery,
-          this.slots,
-          () => this.isStopping,
-          deps.logger,
-        )
-      : undefined;
+    this.batches = !batch
+      ? undefined
+      : new BatchDelivery({
+          consumer: options.name,
+          topic: options.topic,
+          group: options.group,
+          handlerTimeoutMs,
+          maxAttempts,
+          orderly: options.orderly,
+          dispatch: deps.dispatchBatch!,
+          singles: this.delivery,
+          slots: this.slots,
+          acks: this.acks,
+          ...(this.nacks !== undefined && { nacks: this.nacks }),
+          events,
+          logger: deps.logger,
+          isStopping: () => this.isStopping,
+        });
+    this.orderly =
+      options.orderly && this.batches === undefined
+        ? new OrderlyScheduler(
+            options.name,
+            this.delivery,
+            this.slots,
+            () => this.isStopping,
+            deps.logger,
+          )
+        : undefined;
   }
 
   /** Acks queued or in flight. */
@@ -138,6 +166,10 @@ export class ConsumerRunner extends PollLoop {
   }
 
   protected handle(messages: MQReceivedMessage[]): void {
+    if (this.batches !== undefined) {
+      this.batches.schedule(messages);
+      return;
+    }
     if (this.orderly !== undefined) {
       this.orderly.schedule(messages);
       return;
@@ -148,6 +180,7 @@ export class ConsumerRunner extends PollLoop {
 
   protected abandonRunning(drainTimeoutMs: number): void {
     this.delivery.abandonRunning(drainTimeoutMs);
+    this.batches?.abandonRunning(drainTimeoutMs);
   }
 
   protected async flushPending(): Promise<void> {

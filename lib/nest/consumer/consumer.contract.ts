@@ -22,7 +22,9 @@ export interface ResolvedConsumerOptions {
   concurrency: number;
   /** trans=order consumption, sequential per sharding key. */
   orderly: boolean;
-  /** Abort `ctx.signal` and count the delivery as failed (no ack) after this. */
+  /** The handler gets each poll's messages at once (orderly: each sharding key's); default false. */
+  batch?: boolean;
+  /** Abort `ctx.signal` and count the delivery (batch consumers: the batch) as failed after this. */
   handlerTimeoutMs: number;
   /** ConsumedTimes above this → exhausted hook, then ack. undefined = never (broker DLQ applies). */
   maxAttempts?: number;

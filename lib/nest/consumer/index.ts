@@ -6,6 +6,8 @@ export type {
   MessageDispatcher,
   ResolvedConsumerOptions,
 } from './consumer.contract.js';
+export type { BatchDeliveryHandle, BatchDispatcher } from './batch.contract.js';
+export { MQBatchDrainTimeoutError, MQBatchTimeoutError } from './batch.errors.js';
 export { ConsumerRunner } from './consumer-runner.js';
 export {
   TransactionCheckRunner,

@@ -5,6 +5,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { MQTransport } from '../../transport/index.js';
 import type { MQEvent } from '../interfaces/mq-events.interface.js';
+import type { BatchDispatcher } from './batch.contract.js';
 import type { ExhaustedHandler, MessageDispatcher } from './consumer.contract.js';
 
 /**
@@ -63,9 +64,12 @@ export interface PollLoopDeps {
   emptyPollDelayMs?: number;
 }
 
-/** Dependencies of a `ConsumerRunner`. */
+/** Dependencies of a `ConsumerRunner`: exactly one of the two dispatchers (checked when built). */
 export interface RunnerDeps extends PollLoopDeps {
-  dispatch: MessageDispatcher;
+  /** Runs one message (every consumer but batch ones). */
+  dispatch?: MessageDispatcher;
+  /** Runs one batch (`batch: true` consumers). */
+  dispatchBatch?: BatchDispatcher;
   /** Called for deliveries beyond `maxAttempts`; without it such messages are acked with a warning. */
   onExhausted?: ExhaustedHandler;
 }

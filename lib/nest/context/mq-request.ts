@@ -1,4 +1,5 @@
 import type { MQReceivedMessage } from '../../transport/index.js';
+import type { MQBatchContext } from './mq-batch.context.js';
 import type { MQContext } from './mq.context.js';
 
 /**
@@ -8,4 +9,13 @@ import type { MQContext } from './mq.context.js';
 export interface MQRequest {
   readonly message: MQReceivedMessage;
   readonly context: MQContext;
+}
+
+/**
+ * What `@Inject(REQUEST)` resolves to in request-scoped providers of a batch handler
+ * (`batch: true`): one dependency tree per batch, with this as its request object.
+ */
+export interface MQBatchRequest {
+  readonly messages: readonly MQReceivedMessage[];
+  readonly context: MQBatchContext;
 }

@@ -1,7 +1,8 @@
 import { ContextIdFactory, type ExternalContextCreator, type ModuleRef } from '@nestjs/core';
 import type { MQReceivedMessage } from '../../transport/index.js';
+import type { MQBatchContext } from '../context/mq-batch.context.js';
 import type { MQContext } from '../context/mq.context.js';
-import type { MQRequest } from '../context/mq-request.js';
+import type { MQBatchRequest, MQRequest } from '../context/mq-request.js';
 import { MQ_CONTEXT_TYPE, MQ_PARAM_ARGS_METADATA, MQParamType } from '../mq.constants.js';
 import { paramKey, type MQParamArgsMetadata } from '../decorators/mq-param.util.js';
 import type { MQHandlerTarget } from '../interfaces/mq-handler-definition.interface.js';
@@ -9,11 +10,8 @@ import type { DispatchState, DispatchTracker } from './dispatch.tracker.js';
 import type { MQParamsFactory } from './mq-params.factory.js';
 import { DirectCall, isEmptyPipeline } from './pipeline.direct.js';
 
-type PipelineProxy = (
-  payload: unknown,
-  message: MQReceivedMessage,
-  ctx: MQContext,
-) => Promise<unknown>;
+/** `(payload, message, ctx)`; batch handlers: `(payloads, messages, batchCtx)`. */
+type PipelineProxy = (payload: unknown, message: unknown, ctx: object) => Promise<unknown>;
 
 export interface HandlerPipelineDeps {
   contextCreator: ExternalContextCreator;
@@ -60,7 +58,19 @@ export class HandlerPipeline {
   prepare(message: MQReceivedMessage, ctx: MQContext): PreparedCall | Promise<PreparedCall> {
     if (this.staticCall !== undefined) return this.staticCall;
     if (this.target.scope === 'transient') return (this.transientCall ??= this.resolveTransient());
-    return this.resolveScoped(message, ctx);
+    const request: MQRequest = { message, context: ctx };
+    return this.resolveScoped(request);
+  }
+
+  /** The call for one batch (`batch: true`): request-scoped handlers get one tree per batch. */
+  prepareBatch(
+    messages: readonly MQReceivedMessage[],
+    ctx: MQBatchContext,
+  ): PreparedCall | Promise<PreparedCall> {
+    if (this.staticCall !== undefined) return this.staticCall;
+    if (this.target.scope === 'transient') return (this.transientCall ??= this.resolveTransient());
+    const request: MQBatchRequest = { messages, context: ctx };
+    return this.resolveScoped(request);
   }
 
   /** A transient provider's static instance is never constructed: resolve one for this consumer. */
@@ -78,8 +88,7 @@ export class HandlerPipeline {
     }
   }
 
-  private async resolveScoped(message: MQReceivedMessage, ctx: MQContext): Promise<PreparedCall> {
-    const request: MQRequest = { message, context: ctx };
+  private async resolveScoped(request: MQRequest | MQBatchRequest): Promise<PreparedCall> {
     const contextId = ContextIdFactory.getByRequest(request);
     this.deps.moduleRef.registerRequestByContextId(request, contextId);
     const instance = await this.deps.moduleRef.resolve<object>(
@@ -144,12 +153,8 @@ class PipelineCall implements PreparedCall {
     private readonly tracker: DispatchTracker,
   ) {}
 
-  run(
-    state: DispatchState,
-    payload: unknown,
-    message: MQReceivedMessage,
-    ctx: MQContext,
-  ): Promise<unknown> {
+  /** `(payload, message, ctx)`; batch handlers: `(payloads, messages, batchCtx)`. */
+  run(state: DispatchState, payload: unknown, message: unknown, ctx: object): Promise<unknown> {
     this.tracker.attach(ctx, state);
     return this.proxy(payload, message, ctx);
   }

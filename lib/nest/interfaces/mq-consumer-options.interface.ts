@@ -39,7 +39,16 @@ export interface MQConsumerOptions {
   /** Consume orderly (`trans=order`): one message at a time per sharding key, in order. */
   orderly?: boolean;
   /**
-   * After this many ms `ctx.signal` aborts and the delivery counts as failed (no ack). Default
+   * Hand the handler a whole batch (default false): the messages of one poll (at most
+   * `batchSize`, and never more than free `concurrency` slots; orderly: one batch per sharding key
+   * of the poll, in order). The handler gets `(payloads[], messages[], MQBatchContext)`; success
+   * acks every message, a failure acks only those marked with `ctx.markDone()` and retries the
+   * rest. `handlerTimeoutMs` applies to the batch.
+   */
+  batch?: boolean;
+  /**
+   * After this many ms `ctx.signal` aborts and the delivery (a batch handler: the batch) counts as
+   * failed (no ack). Default
    * 4 min (50 s when orderly), under the broker's 300 s (60 s) invisibility window: a handler that
    * outlives the window loses its receipt handle and the message is delivered twice.
    */
@@ -83,11 +92,12 @@ export type MQConsumerDefaults = Pick<
 
 /**
  * Per-consumer overrides from the module options (`consumers: { [name]: ... }`); they win over the
- * decorator, so values can come from `ConfigService` in `forRootAsync`.
+ * decorator, so values can come from `ConfigService` in `forRootAsync`. `batch` is not among them:
+ * it changes the handler's parameters, so only the decorator says it.
  */
 export interface MQConsumerOverrides extends Omit<
   MQConsumerOptions,
-  'name' | 'connection' | 'onExhausted'
+  'name' | 'connection' | 'onExhausted' | 'batch'
 > {
   topic?: string;
   group?: string;

@@ -25,12 +25,15 @@ const DECORATOR_KEYS = new Set<string>([
   'connection',
   'autoStart',
   'deserialize',
+  'batch',
 ]);
 const OVERRIDE_KEYS = new Set<string>(
   [...DECORATOR_KEYS, 'topic', 'group'].filter(
-    (k) => k !== 'name' && k !== 'connection' && k !== 'onExhausted',
+    (k) => k !== 'name' && k !== 'connection' && k !== 'onExhausted' && k !== 'batch',
   ),
 );
+/** Changes the handler's parameters: only the decorator may say it. */
+const DECORATOR_ONLY = 'batch';
 const DEFAULTS_KEYS = new Set<string>([
   'batchSize',
   'waitSeconds',
@@ -64,8 +67,19 @@ export function resolveConsumerOptions(
     throw new Error(invalidConsumerOption(name, option, problem));
   };
   checkKeys(decorator, DECORATOR_KEYS, '', fail);
-  checkKeys(module.defaults, DEFAULTS_KEYS, 'defaults.', fail);
   const override: MQConsumerOverrides = module.consumers[name] ?? {};
+  for (const [where, object] of [
+    ['defaults.', module.defaults],
+    [`consumers.${name}.`, override],
+  ] as const) {
+    if (object !== null && typeof object === 'object' && DECORATOR_ONLY in object) {
+      fail(
+        `${where}${DECORATOR_ONLY}`,
+        "cannot be set here: it changes the handler's parameters; set it in @MQConsumer()",
+      );
+    }
+  }
+  checkKeys(module.defaults, DEFAULTS_KEYS, 'defaults.', fail);
   checkKeys(override, OVERRIDE_KEYS, `consumers.${name}.`, fail);
 
   const merged = { ...module.defaults, ...decorator, ...override };
@@ -76,6 +90,8 @@ export function resolveConsumerOptions(
 
   const orderly = merged.orderly ?? CONSUMER_DEFAULTS.orderly;
   if (typeof orderly !== 'boolean') fail('orderly', 'must be a boolean');
+  const batch = decorator.batch ?? false;
+  if (typeof batch !== 'boolean') fail('batch', 'must be a boolean');
   const batchSize = merged.batchSize ?? CONSUMER_DEFAULTS.batchSize;
   const maxBatch = module.driver.maxBatchSize;
   if (!isInt(batchSize, 1, maxBatch))
@@ -134,6 +150,7 @@ export function resolveConsumerOptions(
       waitSeconds,
       concurrency,
       orderly,
+      ...(batch && { batch }),
       handlerTimeoutMs,
       ...(maxAttempts !== undefined && { maxAttempts }),
       retryBackoff,

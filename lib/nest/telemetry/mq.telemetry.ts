@@ -9,6 +9,7 @@
  * already started: register the SDK before the Nest application is created, as OpenTelemetry's
  * own instrumentations require anyway.
  */
+import { instrumentBatchDispatcher } from './batch-process.telemetry.js';
 import { loadOpenTelemetry, type OTelApi } from './otel.loader.js';
 import { ProcessTelemetry } from './process.telemetry.js';
 import { PublishTelemetry } from './publish.telemetry.js';
@@ -25,6 +26,7 @@ import { resolveSignals, type TelemetrySignals } from './telemetry.signals.js';
 
 const NO_HOOKS: RunnerHooks = {
   dispatcher: (dispatch) => dispatch,
+  batchDispatcher: (dispatch) => dispatch,
   checker: (check) => check,
   transport: (transport) => transport,
 };
@@ -83,6 +85,7 @@ export class MQTelemetry {
     const process = new ProcessTelemetry(signals, consumer);
     return {
       dispatcher: (dispatch) => process.dispatcher(dispatch),
+      batchDispatcher: (dispatch) => instrumentBatchDispatcher(dispatch, signals, consumer),
       checker: (check) => process.checker(check),
       transport: (transport) => instrumentRunnerTransport(transport, signals, consumer),
     };

@@ -5,6 +5,7 @@
  */
 import type { MQPublishInput, MQPublishResult } from '../../transport/index.js';
 import type {
+  BatchDispatcher,
   MessageDispatcher,
   RunnerStatus,
   RunnerTransport,
@@ -35,6 +36,7 @@ export interface PublishSender {
 /** What a runner is built with, instrumented or returned unchanged. */
 export interface RunnerHooks {
   dispatcher(dispatch: MessageDispatcher): MessageDispatcher;
+  batchDispatcher(dispatch: BatchDispatcher): BatchDispatcher;
   checker(check: TransactionChecker): TransactionChecker;
   transport(transport: RunnerTransport): RunnerTransport;
 }

@@ -17,7 +17,7 @@ function expectedRowIds(): string[] {
         ids.push(`publish.${client}.${server}.c${c}`);
     }
   }
-  ids.push('drain.official', 'drain.nest.defaults', 'drain.nest.tuned');
+  ids.push('drain.official', 'drain.nest.defaults', 'drain.nest.tuned', 'drain.nest.batch');
   ids.push('drain.rtt.official', 'drain.rtt.nest.tuned');
   ids.push('latency.p50', 'latency.p99');
   for (const mode of ['memory', 'durable']) {
