@@ -139,8 +139,8 @@ export interface PreparedCall {
   run(
     state: DispatchState,
     payload: unknown,
-    message: MQReceivedMessage,
-    ctx: MQContext,
+    message: MQReceivedMessage | readonly MQReceivedMessage[],
+    ctx: MQContext | MQBatchContext,
   ): Promise<unknown>;
 }
 
