@@ -13,9 +13,12 @@ import {
   Module,
   ParseIntPipe,
   UseGuards,
+  type CallHandler,
   type CanActivate,
   type ExecutionContext,
+  type NestInterceptor,
 } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { EMPTY, of, throwError } from 'rxjs';
 import type { MQContext, MQEvent } from '../../lib/index.js';
 import { MQConsumer, MQCtx, MQMessage, MQPayload } from '../../lib/index.js';
@@ -177,5 +180,41 @@ describe('an empty Nest pipeline runs directly, with the outcomes and arguments 
   it('a parameter pipe keeps Nest pipeline', async () => {
     expect((await outcome(mq, 'dp-param-pipe', { n: '12' })).type).toBe('message.acked');
     expect(seen.calls.get('param-pipe')).toEqual({ args: [12], viaNest: true });
+  });
+});
+
+/** A global interceptor (registered with APP_INTERCEPTOR) is part of every pipeline. */
+@Injectable()
+class CountingInterceptor implements NestInterceptor {
+  static seen: string[] = [];
+  intercept(context: ExecutionContext, next: CallHandler) {
+    CountingInterceptor.seen.push(context.getArgByIndex<MQContext>(2).topic);
+    return next.handle();
+  }
+}
+
+@Injectable()
+class PlainConsumer {
+  @MQConsumer('dp-global', GROUP)
+  handle() {
+    return undefined;
+  }
+}
+
+describe('a global enhancer keeps Nest pipeline for a plain handler', () => {
+  let mq: MQTestingHarness;
+  beforeAll(async () => {
+    mq = await createMQTestingModule(
+      {
+        providers: [PlainConsumer, { provide: APP_INTERCEPTOR, useClass: CountingInterceptor }],
+      },
+      { configure: quiet },
+    );
+  });
+  afterAll(() => mq.close());
+
+  it('the global interceptor runs', async () => {
+    expect((await outcome(mq, 'dp-global', { n: 1 })).type).toBe('message.acked');
+    expect(CountingInterceptor.seen).toEqual(['dp-global']);
   });
 });
