@@ -6,11 +6,14 @@
  * Used to price the whole-call deadline and the producer's retry wrapper on the publish hot path.
  *
  *   node dist/bench/tools/publish-cost.micro.js [publishesPerRound=30000] [rounds=7] [concurrency=64]
- *     [--baseline <dist dir of another build>]
+ *     [--baseline <dist dir of another build>] [--client-only]
  *
- * Variants: `client` (MQClient.publish), `producer` (MQProducer.publish, default retry policy),
- * `producer-no-retry` (publishRetry: false), and with --baseline, `baseline client`: the MQClient
- * of another build, e.g. the commit before the deadlines:
+ * Variants: `raw ceiling` (scenario 1's pre-signed undici request: no per-request work), `client`
+ * (MQClient.publish), `producer` (MQProducer.publish, default retry policy), `producer-no-retry`
+ * (publishRetry: false; both left out with --client-only), and with --baseline, `baseline client`:
+ * the MQClient of another build. When the bench process is the bottleneck (c=32 against the canned
+ * server), scenario 1's "our client / raw ceiling" throughput ratio is about raw CPU / client CPU
+ * per publish, printed per round as "raw/client". E.g. the commit before the deadlines:
  *   git archive <commit> | tar -x -C /tmp/base && ln -s "$PWD/node_modules" /tmp/base/node_modules
  *   (cd /tmp/base && npx tsc -p tsconfig.build.json)
  *   node dist/bench/tools/publish-cost.micro.js 30000 9 64 --baseline /tmp/base/dist
@@ -27,6 +30,7 @@ import { HttpMQTransport } from '../../lib/transport/http/http-mq.transport.js';
 import { FULL_CONFIG } from '../bench.config.js';
 import { EMULATOR_CREDENTIALS } from '../bench.runner.js';
 import { startCannedServer } from '../harness/servers.js';
+import { RawUndiciPublisher } from '../clients/raw-undici.publisher.js';
 
 type Publish = () => Promise<unknown>;
 
@@ -56,30 +60,15 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const at = args.indexOf('--baseline');
-  const baseline = at === -1 ? undefined : args.splice(at, 2)[1];
-  const total = Number(args[0] ?? 30_000);
-  const rounds = Number(args[1] ?? 7);
-  const concurrency = Number(args[2] ?? 64);
-  const body = FULL_CONFIG.body;
-  const server = await startCannedServer(bodyMd5(body));
-  const variants: Variant[] = [];
-  const client = new MQClient(server.endpoint, EMULATOR_CREDENTIALS);
-  variants.push({
-    name: 'client',
-    publish: () => client.publish('bench', { body }),
-    close: () => client.close(),
-    costs: [],
-  });
+/** The producer above the client (lib/nest), with and without its retry wrapper. */
+function addProducers(endpoint: string, body: string, variants: Variant[]): void {
   const logger = new Logger('bench');
   // What a connection gives its producer when no OpenTelemetry SDK records.
   const observers = () => ({
     telemetry: { publisher: undefined },
     health: new PublishHealth(() => false),
   });
-  const retrying = new MQClient(server.endpoint, EMULATOR_CREDENTIALS);
+  const retrying = new MQClient(endpoint, EMULATOR_CREDENTIALS);
   const producer = new MQProducer(
     new HttpMQTransport(retrying),
     'bench',
@@ -93,7 +82,7 @@ async function main(): Promise<void> {
     close: () => retrying.close(),
     costs: [],
   });
-  const plain = new MQClient(server.endpoint, EMULATOR_CREDENTIALS);
+  const plain = new MQClient(endpoint, EMULATOR_CREDENTIALS);
   const noRetry = new MQProducer(
     new HttpMQTransport(plain),
     'bench',
@@ -107,10 +96,48 @@ async function main(): Promise<void> {
     close: () => plain.close(),
     costs: [],
   });
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--baseline');
+  const baseline = at === -1 ? undefined : args.splice(at, 2)[1];
+  const only = args.indexOf('--client-only');
+  const clientOnly = only !== -1;
+  if (clientOnly) args.splice(only, 1);
+  const total = Number(args[0] ?? 30_000);
+  const rounds = Number(args[1] ?? 7);
+  const concurrency = Number(args[2] ?? 64);
+  const body = FULL_CONFIG.body;
+  const server = await startCannedServer(bodyMd5(body));
+  const variants: Variant[] = [];
+  const raw = new RawUndiciPublisher(
+    server.endpoint,
+    'bench',
+    body,
+    EMULATOR_CREDENTIALS,
+    concurrency,
+  );
+  variants.push({
+    name: 'raw ceiling',
+    publish: () => raw.publish(),
+    close: () => raw.close(),
+    costs: [],
+  });
+  const client = new MQClient(server.endpoint, EMULATOR_CREDENTIALS, { connections: concurrency });
+  variants.push({
+    name: 'client',
+    publish: () => client.publish('bench', { body }),
+    close: () => client.close(),
+    costs: [],
+  });
+  if (!clientOnly) addProducers(server.endpoint, body, variants);
   if (baseline !== undefined) {
     const url = pathToFileURL(join(baseline, 'lib/client/index.js')).href;
     const { MQClient: BaselineClient } = (await import(url)) as { MQClient: typeof MQClient };
-    const old = new BaselineClient(server.endpoint, EMULATOR_CREDENTIALS);
+    const old = new BaselineClient(server.endpoint, EMULATOR_CREDENTIALS, {
+      connections: concurrency,
+    });
     variants.push({
       name: 'baseline client',
       publish: () => old.publish('bench', { body }),
@@ -130,6 +157,15 @@ async function main(): Promise<void> {
       process.stdout.write(
         `  ${v.name.padEnd(22)} median ${median(v.costs).toFixed(2)} µs, best ` +
           `${Math.min(...v.costs).toFixed(2)} µs\n`,
+      );
+    }
+    // Same-round ratios: a disturbance from other tenants touches both sides of each.
+    const rawCosts = (variants[0] as Variant).costs;
+    for (const v of variants.slice(1)) {
+      const ratios = rawCosts.map((r, i) => r / (v.costs[i] as number));
+      process.stdout.write(
+        `  raw/${v.name} CPU per publish: median ${median(ratios).toFixed(3)} ` +
+          `(rounds: ${ratios.map((r) => r.toFixed(2)).join(' ')})\n`,
       );
     }
   } finally {

@@ -76,8 +76,18 @@ export function toClientError(err: unknown, operation: string, timeoutMs: number
   return new MQNetworkError(`${operation}: network error: ${detail}(${codeText})`, err);
 }
 
+/**
+ * Collects one response. It implements undici's original handler interface (`onConnect`,
+ * `onHeaders`, `onData`, `onComplete`, `onError`), which undici's core still calls directly: a
+ * handler of the newer interface (`onRequestStart`, `onResponseStart`, …) gets wrapped per request
+ * in an adapter that also parses every response's raw headers into an object. Here we look up the
+ * one header we need in the raw list instead. That saves ≈1 µs of a publish's client CPU (two
+ * allocations and a header parse per call); what it costs is these five method names, which
+ * undici 7 marks deprecated but still calls for every request (its own adapter translates to them).
+ */
 class ResponseCollector extends DeadlineEntry implements Dispatcher.DispatchHandler {
-  private controller: Dispatcher.DispatchController | null = null;
+  /** undici's abort of this request (set on connect). */
+  private abortRequest: ((err?: Error) => void) | null = null;
   private settled = false;
   private status = 0;
   private requestId = '';
@@ -113,34 +123,30 @@ class ResponseCollector extends DeadlineEntry implements Dispatcher.DispatchHand
     );
   }
 
-  /** Settles now; the exchange is torn down as soon as undici hands us its controller. */
+  /** Settles now; the exchange is torn down as soon as undici hands us its abort. */
   abort(err: MQError): void {
     if (this.settled) return;
     this.fail(err);
-    this.controller?.abort(err);
+    this.abortRequest?.(err);
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
+  /** @see the class comment: undici's core interface. */
+  onConnect(abort: (err?: Error) => void): void {
     if (this.settled) {
       // Aborted while queued for a socket: do not send it at all.
-      controller.abort(new MQAbortError(`${this.req.operation}: aborted`));
+      abort(new MQAbortError(`${this.req.operation}: aborted`));
       return;
     }
-    this.controller = controller;
+    this.abortRequest = abort;
   }
 
-  onResponseStart(
-    _controller: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: Record<string, string | string[] | undefined>,
-  ): void {
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     this.status = statusCode;
-    const id = headers['x-mq-request-id'];
-    if (typeof id === 'string') this.requestId = id;
-    else if (Array.isArray(id) && id.length > 0) this.requestId = id[0] as string;
+    this.requestId = requestIdOf(rawHeaders);
+    return true;
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onData(chunk: Buffer): boolean {
     this.size += chunk.length;
     if (this.size > MAX_RESPONSE_BYTES) {
       const err = new MQProtocolError({
@@ -150,14 +156,15 @@ class ResponseCollector extends DeadlineEntry implements Dispatcher.DispatchHand
         requestId: this.requestId,
       });
       this.fail(err);
-      controller.abort(err);
-      return;
+      this.abortRequest?.(err);
+      return false;
     }
     if (this.first === null) this.first = chunk;
     else (this.chunks ??= [this.first]).push(chunk);
+    return true;
   }
 
-  onResponseEnd(): void {
+  onComplete(): void {
     if (this.settled) return;
     this.settled = true;
     this.detach();
@@ -167,7 +174,7 @@ class ResponseCollector extends DeadlineEntry implements Dispatcher.DispatchHand
     this.resolve({ status: this.status, requestId: this.requestId, body });
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+  onError(err: Error): void {
     if (this.settled) return;
     this.fail(toClientError(err, this.req.operation, this.req.timeoutMs));
   }
@@ -183,6 +190,19 @@ class ResponseCollector extends DeadlineEntry implements Dispatcher.DispatchHand
     this.watch?.unwatch(this);
     if (this.onAbort !== null) this.req.signal?.removeEventListener('abort', this.onAbort);
   }
+}
+
+const REQUEST_ID = 'x-mq-request-id';
+
+/** The first `x-mq-request-id` of undici's raw `[name, value, …]` list (names in any case), or ''. */
+export function requestIdOf(rawHeaders: Buffer[]): string {
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as Buffer;
+    if (name.length === REQUEST_ID.length && name.toString('latin1').toLowerCase() === REQUEST_ID) {
+      return (rawHeaders[i + 1] as Buffer).toString('latin1');
+    }
+  }
+  return '';
 }
 
 /**

@@ -5,7 +5,6 @@
  * computed once; a request is a handful of string concatenations, one HMAC, one MD5 for bodies and
  * a flat header array handed to undici's dispatcher. No URL parsing, no regexes, no JSON.
  */
-import type { KeyObject } from 'node:crypto';
 import { Pool } from 'undici';
 import {
   MQ_LIMITS,
@@ -16,6 +15,7 @@ import {
   contentMd5,
   createSigningKey,
   signWithKey,
+  type SigningKey,
 } from '../protocol/index.js';
 import { MQAbortError, MQInvalidArgumentError, MQTimeoutError } from './client.errors.js';
 import {
@@ -98,12 +98,12 @@ export class MQClient {
   private readonly topicPaths = new TopicPathCache(checkTopic);
   private closing: Promise<void> | undefined;
   /**
-   * HMAC key of the secret last signed with: importing a string key into OpenSSL on every request
-   * costs more than the HMAC of a short string-to-sign. One per client (never module-global), and
-   * re-created when a credentials provider rotates the secret.
+   * Signing key of the secret last signed with (its HMAC key blocks hashed once, see
+   * protocol/hmac-sha1.ts). One per client (never module-global), and re-created when a
+   * credentials provider rotates the secret.
    */
   private signingSecret: string | undefined;
-  private signingKey: KeyObject | undefined;
+  private signingKey: SigningKey | undefined;
 
   constructor(
     endpoint: string,
@@ -450,7 +450,7 @@ export class MQClient {
     });
   }
 
-  private keyFor(secret: string): KeyObject {
+  private keyFor(secret: string): SigningKey {
     if (secret !== this.signingSecret || this.signingKey === undefined) {
       this.signingKey = createSigningKey(secret);
       this.signingSecret = secret;

@@ -32,7 +32,7 @@ const STOP_FLUSH_MS = 1_000;
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const resolved = resolveEmulatorOptions(options);
-  const log = createEmulatorLog(resolved.logger);
+  const log = createEmulatorLog(resolved.logger, resolved.logLevel);
   const clock: Clock =
     resolved.clock === 'virtual'
       ? new VirtualClock(resolved.startTime ?? Date.now())

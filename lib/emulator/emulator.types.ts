@@ -99,6 +99,11 @@ export interface EmulatorOptions {
   /** Request/log lines; default silent when embedded. */
   logger?: (line: string) => void;
   /**
+   * Lines handed to `logger`: `'warn'` (warnings only: no line per request, none is even built),
+   * `'info'` (also one line per request), `'debug'` (also debug lines; the default).
+   */
+  logLevel?: 'warn' | 'info' | 'debug';
+  /**
    * The web console at `/_emulator/ui/`, its live stream, message history and consumer registry
    * (default true). false turns them all off; the admin API stays.
    */

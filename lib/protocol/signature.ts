@@ -1,6 +1,6 @@
 /** Request signature (PROTOCOL.md §3.1): HMAC-SHA1 over a canonical string, `Authorization: MQ id:sig`. */
-import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { HmacSha1Key } from './hmac-sha1.js';
 
 /** What the signature covers. Header values are taken verbatim (the server uses the actual values). */
 export interface SignableRequest {
@@ -79,18 +79,21 @@ export function sign(secret: string, req: SignableRequest): string {
   return createHmac('sha1', secret).update(stringToSign(req), 'utf8').digest('base64');
 }
 
+/** The AccessKeySecret prepared for signing (see hmac-sha1.ts). */
+export type SigningKey = HmacSha1Key;
+
 /**
- * The AccessKeySecret as an HMAC key object. A string key makes `createHmac` import the key into
- * OpenSSL on every call; a key object is imported once, so a client that signs many requests with
- * the same secret should create it once (and again when the secret changes) and use `signWithKey`.
+ * The AccessKeySecret as a signing key: the HMAC's key blocks are hashed once here instead of once
+ * per request, so whoever signs many requests with one secret should create it once (and again
+ * when the secret changes) and use `signWithKey`.
  */
-export function createSigningKey(secret: string): KeyObject {
-  return createSecretKey(Buffer.from(secret, 'utf8'));
+export function createSigningKey(secret: string): SigningKey {
+  return new HmacSha1Key(secret);
 }
 
 /** `sign` with a key from `createSigningKey`; same result for the same secret. */
-export function signWithKey(key: KeyObject, req: SignableRequest): string {
-  return createHmac('sha1', key).update(stringToSign(req), 'utf8').digest('base64');
+export function signWithKey(key: SigningKey, req: SignableRequest): string {
+  return key.sign(stringToSign(req));
 }
 
 /** The `Authorization` header value: `MQ {AccessKeyId}:{Signature}`. */
@@ -108,11 +111,27 @@ export function parseAuthorization(
   return m === null ? undefined : { accessKeyId: m[1] as string, signature: m[2] as string };
 }
 
-/** Constant-time check of a received signature; a wrong length is simply false. */
-export function verifySignature(secret: string, req: SignableRequest, signature: string): boolean {
-  const expected = Buffer.from(sign(secret, req), 'latin1');
-  const given = Buffer.from(signature, 'utf8');
-  // The expected length (28) is public, so returning early on a length mismatch leaks nothing.
-  if (given.length !== expected.length) return false;
-  return timingSafeEqual(expected, given);
+/**
+ * Constant-time check of a received signature; a wrong length is simply false. `key` is the secret
+ * or, cheaper for many requests, a key from `createSigningKey`.
+ */
+export function verifySignature(
+  key: string | SigningKey,
+  req: SignableRequest,
+  signature: string,
+): boolean {
+  const expected = typeof key === 'string' ? sign(key, req) : signWithKey(key, req);
+  return constantTimeEquals(expected, signature);
+}
+
+/**
+ * `a === b` in time that depends only on the length (the expected signature's length, 28, is
+ * public): every code unit is compared, whatever differs first. Strings, not Buffers: two Buffer
+ * allocations and `timingSafeEqual` cost more than the HMAC itself saves here.
+ */
+export function constantTimeEquals(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }

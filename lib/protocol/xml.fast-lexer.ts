@@ -68,20 +68,16 @@ export function isPlainUnknownName(name: string): boolean {
   return true;
 }
 
-/** Below this length one loop beats three native `indexOf` scans. */
-const SHORT_TEXT = 64;
-
-/** No CR, `&` or `]` (so no `]]>`): the text is its own value. */
+/**
+ * No CR, `&` or `]]>`: the text is its own value. Three native scans (vectorised) beat one loop in
+ * JavaScript even for a 32-character id (≈30 vs ≈90 ns measured on Node 20), and by far for bodies.
+ */
 export function isPlainText(raw: string): boolean {
-  if (raw.length >= SHORT_TEXT) {
-    return raw.indexOf('&') === -1 && raw.indexOf('\r') === -1 && raw.indexOf(']]>') === -1;
-  }
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (c === 0x26 || c === 0x0d || c === 0x5d) return false;
-  }
-  return true;
+  return raw.indexOf('&') === -1 && raw.indexOf('\r') === -1 && raw.indexOf(']]>') === -1;
 }
+
+/** The declaration every service answer and every SDK request starts with (sticky: tested at `i`). */
+const COMMON_DECLARATION = /<\?xml version="1\.0" encoding="UTF-8"\?>/y;
 
 /**
  * Skips `<?xml version="1.0" encoding="UTF-8" standalone="no"?>` and the like, starting at the
@@ -89,6 +85,9 @@ export function isPlainText(raw: string): boolean {
  * quoted values without markup. Returns the index after `?>`, or -1.
  */
 export function skipDeclaration(src: string, i: number): number {
+  // The common declaration needs no scan: a native match is far cheaper than the loop below.
+  COMMON_DECLARATION.lastIndex = i;
+  if (COMMON_DECLARATION.test(src)) return COMMON_DECLARATION.lastIndex;
   const end = src.indexOf('?>', i + 6);
   if (end === -1) return -1;
   for (let k = i + 6; k < end; k++) {
@@ -110,6 +109,13 @@ export function skipDeclaration(src: string, i: number): number {
 const MAX_ROOT_ATTRIBUTES = 8;
 
 /**
+ * One root attribute at `lastIndex`: whitespace, a name (one optional `prefix:`), `=` without
+ * spaces, a quoted value without `<` or `&`. A native match: cheaper than the same checks in a loop.
+ */
+const ROOT_ATTRIBUTE =
+  /[ \t\n\r]+((?:[A-Za-z_][A-Za-z0-9_.-]*:)?[A-Za-z_][A-Za-z0-9_.-]*)=(?:"[^"<&]*"|'[^'<&]*')/y;
+
+/**
  * Skips the root's attributes (`xmlns="…"`, `xmlns:ns='…'`, anything `name="value"`), ignored as
  * the slow path does: each preceded by whitespace, `=` without spaces, a quoted value without `<`
  * or `&`, no name twice. `i` is just after the root's name. Returns the index of the `>` or of the
@@ -121,27 +127,14 @@ export function skipRootAttributes(src: string, i: number): number {
     const afterSpace = skipWhitespace(src, i);
     const c = src.charCodeAt(afterSpace);
     if (c === GT || (c === SLASH && src.charCodeAt(afterSpace + 1) === GT)) return afterSpace;
-    if (afterSpace === i) return -1;
-    const nameEnd = attributeNameEnd(src, afterSpace);
-    if (nameEnd === -1 || src.charCodeAt(nameEnd) !== 0x3d /* = */) return -1;
-    const quote = src.charCodeAt(nameEnd + 1);
-    if (quote !== 0x22 && quote !== 0x27) return -1;
-    const close = src.indexOf(quote === 0x22 ? '"' : "'", nameEnd + 2);
-    if (close === -1) return -1;
-    const value = src.slice(nameEnd + 2, close);
-    if (value.indexOf('<') !== -1 || value.indexOf('&') !== -1) return -1;
-    const name = src.slice(afterSpace, nameEnd);
+    ROOT_ATTRIBUTE.lastIndex = i;
+    const match = ROOT_ATTRIBUTE.exec(src);
+    if (match === null) return -1;
+    const name = match[1] as string;
     if (seen === undefined) seen = [name];
     // A handful at most in real documents; more goes to the slow path (keeps this loop linear).
     else if (seen.length >= MAX_ROOT_ATTRIBUTES || seen.includes(name)) return -1;
     else seen.push(name);
-    i = close + 1;
+    i = ROOT_ATTRIBUTE.lastIndex;
   }
-}
-
-function attributeNameEnd(src: string, i: number): number {
-  const first = namePartEnd(src, i);
-  if (first === -1 || src.charCodeAt(first) !== COLON) return first;
-  const second = namePartEnd(src, first + 1);
-  return second === -1 || src.charCodeAt(second) === COLON ? -1 : second;
 }

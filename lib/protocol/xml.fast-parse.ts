@@ -107,7 +107,25 @@ export function fastParsePublishRequest(xml: string): PublishRequestDoc | undefi
   return doc;
 }
 
+/**
+ * The answer to a plain publish exactly as the service and the emulator write it: optional
+ * declaration, the root with the MQ namespace (with or without its slash), `MessageId` and
+ * `MessageBodyMD5` in hex, whitespace only between elements. Every publish reads one, so it gets a
+ * single native match (≈0.1 µs) instead of the scanner's walk (≈1 µs). Hex values hold nothing
+ * to decode or reject, so the captures are the values; any other shape (a `ReceiptHandle`, another
+ * order, attributes, entities) goes on to the scanner. Differential tests: xml.fast-path.spec.ts.
+ */
+const PLAIN_PUBLISH_RESPONSE = new RegExp(
+  '^(?:<\\?xml version="1\\.0" encoding="UTF-8"\\?>)?[ \\t\\r\\n]*' +
+    '<Message xmlns="http://mq\\.aliyuncs\\.com/doc/v1/?">[ \\t\\r\\n]*' +
+    '<MessageId>([0-9A-Fa-f]+)</MessageId>[ \\t\\r\\n]*' +
+    '<MessageBodyMD5>([0-9A-Fa-f]*)</MessageBodyMD5>[ \\t\\r\\n]*' +
+    '</Message>[ \\t\\r\\n]*$',
+);
+
 export function fastParsePublishResponse(xml: string): PublishResponseDoc | undefined {
+  const plain = typeof xml === 'string' ? PLAIN_PUBLISH_RESPONSE.exec(xml) : null;
+  if (plain !== null) return { messageId: plain[1] as string, bodyMd5: plain[2] as string };
   const v = readRootLeaves(xml, MESSAGE_ROOT, PUBLISH_RESPONSE_LEAVES);
   const messageId = v?.[0];
   const bodyMd5 = v?.[1];

@@ -6,9 +6,8 @@
  * poll), credentials checks, error classes and signing key cache. Every call has a whole-call
  * deadline and takes an AbortSignal; arguments are checked before anything is sent.
  */
-import type { KeyObject } from 'node:crypto';
 import { Pool } from 'undici';
-import { createSigningKey } from '../../protocol/index.js';
+import { createSigningKey, type SigningKey } from '../../protocol/index.js';
 import {
   ONS_LIMITS,
   onsBodyMd5Hex,
@@ -64,7 +63,7 @@ export class OnsHttpClient {
   private readonly pool: Pool;
   private closing: Promise<void> | undefined;
   private signingSecret: string | undefined;
-  private signingKey: KeyObject | undefined;
+  private signingKey: SigningKey | undefined;
 
   constructor(
     endpoint: string,
@@ -225,7 +224,7 @@ export class OnsHttpClient {
     return checkOnsCredentials(await (this.provider as MQCredentialsProvider)(), 'credentials()');
   }
 
-  private keyFor(secret: string): KeyObject {
+  private keyFor(secret: string): SigningKey {
     if (secret !== this.signingSecret || this.signingKey === undefined) {
       this.signingKey = createSigningKey(secret);
       this.signingSecret = secret;

@@ -9,6 +9,7 @@ import type { EmulatorTimings } from '../emulator.types.js';
 import type { Clock } from '../clock/clock.js';
 import { diskRecord, isDiskBody } from '../store/body.store.js';
 import type { BodyRef, BodyStore, DiskBodyRecord, MessageBody } from '../store/body.store.js';
+import { GroupCommit } from '../store/group.commit.js';
 import type { BrokerEvent, Store } from '../store/store.js';
 
 /**
@@ -51,6 +52,8 @@ export abstract class BrokerResources {
   protected retainedMessages = 0;
   protected retainedBytes = 0;
   protected readonly declaredTopics = new Set<string>();
+  /** Group commit of the store's and the body store's writes (see group.commit.ts). */
+  readonly commits: GroupCommit;
   private readonly handlePrefix = randomBytes(6).toString('base64url');
   private handleSeq = 0;
 
@@ -66,6 +69,7 @@ export abstract class BrokerResources {
   ) {
     this.persisting = store.persistent !== false;
     this.logging = this.persisting || observer !== undefined;
+    this.commits = new GroupCommit(store, bodies);
   }
 
   protected log(e: BrokerEvent): void {

@@ -31,7 +31,7 @@ import type {
   EmulatorTopicDeclaration,
 } from '../emulator.types.js';
 import type { Clock } from '../clock/clock.js';
-import { MemoryBodyStore } from '../store/body.store.js';
+import { diskRecord, isDiskBody, MemoryBodyStore } from '../store/body.store.js';
 import type { BodyStore } from '../store/body.store.js';
 import { MemoryStore } from '../store/memory.store.js';
 import type { PublishedEvent, Store } from '../store/store.js';
@@ -151,8 +151,13 @@ export class Broker extends BrokerRetention {
     // On disk, the body is written before the event that points at it (see DiskBodyStore).
     const body = this.bodies.put(msg.body);
     if (this.logging) {
-      Object.assign(e, this.bodyFields(body));
-      if (this.bodies.onDisk) e.md5 = bodyMd5(msg.body);
+      // Set one by one: Object.assign of a fresh object would cost more than building the event.
+      if (isDiskBody(body)) {
+        e.bref = diskRecord(body);
+        e.md5 = bodyMd5(msg.body);
+      } else {
+        e.body = this.bodyText(body);
+      }
       this.log(e);
     }
     const m = this.applyPublished(e, body);
@@ -348,6 +353,8 @@ export class Broker extends BrokerRetention {
       for (const sub of t.subs.values()) for (const w of [...sub.waiters]) this.settle(w, EMPTY);
     }
     this.deadlines.clear();
+    // Kept writes go out, and whoever waits for them is released, before the files close.
+    this.commits.flush();
     this.store.close();
     this.bodies.close();
   }

@@ -5,7 +5,7 @@ import { BrokerError } from './broker.errors.js';
 export interface PublishInput {
   body: string;
   tag?: string;
-  properties: Map<string, string>;
+  properties: ReadonlyMap<string, string>;
   /**
    * An id chosen by the producer (RocketMQ 5 clients generate their own); a new one is made when
    * absent. Letters, digits and `_` only: receipt handles are `<id>-<token>`.

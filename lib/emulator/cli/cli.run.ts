@@ -51,10 +51,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliRes
   }
   options.port ??= DEFAULT_CLI_PORT;
   const { quiet, verbose } = command;
+  // --quiet: the emulator does not even build the per-request lines (logLevel 'warn'). Without a
+  // flag, a config file's logLevel holds.
+  options.logLevel = quiet ? 'warn' : verbose ? 'debug' : (options.logLevel ?? 'info');
   options.logger = (line) => {
-    if (line.startsWith('[debug]') && !verbose) return;
     if (line.startsWith('[warn]')) io.stderr(`${line}\n`);
-    else if (!quiet) io.stdout(`${line}\n`);
+    else io.stdout(`${line}\n`);
   };
 
   let running: RunningEmulator;

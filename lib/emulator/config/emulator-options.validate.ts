@@ -53,6 +53,7 @@ export interface ResolvedEmulatorOptions {
   timings: EmulatorTimings;
   faults: { seed?: number; rules: FaultRuleInput[] };
   logger?: (line: string) => void;
+  logLevel: 'warn' | 'info' | 'debug';
   console: boolean;
   adminToken?: string;
 }
@@ -75,6 +76,7 @@ const OPTION_KEYS: ReadonlySet<string> = new Set([
   'timings',
   'faults',
   'logger',
+  'logLevel',
   'console',
   'adminToken',
 ]);
@@ -145,6 +147,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     timings: resolveTimings(o.timings),
     faults: resolveFaults(o.faults),
     ...(logger !== undefined ? { logger: logger as (line: string) => void } : {}),
+    logLevel: oneOf(o.logLevel, 'logLevel', ['warn', 'info', 'debug'] as const) ?? 'debug',
     console: optionalBoolean(o.console, 'console') ?? true,
     ...(adminToken !== undefined ? { adminToken } : {}),
   };

@@ -1,20 +1,23 @@
 /**
  * The emulator's log: one text line per event, handed to the user's `logger` option with a level
- * prefix. Without a logger every call is a no-op and callers can skip building lines (`enabled`).
- * Nothing logged ever contains a secret or an Authorization header.
+ * prefix. Without a logger, or below the `logLevel` option, a call is a no-op and callers skip
+ * building lines (`enabled`: info lines, e.g. one per request, are wanted). Nothing logged ever
+ * contains a secret or an Authorization header.
  */
 export interface EmulatorLog {
+  /** Info (and possibly debug) lines reach the logger: worth building. */
   readonly enabled: boolean;
   info(line: string): void;
   warn(line: string): void;
   debug(line: string): void;
 }
 
-export function createEmulatorLog(logger?: (line: string) => void): EmulatorLog {
-  if (logger === undefined) {
-    const noop = (): void => undefined;
-    return { enabled: false, info: noop, warn: noop, debug: noop };
-  }
+export function createEmulatorLog(
+  logger?: (line: string) => void,
+  level: 'warn' | 'info' | 'debug' = 'debug',
+): EmulatorLog {
+  const noop = (): void => undefined;
+  if (logger === undefined) return { enabled: false, info: noop, warn: noop, debug: noop };
   const emit = (level: string, line: string): void => {
     try {
       logger(`[${level}] ${line}`);
@@ -23,9 +26,9 @@ export function createEmulatorLog(logger?: (line: string) => void): EmulatorLog 
     }
   };
   return {
-    enabled: true,
-    info: (line) => emit('info', line),
+    enabled: level !== 'warn',
+    info: level === 'warn' ? noop : (line) => emit('info', line),
     warn: (line) => emit('warn', line),
-    debug: (line) => emit('debug', line),
+    debug: level === 'debug' ? (line) => emit('debug', line) : noop,
   };
 }

@@ -192,20 +192,22 @@ export class EmulatorHttpServer {
 
   private track(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
     this.inFlight++;
-    void this.serve(req, res, expectContinue)
-      .catch((err: unknown) => {
-        // Only reachable if writing the error response itself failed: drop the connection.
-        this.options.log.warn(`failed to answer ${req.method} ${req.url}: ${describeFault(err)}`);
-        res.destroy();
-      })
-      .finally(() => {
-        if (--this.inFlight === 0 && this.drainWaiters.length > 0) {
-          const waiters = this.drainWaiters;
-          this.drainWaiters = [];
-          for (const done of waiters) done();
-        }
-      });
+    // One reaction for both outcomes (not .catch().finally(): two more promises per request).
+    this.serve(req, res, expectContinue).then(this.served, (err: unknown) => {
+      // Only reachable if writing the error response itself failed: drop the connection.
+      this.options.log.warn(`failed to answer ${req.method} ${req.url}: ${describeFault(err)}`);
+      res.destroy();
+      this.served();
+    });
   }
+
+  private readonly served = (): void => {
+    if (--this.inFlight === 0 && this.drainWaiters.length > 0) {
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const done of waiters) done();
+    }
+  };
 
   private async serve(
     req: IncomingMessage,
@@ -272,7 +274,11 @@ export class EmulatorHttpServer {
         }
         reply = errorReply(wire, requestId, this.hostId);
       }
-      if (reply !== undefined) this.deliver(req, res, reply, state);
+      if (reply !== undefined) {
+        // With the turn's other answers, after the writes they vouch for (see GroupCommit).
+        reply = await this.atTurnEnd(reply, requestId, state);
+        this.deliver(req, res, reply, state);
+      }
     } finally {
       this.logRequest(req, res, reply?.status ?? status, state, started, requestId);
     }
@@ -338,7 +344,13 @@ export class EmulatorHttpServer {
         : undefined;
     let outcome;
     try {
-      outcome = await executeOperation(this.options.broker, operation, body, res, this.longPolls);
+      // Its writes are kept for the turn's group commit; the answer waits for them (serve()).
+      const broker = this.options.broker;
+      const result = broker.commits.deferred(() =>
+        executeOperation(broker, operation, body, res, this.longPolls),
+      );
+      // Only a consume returns a promise: the others need no extra turn of the microtask queue.
+      outcome = result instanceof Promise ? await result : result;
     } finally {
       polled?.();
     }
@@ -360,6 +372,30 @@ export class EmulatorHttpServer {
     if (history !== undefined) {
       traceFault(history, this.options.clock.now(), fault, operation, body, outcome);
     }
+  }
+
+  /**
+   * Resolves at the end of the event-loop turn, once the writes made so far are in the OS (see
+   * GroupCommit), with the reply; an InternalError reply instead if they could not be written.
+   */
+  private atTurnEnd(reply: Reply, requestId: string, state: ServeState): Promise<Reply> {
+    return new Promise((resolve) =>
+      this.options.broker.commits.atTurnEnd((error) => {
+        if (error === undefined) {
+          resolve(reply);
+          return;
+        }
+        this.options.log.warn(
+          `InternalError: the data directory could not be written (request ${requestId}): ${describeFault(error)}`,
+        );
+        const wire = toWireError(error);
+        state.errorCode = wire.code;
+        // Messages handed to a consume stay in flight until their invisibility ends, as with any
+        // answer that is lost.
+        state.handles = undefined;
+        resolve(errorReply(wire, requestId, this.hostId));
+      }),
+    );
   }
 
   /** Writes the reply, or lets an after-acting fault decide what the client gets. */

@@ -19,6 +19,8 @@ import { checkRequestShape, handlesShape, PUBLISH_SHAPE } from './request.xml-sh
 const MAX_HANDLES_PER_ACK = MQ_LIMITS.maxHandlesPerAck;
 const HANDLES_SHAPE = handlesShape(() => tooManyHandles());
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Most messages carry no properties: one shared empty map, not a new one per publish. */
+const NO_PROPERTIES: ReadonlyMap<string, string> = new Map();
 
 /** What the front sends back for a successful (or partially failed) operation. */
 export type OperationOutcome =
@@ -36,14 +38,17 @@ export interface LongPollGauge {
   parked: number;
 }
 
-/** Runs one decoded operation against the broker and builds its response document. */
-export async function executeOperation(
+/**
+ * Runs one decoded operation against the broker and builds its response document. Only a consume
+ * may wait; the other operations answer synchronously (no promise and microtask of their own).
+ */
+export function executeOperation(
   broker: Broker,
   op: MessagesOperation,
   body: Buffer,
   res: ServerResponse,
   gauge: LongPollGauge,
-): Promise<OperationOutcome> {
+): OperationOutcome | Promise<OperationOutcome> {
   switch (op.kind) {
     case 'publish':
       return publish(broker, op.ns, op.topic, body);
@@ -62,8 +67,9 @@ function publish(broker: Broker, ns: string, topic: string, body: Buffer): Opera
     throw new MQRequestError('InvalidArgument', 'The value of MessageBody should not be empty.');
   }
   if (doc.properties !== undefined) checkPropertySyntax(doc.properties);
-  const properties = parsePropertyPairs(doc.properties);
-  const message: { body: string; tag?: string; properties: Map<string, string> } = {
+  const properties =
+    doc.properties === undefined ? NO_PROPERTIES : parsePropertyPairs(doc.properties);
+  const message: { body: string; tag?: string; properties: ReadonlyMap<string, string> } = {
     body: doc.body,
     properties,
   };

@@ -3,7 +3,6 @@ import {
   buildError,
   findIllegalXmlChar,
   MQ_VERSION,
-  REQUEST_ID_HEADER,
   XML_CONTENT_TYPE,
 } from '../../protocol/index.js';
 import type { HttpAnswer } from './fault.apply.js';
@@ -12,8 +11,8 @@ import type { WireError } from './http.errors.js';
 /** A complete answer, built before anything is written (so a fault can decide how it goes out). */
 export interface Reply {
   status: number;
-  /** Undefined for 204 (no body, no content type). */
-  body: Buffer | undefined;
+  /** The XML document; undefined for 204 (no body, no content type). */
+  body: string | undefined;
   requestId: string;
   closeConnection: boolean;
 }
@@ -29,8 +28,7 @@ export function xmlReply(
   requestId: string,
   closeConnection = false,
 ): Reply {
-  // Encode once: measuring the length and then writing the string would scan it twice.
-  return { status, body: Buffer.from(xml, 'utf8'), requestId, closeConnection };
+  return { status, body: xml, requestId, closeConnection };
 }
 
 /** 204 for ack, commit and rollback: no body and no content type. */
@@ -46,13 +44,15 @@ export function errorReply(error: WireError, requestId: string, hostId: string):
 }
 
 export function replyHeaders(reply: Reply): Record<string, string | number> {
+  // Literal names (REQUEST_ID_HEADER is 'x-mq-request-id'): a computed key makes every reply's
+  // header object a slow dictionary-mode one.
   const headers: Record<string, string | number> =
     reply.body === undefined
-      ? { [REQUEST_ID_HEADER]: reply.requestId, 'x-mq-version': MQ_VERSION }
+      ? { 'x-mq-request-id': reply.requestId, 'x-mq-version': MQ_VERSION }
       : {
           'content-type': XML_CONTENT_TYPE,
-          'content-length': reply.body.length,
-          [REQUEST_ID_HEADER]: reply.requestId,
+          'content-length': Buffer.byteLength(reply.body, 'utf8'),
+          'x-mq-request-id': reply.requestId,
           'x-mq-version': MQ_VERSION,
         };
   if (reply.closeConnection) headers.connection = 'close';
@@ -61,14 +61,20 @@ export function replyHeaders(reply: Reply): Record<string, string | number> {
 
 /** The reply as a plain HTTP answer (for the fault layer). */
 export function replyAnswer(reply: Reply): HttpAnswer {
-  return { status: reply.status, headers: replyHeaders(reply), body: reply.body };
+  const body = reply.body === undefined ? undefined : Buffer.from(reply.body, 'utf8');
+  return { status: reply.status, headers: replyHeaders(reply), body };
 }
 
-/** Writes the reply; false when the response can no longer be written (client gone). */
+/**
+ * Writes the reply; false when the response can no longer be written (client gone). The body goes
+ * to `end` as a string: Node then sends the headers and the body as ONE string write (no Buffer
+ * made for the body, no two-chunk writev); only its length is measured first.
+ */
 export function writeReply(res: ServerResponse, reply: Reply): boolean {
   if (res.headersSent || res.destroyed) return false;
   res.writeHead(reply.status, replyHeaders(reply));
-  res.end(reply.body);
+  if (reply.body === undefined) res.end();
+  else res.end(reply.body, 'utf8');
   return true;
 }
 

@@ -1,6 +1,5 @@
-import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { createSigningKey } from '../../protocol/index.js';
+import { createSigningKey, type SigningKey } from '../../protocol/index.js';
 import { ONS_HEADERS, onsMissingParameterInfo, onsVerify } from '../../protocol/ons/index.js';
 import type { EmulatorCredential } from '../emulator.types.js';
 import type { EmulatorLog } from '../http/http.log.js';
@@ -9,7 +8,7 @@ import { OnsRequestError } from './ons.errors.js';
 /** What the signature check needs once the body (publish) is known. */
 export interface OnsPendingSignature {
   accessKey: string;
-  key: KeyObject;
+  key: SigningKey;
   signature: string;
 }
 
@@ -23,7 +22,7 @@ const TIME = /^\d{1,16}$/;
  * the virtual clock by days.
  */
 export class OnsAuthenticator {
-  private readonly keys = new Map<string, KeyObject>();
+  private readonly keys = new Map<string, SigningKey>();
 
   constructor(
     credentials: readonly EmulatorCredential[],

@@ -4,6 +4,7 @@
  * keeps a few numbers per message, the bytes are read back when the message is delivered).
  * Bodies may be text (the HTTP protocols) or bytes (gRPC); a body comes back as it was given.
  */
+import type { DeferrableWrites } from './store.js';
 
 /** A body written to a disk body store. */
 export interface DiskBody {
@@ -21,10 +22,10 @@ export type BodyRef = MessageBody | DiskBody;
 /** How a disk body is written in the event log: `[at, bytes, text ? 1 : 0]`. */
 export type DiskBodyRecord = [number, number, 0 | 1];
 
-export interface BodyStore {
+export interface BodyStore extends DeferrableWrites {
   /** True when bodies leave the heap (their references are logged instead of the bodies). */
   readonly onDisk: boolean;
-  /** Keeps a body (written to disk before this returns, when on disk). */
+  /** Keeps a body (written to disk before this returns when on disk and not `deferred`). */
   put(body: MessageBody): BodyRef;
   /** The body as it was given. */
   read(ref: BodyRef): MessageBody;
@@ -57,6 +58,12 @@ export function diskRecord(ref: DiskBody): DiskBodyRecord {
 /** Memory mode: the reference is the body. */
 export class MemoryBodyStore implements BodyStore {
   readonly onDisk = false;
+  deferred = false;
+  readonly hasPending = false;
+
+  flush(): void {}
+
+  discard(): void {}
 
   put(body: MessageBody): BodyRef {
     return body;

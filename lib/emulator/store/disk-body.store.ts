@@ -7,7 +7,10 @@
  *
  * Crash safety: a body is written before the event that references it, so a kill -9 in between
  * leaves unreferenced bytes, never a reference to missing bytes. Writes after a restart go to a
- * new segment, never after a possibly torn tail.
+ * new segment, never after a possibly torn tail. With group commit (`deferred`, see
+ * group.commit.ts) the bodies of one event-loop turn are kept and written by one pwritev(2) in
+ * flush(), which runs before the event log's flush; a body still kept is written out before it is
+ * read.
  */
 import {
   closeSync,
@@ -17,7 +20,7 @@ import {
   readdirSync,
   readSync,
   unlinkSync,
-  writeSync,
+  writevSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { isDiskBody } from './body.store.js';
@@ -36,10 +39,15 @@ interface Segment {
 
 export class DiskBodyStore implements BodyStore {
   readonly onDisk = true;
+  deferred = false;
   readonly dir: string;
   private readonly segments = new Map<number, Segment>();
   private current = -1;
+  /** Bytes of the current segment, kept ones included. */
   private currentSize = 0;
+  /** Bodies put but not written yet (group commit), all in the current segment from `pendingAt`. */
+  private pending: Uint8Array[] = [];
+  private pendingAt = 0;
   private nextIndex = 0;
   /** Until sweep(): replay may drop every reference to a segment a later event uses again. */
   private restoring = true;
@@ -69,12 +77,11 @@ export class DiskBodyStore implements BodyStore {
     }
     const segment = this.segments.get(this.current)!;
     const offset = this.currentSize;
-    let written = 0;
-    while (written < bytes.length) {
-      written += writeSync(segment.fd!, bytes, written, bytes.length - written, offset + written);
-    }
+    if (this.pending.length === 0) this.pendingAt = offset;
+    this.pending.push(bytes);
     this.currentSize += bytes.length;
     segment.refs++;
+    if (!this.deferred) this.flush();
     return {
       at: this.current * SPAN + offset,
       bytes: bytes.length,
@@ -82,9 +89,40 @@ export class DiskBodyStore implements BodyStore {
     };
   }
 
+  get hasPending(): boolean {
+    return this.pending.length > 0;
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const buffers = this.pending;
+    const fd = this.segments.get(this.current)!.fd!;
+    let position = this.pendingAt;
+    // Cleared first: a failed write is reported to whoever waits, never retried half done.
+    this.pending = [];
+    let total = 0;
+    for (const b of buffers) total += b.length;
+    let written = writevSync(fd, buffers, position);
+    if (written < total) {
+      // A short write (rare on a regular file): the rest from where it stopped.
+      const rest = Buffer.concat(buffers).subarray(written);
+      position += written;
+      written = 0;
+      while (written < rest.length) {
+        written += writevSync(fd, [rest.subarray(written)], position + written);
+      }
+    }
+  }
+
+  discard(): void {
+    this.pending = [];
+  }
+
   read(ref: BodyRef): MessageBody {
     if (!isDiskBody(ref)) return ref;
     const index = Math.floor(ref.at / SPAN);
+    // A body still kept by group commit: write it out first, then read it as any other.
+    if (index === this.current && ref.at % SPAN >= this.pendingAt && this.hasPending) this.flush();
     const buffer = Buffer.allocUnsafe(ref.bytes);
     const fd = this.fdOf(index);
     let read = 0;
@@ -122,6 +160,14 @@ export class DiskBodyStore implements BodyStore {
   }
 
   close(): void {
+    try {
+      this.flush();
+    } finally {
+      this.closeFds();
+    }
+  }
+
+  private closeFds(): void {
     for (const segment of this.segments.values()) {
       if (segment.fd !== undefined) closeSync(segment.fd);
       segment.fd = undefined;
@@ -134,6 +180,8 @@ export class DiskBodyStore implements BodyStore {
   }
 
   private roll(): void {
+    // Kept bodies belong to the segment being left.
+    this.flush();
     const previous = this.current;
     this.current = this.nextIndex++;
     this.currentSize = 0;

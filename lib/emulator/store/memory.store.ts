@@ -3,6 +3,8 @@ import type { BrokerEvent, Store } from './store.js';
 /** No durability: state lives only in the broker's memory. */
 export class MemoryStore implements Store {
   readonly persistent = false;
+  deferred = false;
+  readonly hasPending = false;
 
   load(): BrokerEvent[] {
     return [];
@@ -13,6 +15,10 @@ export class MemoryStore implements Store {
   appendAll(_events: BrokerEvent[]): void {}
 
   compact(_events: BrokerEvent[]): void {}
+
+  flush(): void {}
+
+  discard(): void {}
 
   close(): void {}
 }

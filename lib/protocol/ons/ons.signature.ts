@@ -4,7 +4,7 @@
  * Values are signed exactly as given (the samples sign the raw topic, group, handle and time).
  */
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
+import type { SigningKey } from '../signature.js';
 
 /** `topic\nProducerID\nmd5hex(body)\ntime` (publish). */
 export function onsPublishStringToSign(
@@ -36,14 +36,18 @@ export function onsBodyMd5Hex(body: string | Uint8Array): string {
   return hash('md5', body, 'hex');
 }
 
-/** Base64 HMAC-SHA1 of the UTF-8 string to sign; the key is the UTF-8 secret or a key object of it. */
-export function onsSign(key: string | KeyObject, stringToSign: string): string {
+/**
+ * Base64 HMAC-SHA1 of the UTF-8 string to sign; the key is the UTF-8 secret or a `createSigningKey`
+ * of it.
+ */
+export function onsSign(key: string | SigningKey, stringToSign: string): string {
+  if (typeof key !== 'string') return key.sign(stringToSign);
   return createHmac('sha1', key).update(stringToSign, 'utf8').digest('base64');
 }
 
 /** Constant-time check of a received `Signature` header; a wrong length is simply false. */
 export function onsVerify(
-  key: string | KeyObject,
+  key: string | SigningKey,
   stringToSign: string,
   signature: string,
 ): boolean {

@@ -91,6 +91,7 @@ describe('startEmulator options', () => {
     ['timings.invisibilityMs', { timings: { invisibilityMs: 0 } }, /"timings\.invisibilityMs"/],
     ['timings.bogus', { timings: { bogus: 1 } }, /"timings\.bogus"/],
     ['logger', { logger: 'console' }, /"logger"/],
+    ['logLevel', { logLevel: 'trace' }, /"logLevel"/],
     [
       'timings.headersTimeoutMs',
       { timings: { headersTimeoutMs: 5_000, requestTimeoutMs: 1_000 } },
@@ -178,6 +179,31 @@ describe('startEmulator options', () => {
       await emulator.stop();
     }
   });
+
+  it.each([
+    ['warn', [], []],
+    ['info', ['[info] GET /topics/levels/messages'], []],
+    ['debug', ['[info] GET /topics/levels/messages'], ['[debug] SignatureDoesNotMatch']],
+  ] as const)(
+    'logLevel %s: which request and debug lines reach the logger',
+    async (logLevel, info, debug) => {
+      const lines: string[] = [];
+      const emulator = await startEmulator({ logLevel, logger: (line) => lines.push(line) });
+      try {
+        const host = new URL(emulator.endpoint).host;
+        const target = '/topics/levels/messages?consumer=GID_levels&numOfMessages=1';
+        const request = { method: 'GET', target, accessKeyId: 'emulator', accessKeySecret: 'x' };
+        const res = await sendRaw(emulator.endpoint, signedRequestBytes(request, host));
+        expect(res.status).toBe(403);
+        const prefixes = (prefix: string): string[] =>
+          lines.filter((l) => l.startsWith(prefix)).map((l) => l.split(' ').slice(0, 3).join(' '));
+        expect(prefixes('[info]').map((l) => l.replace(/\?.*/, ''))).toEqual(info);
+        expect(prefixes('[debug]').map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(debug);
+      } finally {
+        await emulator.stop();
+      }
+    },
+  );
 
   it('keeps messages across a restart with dataDir', async () => {
     const dataDir = tempDir();

@@ -307,3 +307,61 @@ describe('fast path declines what it must leave to the slow path', () => {
     expect(() => parseConsumeResponse(xml)).toThrow(/cause by PublishTime/);
   });
 });
+
+describe('plain publish answers (one regex match before the scanner)', () => {
+  const HEX = fc.string({ unit: fc.constantFrom(...'0123456789ABCDEFabcdef'), maxLength: 40 });
+  const SPACE = fc.string({ unit: fc.constantFrom(' ', '\t', '\r', '\n'), maxLength: 3 });
+  const PLAIN = fc
+    .record({
+      declaration: fc.boolean(),
+      slash: fc.boolean(),
+      id: HEX,
+      md5: HEX,
+      gaps: fc.array(SPACE, { minLength: 5, maxLength: 5 }),
+    })
+    .map(
+      ({ declaration, slash, id, md5, gaps }) =>
+        (declaration ? '<?xml version="1.0" encoding="UTF-8"?>' : '') +
+        `${gaps[0]}<Message xmlns="http://mq.aliyuncs.com/doc/v1${slash ? '/' : ''}">${gaps[1]}` +
+        `<MessageId>${id}</MessageId>${gaps[2]}<MessageBodyMD5>${md5}</MessageBodyMD5>${gaps[3]}` +
+        `</Message>${gaps[4]}`,
+    );
+
+  it('the service and emulator form: fast value = slow value (an empty MessageId: both decline)', () => {
+    fc.assert(
+      fc.property(PLAIN, (xml) => {
+        const slow = outcome(() => parseSlowPublishResponse(xml));
+        const fast = fastParsePublishResponse(xml);
+        if (slow.ok) expect(fast).toEqual(slow.value);
+        else expect(fast).toBeUndefined();
+        expect(outcome(() => parsePublishResponse(xml))).toEqual(slow);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('mutated plain answers: the fast path never disagrees, the public parser is the slow one', () => {
+    fc.assert(
+      fc.property(PLAIN, MUTATIONS, (doc, mutations) => {
+        const xml = mutate(doc, mutations);
+        const slow = outcome(() => parseSlowPublishResponse(xml));
+        const fast = fastParsePublishResponse(xml);
+        if (fast !== undefined) expect(slow).toEqual({ ok: true, value: fast });
+        expect(outcome(() => parsePublishResponse(xml))).toEqual(slow);
+      }),
+      { numRuns: 800 },
+    );
+  });
+
+  it('answers of a transactional publish (with a ReceiptHandle) still parse, through the scanner', () => {
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8"?><Message xmlns="http://mq.aliyuncs.com/doc/v1">' +
+      '<MessageId>0A</MessageId><MessageBodyMD5>5D</MessageBodyMD5>' +
+      '<ReceiptHandle>h-1</ReceiptHandle></Message>';
+    expect(fastParsePublishResponse(xml)).toEqual({
+      messageId: '0A',
+      bodyMd5: '5D',
+      receiptHandle: 'h-1',
+    });
+  });
+});
