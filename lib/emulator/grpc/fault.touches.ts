@@ -7,6 +7,7 @@
  */
 import type {
   AckMessageRequest,
+  AckMessageResponse,
   ChangeInvisibleDurationRequest,
   EndTransactionRequest,
   ForwardMessageToDeadLetterQueueRequest,
@@ -27,8 +28,15 @@ export const FAULT_TOUCHES = {
     }
     return { ids };
   },
-  AckMessage: (req: AckMessageRequest): FaultTouched => {
+  /** The handles named; once the server acted, those it acked (a refused one is not the fault's). */
+  AckMessage: (req: AckMessageRequest, acted: AckMessageResponse | undefined): FaultTouched => {
     const handles: string[] = [];
+    if (acted !== undefined) {
+      for (const e of acted.entries ?? []) {
+        if (e.status?.code === 'OK' && e.receiptHandle !== undefined) handles.push(e.receiptHandle);
+      }
+      return { handles };
+    }
     for (const e of (req.entries ?? []).slice(0, MAX_TRACED_HANDLES)) {
       const h = e.receiptHandle;
       if (h !== undefined && h !== '') handles.push(h);

@@ -112,7 +112,8 @@ export function unary<Req, Res extends { status?: Status | null }>(
     let ns = '';
     let fault: FaultDecision | undefined;
     let described: FaultTarget | undefined;
-    // The handler answered a status that says it acted (not an injected or a handler's error).
+    // The call reached its handler, and the handler answered a status that says it acted.
+    let reached = false;
     let acted = false;
     // What the log line says when no response is built (a gRPC status, a reset, a client gone).
     let outcome = 'CANCELLED';
@@ -141,6 +142,7 @@ export function unary<Req, Res extends { status?: Status | null }>(
           return undefined;
         }
       }
+      reached = true;
       const response = await handle(call.request, rc);
       acted = hasActed(response.status);
       return response;
@@ -162,8 +164,14 @@ export function unary<Req, Res extends { status?: Status | null }>(
             callback(null, response);
           }
         }
+        // As on the HTTP front: a call its handler refused on its own is not the fault's doing.
         const history = front.history;
-        if (fault !== undefined && history !== undefined && touched !== undefined) {
+        if (
+          fault !== undefined &&
+          history !== undefined &&
+          touched !== undefined &&
+          acted === reached
+        ) {
           const request = { front: 'grpc' as const, ...described!, ns };
           const messages = touched(call.request, acted ? response : undefined);
           traceFault(history, front.clock.now(), fault, request, acted, messages);

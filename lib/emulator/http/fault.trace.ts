@@ -1,7 +1,8 @@
 /**
  * Tells the console's message history which messages an injected fault on the MQ HTTP front
  * touched (activity/fault.trace.ts records it): the message a faulted publish stored, the
- * deliveries a faulted consume answer carried, the handles a faulted ack, commit or rollback named.
+ * deliveries a faulted consume answer carried, the handles a faulted ack, commit or rollback named
+ * (once the server acted: those it settled).
  * Runs only for a request a rule picked and only when the console is on; what it needs is already
  * at hand (the publish's id, the consume's handles), except the handles of a settle refused before
  * acting, read from the body that was already received.
@@ -42,7 +43,12 @@ function touchedBy(
       return outcome?.status === 201 ? { ids: [outcome.messageId] } : undefined;
     case 'consume':
       return outcome?.status === 200 ? { handles: outcome.handles } : undefined;
-    default:
-      return { handles: receiptHandlesOf(body) };
+    default: {
+      const named = receiptHandlesOf(body);
+      if (outcome?.status !== 404 || outcome.failed === undefined) return { handles: named };
+      // Acted in part: a handle the server refused on its own is not the fault's doing.
+      const failed = new Set(outcome.failed.map((f) => f.receiptHandle));
+      return { handles: named.filter((h) => !failed.has(h)) };
+    }
   }
 }

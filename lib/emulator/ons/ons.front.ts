@@ -252,15 +252,10 @@ export class OnsFront {
       }
       return onsJsonAnswer(200, buildOnsMessages(messages));
     }
-    let deleted = false;
-    try {
-      onsDelete(broker, ns, topic, group, msgHandle);
-      deleted = true;
-    } finally {
-      // A delete that failed after a delay still named the handle: its message shows the fault.
-      if (fault !== undefined)
-        this.traceFault(fault, operation, topic, deleted, { handles: [msgHandle] });
-    }
+    // A delete refused on its own (stale handle) throws first: not the fault's doing, not traced.
+    onsDelete(broker, ns, topic, group, msgHandle);
+    if (fault !== undefined)
+      this.traceFault(fault, operation, topic, true, { handles: [msgHandle] });
     return onsNoContentAnswer();
   }
 
