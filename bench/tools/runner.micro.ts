@@ -3,11 +3,15 @@
  * pipeline, batched acks) over an in-memory transport: no sockets and no broker, so other
  * processes on a shared machine disturb it far less than a drain against the emulator. Compares
  * builds (copy this file into the other tree) and OpenTelemetry variants:
- *   node dist/bench/tools/runner.micro.js [off|context|metrics|traces+metrics] [messages=200000] [rounds=5]
+ *   node dist/bench/tools/runner.micro.js [off|context|metrics|traces+metrics] [messages=200000] [rounds=5] [events=none|subscribed]
  * Every message carries a producer's traceparent. Where the build has telemetry, the runner is
- * built with the connection's telemetry hooks as the module builds it.
+ * built with the connection's telemetry hooks as the module builds it. `events=subscribed` sends
+ * the runner's events to the stream the module gives them to (`MQEventStream`, or an rxjs Subject
+ * in builds before it), with one subscriber counting acks as the drain bench does; `none` (the
+ * default, and the figures published before) to a sink that drops them.
  */
 import 'reflect-metadata';
+import { Subject, type Observable } from 'rxjs';
 import { Injectable, Module, type LoggerService } from '@nestjs/common';
 import {
   DiscoveryModule,
@@ -19,7 +23,8 @@ import {
 import type { MQAckResult, MQReceivedMessage } from '../../lib/client/client.types.js';
 import { ConsumerRunner } from '../../lib/nest/consumer/consumer-runner.js';
 import type { MessageDispatcher } from '../../lib/nest/consumer/consumer.contract.js';
-import type { RunnerTransport } from '../../lib/nest/consumer/runner-status.js';
+import type { RunnerEventSink, RunnerTransport } from '../../lib/nest/consumer/runner-status.js';
+import type { MQEvent } from '../../lib/nest/interfaces/mq-events.interface.js';
 import { MQPayload } from '../../lib/nest/decorators/index.js';
 import { DispatchTracker } from '../../lib/nest/dispatcher/dispatch.tracker.js';
 import { HandlerPipeline } from '../../lib/nest/dispatcher/handler.pipeline.js';
@@ -146,10 +151,33 @@ async function telemetryHooks(): Promise<Hooks | undefined> {
   }
 }
 
+/** `message.acked` events the subscriber saw (events=subscribed). */
+let ackEvents = 0;
+
+/** Where the runner's events go (see the usage above). */
+async function eventSink(kind: string): Promise<RunnerEventSink> {
+  if (kind === 'none') return { next: noop };
+  if (kind !== 'subscribed') throw new Error(`unknown events option ${kind} (none | subscribed)`);
+  let stream: RunnerEventSink & { asObservable(): Observable<MQEvent> };
+  try {
+    const module = (await import('../../lib/nest/mq.event-stream.js' as string)) as {
+      MQEventStream: new () => typeof stream;
+    };
+    stream = new module.MQEventStream();
+  } catch {
+    stream = new Subject<MQEvent>(); // a build before MQEventStream
+  }
+  stream.asObservable().subscribe((event) => {
+    if (event.type === 'message.acked') ackEvents++;
+  });
+  return stream;
+}
+
 async function main(): Promise<void> {
   const variant = (process.argv[2] ?? 'off') as TelemetryVariant;
   const total = Number(process.argv[3] ?? 200_000);
   const rounds = Number(process.argv[4] ?? 5);
+  const events = await eventSink(process.argv[5] ?? 'none');
   if (!TELEMETRY_VARIANTS.includes(variant)) {
     throw new Error(`unknown variant ${variant} (${TELEMETRY_VARIANTS.join(' | ')})`);
   }
@@ -209,7 +237,7 @@ async function main(): Promise<void> {
     }
     const runner = new ConsumerRunner(options, {
       transport,
-      events: { next: noop },
+      events,
       logger: silent,
       dispatch,
     });
@@ -223,7 +251,8 @@ async function main(): Promise<void> {
   }
   console.log(
     `${variant}${hooks === undefined ? ' (build without telemetry)' : ''}: ${median(costs).toFixed(3)} µs CPU/msg ` +
-      `(median of ${rounds} × ${total}; ${costs.map((c) => c.toFixed(2)).join(' ')})`,
+      `(median of ${rounds} × ${total}; ${costs.map((c) => c.toFixed(2)).join(' ')})` +
+      (ackEvents > 0 ? `; ${ackEvents} message.acked events seen` : ''),
   );
   await app.close();
   await uninstall();

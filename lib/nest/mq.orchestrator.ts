@@ -6,7 +6,6 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { ExternalContextCreator, ModuleRef } from '@nestjs/core';
-import { Subject } from 'rxjs';
 import { ConsumerRunner, TransactionCheckRunner, type RunnerStatus } from './consumer/index.js';
 import { createBatchDispatcher } from './dispatcher/batch.dispatcher.js';
 import { DispatchTracker } from './dispatcher/dispatch.tracker.js';
@@ -17,9 +16,9 @@ import {
 } from './dispatcher/message.dispatcher.js';
 import { MQParamsFactory } from './dispatcher/mq-params.factory.js';
 import { createTransactionChecker } from './dispatcher/transaction-check.dispatcher.js';
-import type { MQEvent } from './interfaces/mq-events.interface.js';
 import type { MQHandlerDefinition } from './interfaces/mq-handler-definition.interface.js';
 import type { MQConnection } from './mq.connection.js';
+import { MQEventStream } from './mq.event-stream.js';
 import { createMQLogger } from './mq.logger.js';
 import { checkerStartLine, consumerStartLine } from './mq.messages.js';
 import type { RunnerSnapshot } from './telemetry/telemetry.contract.js';
@@ -54,7 +53,7 @@ export class MQOrchestrator
   implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown
 {
   /** Every runner's events; exposed read-only as `MQConsumerRegistry.events$`. */
-  readonly events = new Subject<MQEvent>();
+  readonly events = new MQEventStream();
   /** Every registered connection, by name (health reports those without consumers too). */
   readonly connections = new Map<string, MQConnection>();
   private readonly entries = new Map<string, MQRunnerEntry>();

@@ -1,10 +1,13 @@
 /**
  * The deliveries whose handlers are running, so that a handler timeout or the drain deadline can
- * abort their signals. A delivery is one object (message, abort signal, timer, state) reused by
- * every step of its handling, instead of closures per step.
+ * abort their signals. A delivery is one object (message, abort signal, state, its links in the
+ * tracker's list and in its timeout queue) reused by every step of its handling, instead of
+ * closures per step. The tracker is an intrusive list (no hashing, no allocation per delivery)
+ * and times handlers out through one timer per runner (delivery-timeouts.ts).
  */
 import type { MQReceivedMessage } from '../../transport/index.js';
 import type { DeliverySignal } from './consumer.contract.js';
+import { TimeoutQueue, type TimeoutEntry } from './delivery-timeouts.js';
 
 /** Handler running; its result still counts. */
 export const DELIVERY_RUNNING = 0;
@@ -25,10 +28,19 @@ export interface DeliveryTimeoutOwner {
   onDeliveryTimeout(delivery: ActiveDelivery): void;
 }
 
-export class ActiveDelivery implements DeliverySignal {
+export class ActiveDelivery implements DeliverySignal, TimeoutEntry {
   readonly startedAt = Date.now();
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
   state: DeliveryState = DELIVERY_RUNNING;
+  /** The tracker's list (set by `DeliveryTracker.add`). */
+  tracker: DeliveryTracker | undefined = undefined;
+  prev: ActiveDelivery | undefined = undefined;
+  next: ActiveDelivery | undefined = undefined;
+  /** Armed handler timeout (see TimeoutQueue); a Node timer when not tracked. */
+  deadlineAt = 0;
+  timeoutPrev: TimeoutEntry | undefined = undefined;
+  timeoutNext: TimeoutEntry | undefined = undefined;
+  timeoutQueue: TimeoutQueue | undefined = undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined = undefined;
   /** Created on the first read of `signal` (an AbortController costs a few µs per message). */
   private controller: AbortController | undefined = undefined;
   private abortedWith: Error | undefined = undefined;
@@ -61,12 +73,18 @@ export class ActiveDelivery implements DeliverySignal {
     this.controller?.abort(reason);
   }
 
-  /** Arms the handler timeout; a module-level callback with an argument avoids a closure. */
+  /**
+   * Arms the handler timeout: in the tracker's queue for `timeoutMs` once the delivery is tracked,
+   * otherwise with a Node timer (a module-level callback with an argument avoids a closure).
+   */
   armTimeout(timeoutMs: number): void {
-    this.timer = setTimeout(fireDeliveryTimeout, timeoutMs, this);
+    this.disarmTimeout();
+    if (this.tracker !== undefined) this.tracker.timeouts(timeoutMs).arm(this);
+    else this.timer = setTimeout(fireDeliveryTimeout, timeoutMs, this);
   }
 
   disarmTimeout(): void {
+    this.timeoutQueue?.disarm(this);
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -75,23 +93,52 @@ export class ActiveDelivery implements DeliverySignal {
 }
 
 function fireDeliveryTimeout(delivery: ActiveDelivery): void {
-  delivery.timer = undefined;
   if (delivery.state === DELIVERY_RUNNING) delivery.owner.onDeliveryTimeout(delivery);
 }
 
 export class DeliveryTracker {
-  private readonly active = new Set<ActiveDelivery>();
+  private head: ActiveDelivery | undefined = undefined;
+  private tail: ActiveDelivery | undefined = undefined;
+  private count = 0;
+  /** One queue per timeout in use (a runner has one: its handlerTimeoutMs). */
+  private readonly queues = new Map<number, TimeoutQueue>();
 
   get size(): number {
-    return this.active.size;
+    return this.count;
   }
 
   add(delivery: ActiveDelivery): void {
-    this.active.add(delivery);
+    if (delivery.tracker !== undefined) return;
+    delivery.tracker = this;
+    delivery.next = undefined;
+    delivery.prev = this.tail;
+    if (this.tail === undefined) this.head = delivery;
+    else this.tail.next = delivery;
+    this.tail = delivery;
+    this.count++;
   }
 
   delete(delivery: ActiveDelivery): void {
-    this.active.delete(delivery);
+    if (delivery.tracker !== this) return;
+    const { prev, next } = delivery;
+    if (prev === undefined) this.head = next;
+    else prev.next = next;
+    if (next === undefined) this.tail = prev;
+    else next.prev = prev;
+    delivery.prev = undefined;
+    delivery.next = undefined;
+    delivery.tracker = undefined;
+    this.count--;
+  }
+
+  /** The queue of the handler timeouts of `timeoutMs` (see ActiveDelivery.armTimeout). */
+  timeouts(timeoutMs: number): TimeoutQueue {
+    let queue = this.queues.get(timeoutMs);
+    if (queue === undefined) {
+      queue = new TimeoutQueue(timeoutMs, (entry) => fireDeliveryTimeout(entry as ActiveDelivery));
+      this.queues.set(timeoutMs, queue);
+    }
+    return queue;
   }
 
   /**
@@ -100,7 +147,10 @@ export class DeliveryTracker {
    */
   abandonAll(reasonFor: (delivery: ActiveDelivery) => Error): ActiveDelivery[] {
     const abandoned: ActiveDelivery[] = [];
-    for (const delivery of this.active) {
+    // Collected first: aborting runs listeners, which must not change what is walked.
+    const running: ActiveDelivery[] = [];
+    for (let d = this.head; d !== undefined; d = d.next) running.push(d);
+    for (const delivery of running) {
       if (delivery.state !== DELIVERY_RUNNING) {
         // Timed out earlier: already reported; still make sure its signal is aborted.
         continue;

@@ -1,7 +1,7 @@
 /**
  * Builds and emits the MQEvents of one runner. One method per event type keeps every event object
  * a plain literal of a fixed shape (no spreads on the per-message path) and isolates the runtime
- * from a subscriber that throws.
+ * from a subscriber that throws. Nothing is built while the sink says nobody observes it.
  */
 import type { LoggerService } from '@nestjs/common';
 import type { MQReceivedMessage } from '../../transport/index.js';
@@ -27,6 +27,7 @@ export class RunnerEvents {
   ) {}
 
   lifecycle(type: LifecycleEventType): void {
+    if (this.sink.observed === false) return;
     this.emit({
       type,
       consumer: this.consumer,
@@ -37,6 +38,7 @@ export class RunnerEvents {
   }
 
   unhealthy(error: Error): void {
+    if (this.sink.observed === false) return;
     this.emit({
       type: 'consumer.unhealthy',
       consumer: this.consumer,
@@ -48,6 +50,7 @@ export class RunnerEvents {
   }
 
   pollError(error: Error, retryInMs: number): void {
+    if (this.sink.observed === false) return;
     this.emit({
       type: 'poll.error',
       consumer: this.consumer,
@@ -60,6 +63,7 @@ export class RunnerEvents {
   }
 
   received(message: MQReceivedMessage): void {
+    if (this.sink.observed === false) return;
     this.emit({
       type: 'message.received',
       consumer: this.consumer,
@@ -77,6 +81,7 @@ export class RunnerEvents {
     decision?: CheckDecision,
     confirmed?: boolean,
   ): void {
+    if (this.sink.observed === false) return;
     this.emit({
       type: 'message.succeeded',
       consumer: this.consumer,
@@ -92,6 +97,7 @@ export class RunnerEvents {
   }
 
   failed(message: MQReceivedMessage, error: unknown, durationMs: number): void {
+    if (this.sink.observed === false) return;
     this.emit({
       type: 'message.failed',
       consumer: this.consumer,
@@ -106,6 +112,7 @@ export class RunnerEvents {
   }
 
   exhausted(message: MQReceivedMessage): void {
+    if (this.sink.observed === false) return;
     this.emit({
       type: 'message.exhausted',
       consumer: this.consumer,
@@ -118,6 +125,7 @@ export class RunnerEvents {
   }
 
   acked(message: MQReceivedMessage, confirmed: boolean): void {
+    if (this.sink.observed === false) return;
     this.emit({
       type: 'message.acked',
       consumer: this.consumer,
@@ -131,6 +139,7 @@ export class RunnerEvents {
   }
 
   ackFailed(message: MQReceivedMessage, code: string, error: string, maybeAcked: boolean): void {
+    if (this.sink.observed === false) return;
     this.emit({
       type: 'message.ack-failed',
       consumer: this.consumer,
@@ -146,6 +155,7 @@ export class RunnerEvents {
   }
 
   nacked(message: MQReceivedMessage, retryInMs: number): void {
+    if (this.sink.observed === false) return;
     this.emit({
       type: 'message.nacked',
       consumer: this.consumer,

@@ -39,6 +39,8 @@ export type RunnerTransport = Pick<
 /** Where runner events go (an rxjs Subject fits). */
 export interface RunnerEventSink {
   next(event: MQEvent): void;
+  /** False when nobody listens: the runner then builds no event (absent: always build them). */
+  readonly observed?: boolean;
 }
 
 /** What every poll loop (consumer or transaction checker) needs. */

@@ -1,6 +1,7 @@
 import type { MQReceivedMessage } from '../../transport/index.js';
 import type { BatchDeliveryHandle } from '../consumer/batch.contract.js';
 import { createMQContext, type MQContext } from './mq.context.js';
+import { TrackedContext } from './tracked.context.js';
 
 /** A message of the batch: the message itself, its `messageId`, or its index in the batch. */
 export type MQBatchItem = MQReceivedMessage | string | number;
@@ -36,8 +37,11 @@ export interface MQBatchContext {
   readonly doneCount: number;
 }
 
-/** A class, so that `getMQContext` can tell a batch's context from a message's. */
-export class BatchContext implements MQBatchContext {
+/**
+ * A class, so that `getMQContext` can tell a batch's context from a message's; a tracked context,
+ * so the dispatcher keeps the batch's pipeline state in its slot.
+ */
+export class BatchContext extends TrackedContext implements MQBatchContext {
   private contextList: MQContext[] | undefined;
 
   constructor(
@@ -46,7 +50,9 @@ export class BatchContext implements MQBatchContext {
     readonly group: string,
     readonly messages: readonly MQReceivedMessage[],
     private readonly batch: BatchDeliveryHandle,
-  ) {}
+  ) {
+    super();
+  }
 
   get size(): number {
     return this.messages.length;

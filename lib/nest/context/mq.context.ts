@@ -1,5 +1,6 @@
 import type { MQReceivedMessage } from '../../transport/index.js';
 import type { DeliverySignal } from '../consumer/consumer.contract.js';
+import { TrackedContext } from './tracked.context.js';
 
 /**
  * What a handler knows about the delivery it runs for (`@MQCtx()`, or the third argument of an
@@ -26,8 +27,11 @@ export interface MQContext {
   readonly signal: AbortSignal;
 }
 
-/** A class (not an object literal) so that every context shares one hidden class on the hot path. */
-class MessageContext implements MQContext {
+/**
+ * A class (not an object literal) so that every context shares one hidden class on the hot path;
+ * tracked, so the dispatcher finds the delivery's pipeline state from it.
+ */
+class MessageContext extends TrackedContext implements MQContext {
   readonly messageId: string;
   readonly attempt: number;
   readonly tag: string | undefined;
@@ -42,6 +46,7 @@ class MessageContext implements MQContext {
     readonly message: MQReceivedMessage,
     private readonly delivery: DeliverySignal,
   ) {
+    super();
     this.messageId = message.messageId;
     this.attempt = message.consumedTimes;
     this.tag = message.tag;

@@ -1,5 +1,7 @@
 import type { ExternalContextCreator } from '@nestjs/core';
 import { isObservable, tap } from 'rxjs';
+import { TrackedContext } from '../context/tracked.context.js';
+import { newPipelineProbe, type PipelineProbe, type ProbedParam } from './pipeline.direct.js';
 import { withoutLastResortLog, type FiltersContextCreator } from './quiet-exceptions.js';
 
 /** How far one delivery got through the Nest pipeline (guards → interceptors → pipes → handler). */
@@ -24,9 +26,17 @@ export const FILTER_RETURNED: object = Object.freeze({ filterReturned: true });
 
 type PipesFn = NonNullable<ReturnType<ExternalContextCreator['createPipesFn']>>;
 
+/** Where the pipes step links the array Nest resolves a handler's parameters into. */
+const RESOLVED_STATE = Symbol('nestjs-aliyun-mq.dispatchState');
+type ResolvedArgs = unknown[] & { [RESOLVED_STATE]?: DispatchState };
+
 /** The parts of Nest's (internal) exception filter context and handler we rely on. */
 interface FilterContext {
   create(...args: unknown[]): ExceptionsHandler;
+}
+/** Nest's interceptors context creator: `create` lists a handler's interceptors. */
+interface InterceptorsContext {
+  create(...args: unknown[]): unknown;
 }
 interface ExceptionsHandler {
   filters?: unknown;
@@ -45,23 +55,44 @@ interface FilterEntry {
  * handler itself gets only the resolved parameters (a handler with `@MQPayload() dto` never sees
  * ctx), through `callback.apply(instance, resolvedArgs)`. So the pipes step links that
  * `resolvedArgs` array (it fills it) to the delivery, and the tracked callback's own `apply`
- * receives the very same array. All links are weak: they go with the delivery's objects.
- * One tracker per application (no process-global state).
+ * receives the very same array. The links live on those objects and go with them: the state in a
+ * private slot of our own contexts (`TrackedContext`), and under a module-private symbol on
+ * Nest's array, which user code never sees (the handler gets its elements). A WeakMap did the
+ * same at about a microsecond per message (two ephemerons per delivery, taxing every scavenge); it
+ * remains for a context of another class. One tracker per application (no process-global state).
  */
 export class DispatchTracker {
-  /** Keys: a delivery's ctx, and the resolved-arguments array Nest built for it. */
-  private readonly states = new WeakMap<object, DispatchState>();
+  /** Contexts that are not `TrackedContext`s (none of ours today). */
+  private readonly others = new WeakMap<object, DispatchState>();
   private derived: { from: ExternalContextCreator; to: ExternalContextCreator } | undefined;
+  /** Filled while `probe` runs: what Nest computes for the pipeline it builds. */
+  private probing: PipelineProbe | undefined;
+
+  /**
+   * Runs `create` (one `ExternalContextCreator.create` through `contextCreator`) and reports what
+   * Nest computed for that pipeline: its guards, interceptors, filters and pipes.
+   */
+  probe<T>(create: () => T): { result: T; probe: PipelineProbe } {
+    const probe = newPipelineProbe();
+    this.probing = probe;
+    try {
+      return { result: create(), probe };
+    } finally {
+      this.probing = undefined;
+    }
+  }
 
   /** Registers the state of the delivery whose pipeline proxy is about to run with `ctx`. */
   attach(ctx: object, state: DispatchState): void {
-    this.states.set(ctx, state);
+    if (ctx instanceof TrackedContext) TrackedContext.link(ctx, state);
+    else this.others.set(ctx, state);
   }
 
   /** The state of a delivery, from the proxy's arguments `[payload, message, ctx]`. */
   stateOf(args: readonly unknown[]): DispatchState | undefined {
     const ctx = args[2];
-    return typeof ctx === 'object' && ctx !== null ? this.states.get(ctx) : undefined;
+    if (typeof ctx !== 'object' || ctx === null) return undefined;
+    return (TrackedContext.stateOf(ctx) as DispatchState | undefined) ?? this.others.get(ctx);
   }
 
   /**
@@ -69,7 +100,8 @@ export class DispatchTracker {
    * the array the handler will be applied with and the proxy's arguments, and the exception
    * filters, whose return is recorded (see `FILTER_RETURNED`) and whose last resort leaves the
    * logging of a failure to the runner (quiet-exceptions.ts). Everything else (guards,
-   * interceptors, metadata caches) is Nest's own instance, reached through the prototype.
+   * interceptors, metadata caches) is Nest's own instance, reached through the prototype; while
+   * `probe` runs, what Nest computed for each step is counted (an empty pipeline runs directly).
    */
   contextCreator(nest: ExternalContextCreator): ExternalContextCreator {
     if (this.derived?.from === nest) return this.derived.to;
@@ -81,24 +113,34 @@ export class DispatchTracker {
         'nestjs-aliyun-mq: this @nestjs/core has no ExternalContextCreator.createPipesFn or filtersContextCreator; unsupported version',
       );
     }
-    const states = this.states;
     const stateOf = (args: readonly unknown[]) => this.stateOf(args);
+    const probing = (): PipelineProbe | undefined => this.probing;
     const derived = Object.create(nest) as ExternalContextCreator;
     const derivedFilters = Object.create(filters) as FilterContext;
     derivedFilters.create = function (this: FilterContext, ...args: unknown[]) {
       const handler = filters.create.apply(this, args);
+      const probe = probing();
+      if (probe !== undefined && Array.isArray(handler.filters)) {
+        probe.filters = handler.filters.length;
+      }
       observeFilterReturns(handler, stateOf);
       return handler;
     };
     Object.defineProperty(derived, 'filtersContextCreator', {
       value: withoutLastResortLog(derivedFilters as unknown as FiltersContextCreator),
     });
+    observeStepCounts(nest, derived, probing);
     derived.createPipesFn = function (this: ExternalContextCreator, pipes, paramsOptions) {
+      const probe = probing();
+      if (probe !== undefined && Array.isArray(pipes) && Array.isArray(paramsOptions)) {
+        probe.pipes = pipes.length;
+        probe.params = paramsOptions as unknown as ProbedParam[];
+      }
       const applyPipes: PipesFn | null = nest.createPipesFn.call(this, pipes, paramsOptions);
       if (applyPipes === null) return null;
       return (resolvedArgs: unknown[], ...args: unknown[]): Promise<void> => {
         const state = stateOf(args);
-        if (state !== undefined) states.set(resolvedArgs, state);
+        if (state !== undefined) (resolvedArgs as ResolvedArgs)[RESOLVED_STATE] = state;
         return applyPipes(resolvedArgs, ...args);
       };
     };
@@ -113,11 +155,10 @@ export class DispatchTracker {
    * filter that swallows an error is never mistaken for success.
    */
   track(method: Function): (...args: unknown[]) => unknown {
-    const states = this.states;
     const lookup = (args: unknown[]): DispatchState | undefined =>
       // Resolved parameters (linked by the pipes step), or, for a handler without parameter
       // metadata, the proxy's own arguments, whose third is the ctx.
-      states.get(args) ?? this.stateOf(args);
+      (args as ResolvedArgs)[RESOLVED_STATE] ?? this.stateOf(args);
     const tracked = function (this: unknown, ...args: unknown[]): unknown {
       return invoke(lookup(args), method, this, args);
     };
@@ -136,6 +177,36 @@ export class DispatchTracker {
     Object.defineProperty(tracked, 'name', { value: method.name });
     return tracked;
   }
+}
+
+/**
+ * Counts the guards and interceptors Nest computes for a pipeline being probed, where this Nest
+ * has the steps we know (`createGuardsFn`, `interceptorsContextCreator.create`); otherwise they
+ * stay unseen and every pipeline keeps Nest's machinery.
+ */
+function observeStepCounts(
+  nest: ExternalContextCreator,
+  derived: ExternalContextCreator,
+  probing: () => PipelineProbe | undefined,
+): void {
+  const interceptors = (nest as unknown as { interceptorsContextCreator?: InterceptorsContext })
+    .interceptorsContextCreator;
+  if (typeof nest.createGuardsFn !== 'function' || typeof interceptors?.create !== 'function') {
+    return;
+  }
+  derived.createGuardsFn = function (this: ExternalContextCreator, guards, ...rest) {
+    const probe = probing();
+    if (probe !== undefined && Array.isArray(guards)) probe.guards = guards.length;
+    return nest.createGuardsFn.call(this, guards, ...rest);
+  };
+  const derivedInterceptors = Object.create(interceptors) as InterceptorsContext;
+  derivedInterceptors.create = function (this: InterceptorsContext, ...args: unknown[]) {
+    const list = interceptors.create.apply(this, args);
+    const probe = probing();
+    if (probe !== undefined && Array.isArray(list)) probe.interceptors = list.length;
+    return list;
+  };
+  Object.defineProperty(derived, 'interceptorsContextCreator', { value: derivedInterceptors });
 }
 
 /**

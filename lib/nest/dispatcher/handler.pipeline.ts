@@ -8,6 +8,7 @@ import { paramKey, type MQParamArgsMetadata } from '../decorators/mq-param.util.
 import type { MQHandlerTarget } from '../interfaces/mq-handler-definition.interface.js';
 import type { DispatchState, DispatchTracker } from './dispatch.tracker.js';
 import type { MQParamsFactory } from './mq-params.factory.js';
+import { DirectCall, isEmptyPipeline } from './pipeline.direct.js';
 
 /** `(payload, message, ctx)`; batch handlers: `(payloads, messages, batchCtx)`. */
 type PipelineProxy = (payload: unknown, message: unknown, ctx: object) => Promise<unknown>;
@@ -28,6 +29,7 @@ const CONTEXT_OPTIONS = { guards: true, interceptors: true, filters: true };
  * `MQRequest`, so `@Inject(REQUEST)` works and durable strategies apply).
  */
 export class HandlerPipeline {
+  private readonly method: Function;
   private readonly tracked: (...args: unknown[]) => unknown;
   private readonly contextCreator: ExternalContextCreator;
   private staticCall: PreparedCall | undefined;
@@ -38,12 +40,13 @@ export class HandlerPipeline {
     private readonly deps: HandlerPipelineDeps,
   ) {
     const method = (target.hostClass.prototype as Record<string, Function>)[target.methodName]!;
+    this.method = method;
     this.tracked = deps.tracker.track(method);
     this.contextCreator = deps.tracker.contextCreator(deps.contextCreator);
     ensureParamMetadata(target.hostClass, target.methodName);
     if (target.scope === 'static') {
       const instance = target.wrapper.instance as object;
-      this.staticCall = new PreparedCall(this.createProxy(instance), instance, deps.tracker);
+      this.staticCall = this.createCall(instance);
     }
   }
 
@@ -78,7 +81,7 @@ export class HandlerPipeline {
         undefined,
         { strict: false },
       );
-      return new PreparedCall(this.createProxy(instance), instance, this.deps.tracker);
+      return this.createCall(instance);
     } catch (error) {
       this.transientCall = undefined; // try again with the next message
       throw error;
@@ -93,29 +96,56 @@ export class HandlerPipeline {
       contextId,
       { strict: false },
     );
-    return new PreparedCall(this.createProxy(instance, contextId), instance, this.deps.tracker);
+    return this.createCall(instance, contextId);
   }
 
-  private createProxy(
+  /**
+   * Nest's pipeline for `instance`; when Nest found nothing to put in it (no guard, interceptor,
+   * pipe or filter anywhere), the same call without its machinery (pipeline.direct.ts).
+   */
+  private createCall(
     instance: object,
     contextId?: Parameters<ExternalContextCreator['create']>[5],
-  ): PipelineProxy {
-    return this.contextCreator.create(
-      instance,
-      this.tracked,
-      this.target.methodName,
-      MQ_PARAM_ARGS_METADATA,
-      this.deps.paramsFactory,
-      contextId,
-      contextId === undefined ? undefined : this.target.wrapper.id,
-      CONTEXT_OPTIONS,
-      MQ_CONTEXT_TYPE,
-    ) as PipelineProxy;
+  ): PreparedCall {
+    const tracker = this.deps.tracker;
+    const { result: proxy, probe } = tracker.probe(
+      () =>
+        this.contextCreator.create(
+          instance,
+          this.tracked,
+          this.target.methodName,
+          MQ_PARAM_ARGS_METADATA,
+          this.deps.paramsFactory,
+          contextId,
+          contextId === undefined ? undefined : this.target.wrapper.id,
+          CONTEXT_OPTIONS,
+          MQ_CONTEXT_TYPE,
+        ) as PipelineProxy,
+    );
+    return isEmptyPipeline(probe)
+      ? new DirectCall(instance, this.method, probe.params!, tracker)
+      : new PipelineCall(proxy, instance, tracker);
   }
 }
 
 /** A pipeline bound to the instance that handles one message. */
-export class PreparedCall {
+export interface PreparedCall {
+  /** The handler's instance (for `onExhausted` hooks named by method). */
+  readonly instance: object;
+  /**
+   * Runs the pipeline for one delivery, its progress recorded in `state`; resolves with its result
+   * (an observable's last value) or rejects with what no filter handled.
+   */
+  run(
+    state: DispatchState,
+    payload: unknown,
+    message: MQReceivedMessage | readonly MQReceivedMessage[],
+    ctx: MQContext | MQBatchContext,
+  ): Promise<unknown>;
+}
+
+/** Nest's pipeline, through the proxy its `ExternalContextCreator` built. */
+class PipelineCall implements PreparedCall {
   constructor(
     private readonly proxy: PipelineProxy,
     /** The handler's instance (for `onExhausted` hooks named by method). */

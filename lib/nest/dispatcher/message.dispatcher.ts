@@ -40,7 +40,9 @@ export function createMessageDispatcher(
     }
     let call: PreparedCall;
     try {
-      call = await pipeline.prepare(message, ctx);
+      const prepared = pipeline.prepare(message, ctx);
+      // A static handler's call is ready: awaiting it anyway would cost a turn of the microtasks.
+      call = prepared instanceof Promise ? await prepared : prepared;
     } catch (error) {
       // The request-scoped instance tree could not be built: a failure, not a rejection.
       return { outcome: 'retry', error };
