@@ -92,6 +92,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       log,
       faults,
       ...(activity !== undefined ? { activity } : {}),
+      ...(tap !== undefined ? { history: tap.history } : {}),
     }),
     admin: {
       admin,
@@ -134,6 +135,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         log,
         faults,
         ...(activity !== undefined ? { activity } : {}),
+        ...(tap !== undefined ? { history: tap.history } : {}),
       });
       grpcEndpoint = await grpc.listen(resolved.grpcPort, resolved.host);
     } catch (err) {

@@ -27,6 +27,8 @@ import { HeldMessages } from './held.messages.js';
 import { createContextReader, type ContextReader, type RequestContext } from './request.context.js';
 import { TransactionChecks } from './transaction.checks.js';
 import type { ConsumerActivity } from '../activity/consumer.activity.js';
+import { traceFault, type FaultTouched } from '../activity/fault.trace.js';
+import type { MessageHistory } from '../activity/message.history.js';
 
 export interface GrpcFrontOptions {
   broker: Broker;
@@ -37,6 +39,8 @@ export interface GrpcFrontOptions {
   log: EmulatorLog;
   /** Consumers seen (the console); undefined when the console is off. */
   activity?: ConsumerActivity;
+  /** The console's message history (faults that touched messages); undefined when the console is off. */
+  history?: MessageHistory;
   /** Fault rules, consulted once per call after its identity and names are known (`front: 'grpc'`). */
   faults?: FaultInjector;
 }
@@ -51,6 +55,7 @@ export interface GrpcFront {
   readonly held: HeldMessages;
   readonly checks: TransactionChecks;
   readonly activity: ConsumerActivity | undefined;
+  readonly history: MessageHistory | undefined;
   readonly faults: FaultInjector | undefined;
   /** Longest long poll of a receive: the proxy's 20 s, or less when `timings.maxWaitSeconds` is. */
   readonly maxLongPollingMs: number;
@@ -80,6 +85,7 @@ export function createGrpcFront(
     held: new HeldMessages(options.broker),
     checks,
     activity: options.activity,
+    history: options.history,
     faults: options.faults,
     maxLongPollingMs: Math.min(PROXY.maxLongPollingMs, options.timings.maxWaitSeconds * 1000),
     address,
@@ -89,7 +95,8 @@ export function createGrpcFront(
 /**
  * A unary RPC: who is calling (authentication, client id, namespace), the fault rules (when `target`
  * describes the call), then the handler. Any failure becomes the response's `status`, as the proxy
- * answers; the gRPC status stays OK.
+ * answers; the gRPC status stays OK. `touched` says which messages a faulted call touched, for the
+ * console's timelines (asked only when a fault was applied and the console is on).
  */
 export function unary<Req, Res extends { status?: Status | null }>(
   front: GrpcFront,
@@ -97,11 +104,17 @@ export function unary<Req, Res extends { status?: Status | null }>(
   resourceNamespace: (req: Req) => string | undefined,
   handle: (req: Req, rc: RequestContext) => Res | Promise<Res>,
   target?: (req: Req) => FaultTarget | undefined,
+  touched?: (req: Req, acted: Res | undefined) => FaultTouched | undefined,
 ): handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const started = front.log.enabled ? performance.now() : 0;
     let clientId = '';
+    let ns = '';
     let fault: FaultDecision | undefined;
+    let described: FaultTarget | undefined;
+    // The call reached its handler, and the handler answered a status that says it acted.
+    let reached = false;
+    let acted = false;
     // What the log line says when no response is built (a gRPC status, a reset, a client gone).
     let outcome = 'CANCELLED';
     const end: EndWithStatus = (code, details) => {
@@ -111,9 +124,11 @@ export function unary<Req, Res extends { status?: Status | null }>(
     const run = async (): Promise<Res | undefined> => {
       const rc = front.readContext(call.metadata, resourceNamespace(call.request));
       clientId = rc.clientId;
+      ns = rc.ns;
       // Without rules this is one property read: the call is not described at all.
       if (target !== undefined && front.faults?.armed === true) {
-        fault = decideGrpcFault(front, target(call.request), rc.ns);
+        described = target(call.request);
+        fault = decideGrpcFault(front, described, rc.ns);
       }
       if (fault !== undefined) {
         if (fault.action.kind === 'error') {
@@ -127,7 +142,10 @@ export function unary<Req, Res extends { status?: Status | null }>(
           return undefined;
         }
       }
-      return handle(call.request, rc);
+      reached = true;
+      const response = await handle(call.request, rc);
+      acted = hasActed(response.status);
+      return response;
     };
     run()
       .catch((err: unknown): Res => {
@@ -146,12 +164,30 @@ export function unary<Req, Res extends { status?: Status | null }>(
             callback(null, response);
           }
         }
+        // As on the HTTP front: a call its handler refused on its own is not the fault's doing.
+        const history = front.history;
+        if (
+          fault !== undefined &&
+          history !== undefined &&
+          touched !== undefined &&
+          acted === reached
+        ) {
+          const request = { front: 'grpc' as const, ...described!, ns };
+          const messages = touched(call.request, acted ? response : undefined);
+          traceFault(history, front.clock.now(), fault, request, acted, messages);
+        }
         if (front.log.enabled) logCall(front, method, outcome, started, clientId, fault);
       })
       .catch((err: unknown) =>
         front.log.warn(`gRPC ${method}: could not answer: ${describe(err)}`),
       );
   };
+}
+
+/** OK, or MULTIPLE_RESULTS: some entries acted (the others say why not). */
+function hasActed(status: Status | null | undefined): boolean {
+  const code = status?.code;
+  return code === undefined || code === 'OK' || code === 'MULTIPLE_RESULTS';
 }
 
 /** One line per call: the code answered (or what ended the call), the fault applied if any. */

@@ -23,6 +23,7 @@ import {
 } from './ack.handlers.js';
 import { heartbeat, notifyClientTermination } from './client.handlers.js';
 import { FAULT_TARGETS } from './fault.targets.js';
+import { FAULT_TOUCHES } from './fault.touches.js';
 import { createGrpcFront, unary, type GrpcFront, type GrpcFrontOptions } from './grpc.front.js';
 import { receiveHandler } from './receive.handler.js';
 import { queryAssignment, queryRoute } from './routes.handlers.js';
@@ -96,6 +97,7 @@ export class EmulatorGrpcServer {
     const groupNs = (r: { group?: { resourceNamespace?: string } | null }): string | undefined =>
       r.group?.resourceNamespace;
     const t = FAULT_TARGETS;
+    const m = FAULT_TOUCHES;
     return {
       QueryRoute: unary(f, 'QueryRoute', ns, (req, rc) => queryRoute(f, req, rc), t.QueryRoute),
       Heartbeat: unary(f, 'Heartbeat', groupNs, (req, rc) => heartbeat(f, req, rc), t.Heartbeat),
@@ -106,6 +108,7 @@ export class EmulatorGrpcServer {
           r.messages?.[0]?.topic?.resourceNamespace,
         (req, rc) => sendMessage(f, req, rc),
         t.SendMessage,
+        m.SendMessage,
       ),
       QueryAssignment: unary(
         f,
@@ -115,13 +118,21 @@ export class EmulatorGrpcServer {
         t.QueryAssignment,
       ),
       ReceiveMessage: receiveHandler(f),
-      AckMessage: unary(f, 'AckMessage', ns, (req, rc) => ackMessage(f, req, rc), t.AckMessage),
+      AckMessage: unary(
+        f,
+        'AckMessage',
+        ns,
+        (req, rc) => ackMessage(f, req, rc),
+        t.AckMessage,
+        m.AckMessage,
+      ),
       ForwardMessageToDeadLetterQueue: unary(
         f,
         'ForwardMessageToDeadLetterQueue',
         ns,
         (req, rc) => forwardMessageToDeadLetterQueue(f, req, rc),
         t.ForwardMessageToDeadLetterQueue,
+        m.ForwardMessageToDeadLetterQueue,
       ),
       EndTransaction: unary(
         f,
@@ -129,6 +140,7 @@ export class EmulatorGrpcServer {
         ns,
         (req, rc) => endTransaction(f, req, rc),
         t.EndTransaction,
+        m.EndTransaction,
       ),
       Telemetry: telemetryHandler(f),
       NotifyClientTermination: unary(
@@ -144,6 +156,7 @@ export class EmulatorGrpcServer {
         ns,
         (req, rc) => changeInvisibleDuration(f, req, rc),
         t.ChangeInvisibleDuration,
+        m.ChangeInvisibleDuration,
       ),
       RecallMessage: notImplemented('RecallMessage'),
       SyncLiteSubscription: notImplemented('SyncLiteSubscription'),

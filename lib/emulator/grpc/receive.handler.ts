@@ -13,7 +13,8 @@
  * - At most 16 messages per receive (the batch size is a maximum; a smaller answer is legal).
  * - Messages that could not be written (the client left) are given back after 1 s, as the proxy does.
  * - Fault rules (operation `consume`) are asked after every check, before the broker takes anything;
- *   messages taken under an after-acting fault stay in flight (grpc.faults.ts).
+ *   messages taken under an after-acting fault stay in flight (grpc.faults.ts). With the console on,
+ *   a faulted answer that carried messages shows in their timelines.
  */
 import type { handleServerStreamingCall, ServerWritableStream } from '@grpc/grpc-js';
 import type { ConsumedMessageDoc } from '../../protocol/index.js';
@@ -26,6 +27,7 @@ import {
   type ReceiveMessageRequest,
   type ReceiveMessageResponse,
 } from '../../protocol-grpc/index.js';
+import { traceFault } from '../activity/fault.trace.js';
 import { actsAfter, type FaultDecision } from '../faults/fault.types.js';
 import { fail, toFrontStatus } from './grpc.errors.js';
 import {
@@ -162,6 +164,12 @@ async function receive(front: GrpcFront, call: ReceiveCall, seen: Seen): Promise
     );
   }
   const now = front.clock.now();
+  if (fault !== undefined && front.history !== undefined && messages.length > 0) {
+    // The console's timelines: the deliveries this faulted answer carried (taken, so acted).
+    const request = { front: 'grpc' as const, operation: 'consume' as const, ns: rc.ns, topic };
+    const handles = messages.map((m) => m.receiptHandle);
+    traceFault(front.history, now, fault, request, true, { handles });
+  }
   const status =
     messages.length === 0 ? { code: 'MESSAGE_NOT_FOUND', message: 'no new message' } : OK_STATUS;
   const out = messages.map((m) => toGrpcMessage(m, topic, rc.ns, now));

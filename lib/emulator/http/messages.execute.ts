@@ -26,7 +26,8 @@ const NO_PROPERTIES: ReadonlyMap<string, string> = new Map();
 export type OperationOutcome =
   /** A publish carries the stored message's id (for the console's fault trail). */
   | { status: 201; xml: string; messageId: string }
-  | { status: 404; xml: string }
+  /** An empty consume, or a settle with failed handles (named: the console's fault trail). */
+  | { status: 404; xml: string; failed?: readonly AckErrorItem[] }
   /** Messages delivered: their handles go back to the broker if the reply cannot be written. */
   | { status: 200; xml: string; handles: string[] }
   | { status: 204 }
@@ -173,7 +174,9 @@ function settle(
         ? broker.commit(op.ns, op.topic, op.group, handles[0]!)
         : broker.rollback(op.ns, op.topic, op.group, handles[0]!);
   }
-  return failed.length === 0 ? { status: 204 } : { status: 404, xml: buildAckErrors(failed) };
+  return failed.length === 0
+    ? { status: 204 }
+    : { status: 404, xml: buildAckErrors(failed), failed };
 }
 
 /** The receipt handles an ack, commit or rollback body names; [] when it cannot be read. */

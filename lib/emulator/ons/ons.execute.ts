@@ -10,7 +10,6 @@ import {
 } from '../../protocol/index.js';
 import type { ConsumedMessageDoc } from '../../protocol/index.js';
 import {
-  buildOnsMessages,
   buildOnsPublishResponse,
   ONS_HEADERS,
   ONS_LIMITS,
@@ -36,8 +35,11 @@ export interface OnsPublishRequest {
   isOrder: string;
 }
 
-/** Publishes; returns the 201 JSON. */
-export function onsPublish(broker: Broker, req: OnsPublishRequest): string {
+/** Publishes; returns the 201 JSON and the stored message's id. */
+export function onsPublish(
+  broker: Broker,
+  req: OnsPublishRequest,
+): { json: string; messageId: string } {
   const { ns, topic, query } = req;
   if (req.body.length === 0) {
     throw new OnsRequestError('SC_BAD_REQUEST', onsMissingParameterInfo('body'));
@@ -90,7 +92,10 @@ export function onsPublish(broker: Broker, req: OnsPublishRequest): string {
   broker.group(ns, req.producerId, false);
   const message = { body, properties, ...(tag !== '' ? { tag } : {}) };
   const result = broker.publish(ns, topic, message);
-  return buildOnsPublishResponse(result.messageId, ONS_SEND_OK);
+  return {
+    json: buildOnsPublishResponse(result.messageId, ONS_SEND_OK),
+    messageId: result.messageId,
+  };
 }
 
 /** Parses `num` (absent or empty: the largest). */
@@ -108,7 +113,8 @@ export function parseNum(num: string | undefined): number {
 
 /**
  * Takes up to `num` messages at once (no long poll: the samples sleep and ask again). The broker
- * hands out at most 16 per call, so 17-32 take a second call.
+ * hands out at most 16 per call, so 17-32 take a second call. The answer's JSON is
+ * `buildOnsMessages` of what it returns.
  */
 export async function onsConsume(
   broker: Broker,
@@ -116,7 +122,7 @@ export async function onsConsume(
   topic: string,
   consumerId: string,
   num: number,
-): Promise<string> {
+): Promise<OnsMessageJson[]> {
   const out: OnsMessageJson[] = [];
   while (out.length < num) {
     const max = Math.min(MQ_LIMITS.maxNumOfMessages, num - out.length);
@@ -124,7 +130,7 @@ export async function onsConsume(
     for (const m of batch) out.push(toJson(m));
     if (batch.length < max) break;
   }
-  return buildOnsMessages(out);
+  return out;
 }
 
 /** Deletes (acks) one delivery; a stale or foreign handle is a 400. */

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  buildOnsMessages,
   ONS_HEADERS,
   ONS_LIMITS,
   onsBodyMd5Hex,
@@ -18,7 +19,7 @@ import type { Broker } from '../broker/broker.js';
 import { MAX_REQUEST_BODY_BYTES } from '../config/emulator.defaults.js';
 import type { EmulatorCredential } from '../emulator.types.js';
 import type { FaultInjector } from '../faults/fault.injector.js';
-import type { FaultDecision } from '../faults/fault.types.js';
+import type { FaultDecision, FaultOperation } from '../faults/fault.types.js';
 import { actsAfter, beforeActing, deliverFaulted, writeAnswer } from '../http/fault.apply.js';
 import type { HttpAnswer } from '../http/fault.apply.js';
 import type { EmulatorLog } from '../http/http.log.js';
@@ -28,6 +29,8 @@ import { headerValue, OnsAuthenticator } from './ons.auth.js';
 import { readOnsBody } from './ons.body.js';
 import { injectedOnsError, OnsRequestError, toOnsWireError } from './ons.errors.js';
 import type { ConsumerActivity } from '../activity/consumer.activity.js';
+import { traceFault, type FaultTouched } from '../activity/fault.trace.js';
+import type { MessageHistory } from '../activity/message.history.js';
 import type { OnsOperation } from './ons.errors.js';
 import { onsConsume, onsDelete, onsPublish, parseNum } from './ons.execute.js';
 import { parseOnsQuery } from './ons.query.js';
@@ -46,6 +49,8 @@ export interface OnsFrontOptions {
   drainLimitBytes?: number;
   /** Consumers seen (the console); undefined when the console is off. */
   activity?: ConsumerActivity;
+  /** The console's message history (faults that touched messages); undefined when the console is off. */
+  history?: MessageHistory;
   /** Fault rules, consulted once per request after its checks (`front: 'ons'`). */
   faults?: FaultInjector;
 }
@@ -188,7 +193,7 @@ export class OnsFront {
     if (faults !== undefined && faults.armed) {
       const fault = faults.decide({
         front: 'ons',
-        operation: operation === 'delete' ? 'ack' : operation,
+        operation: faultOperation(operation),
         topic,
         group,
         instanceId: ns,
@@ -198,14 +203,21 @@ export class OnsFront {
         if (fault.action.kind === 'error') {
           const wire = injectedOnsError(fault.action);
           served.errorCode = wire.code;
+          if (operation === 'delete')
+            this.traceFault(fault, operation, topic, false, { handles: [msgHandle] });
           return onsErrorAnswer(wire);
         }
-        if (!(await beforeActing(fault.action, req, res))) return undefined;
+        if (!(await beforeActing(fault.action, req, res))) {
+          if (operation === 'delete')
+            this.traceFault(fault, operation, topic, false, { handles: [msgHandle] });
+          return undefined;
+        }
       }
     }
+    const fault = served.fault;
 
     if (operation === 'publish') {
-      const json = onsPublish(broker, {
+      const { json, messageId } = onsPublish(broker, {
         ns,
         topic,
         producerId: group,
@@ -214,6 +226,7 @@ export class OnsFront {
         shardingKey: headerValue(req, 'shardingkey'),
         isOrder: headerValue(req, 'isorder'),
       });
+      if (fault !== undefined) this.traceFault(fault, operation, topic, true, { ids: [messageId] });
       return onsJsonAnswer(201, json);
     }
     if (operation === 'consume') {
@@ -226,15 +239,44 @@ export class OnsFront {
         group,
         ...(agent !== undefined ? { agent } : {}),
       });
+      let messages;
       try {
-        return onsJsonAnswer(200, await onsConsume(broker, ns, topic, group, num));
+        messages = await onsConsume(broker, ns, topic, group, num);
       } finally {
         polled?.();
       }
+      if (fault !== undefined && messages.length > 0) {
+        this.traceFault(fault, operation, topic, true, {
+          handles: messages.map((m) => m.msgHandle),
+        });
+      }
+      return onsJsonAnswer(200, buildOnsMessages(messages));
     }
+    // A delete refused on its own (stale handle) throws first: not the fault's doing, not traced.
     onsDelete(broker, ns, topic, group, msgHandle);
+    if (fault !== undefined)
+      this.traceFault(fault, operation, topic, true, { handles: [msgHandle] });
     return onsNoContentAnswer();
   }
+
+  /** The console's history learns which messages a fault touched (nothing when it is off). */
+  private traceFault(
+    fault: FaultDecision,
+    operation: OnsOperation,
+    topic: string,
+    acted: boolean,
+    touched: FaultTouched,
+  ): void {
+    const { history, broker, instanceId: ns } = this.options;
+    if (history === undefined) return;
+    const request = { front: 'ons' as const, operation: faultOperation(operation), ns, topic };
+    traceFault(history, broker.clock.now(), fault, request, acted, touched);
+  }
+}
+
+/** A delete is the old API's ack. */
+function faultOperation(operation: OnsOperation): FaultOperation {
+  return operation === 'delete' ? 'ack' : operation;
 }
 
 function operationOf(method: string | undefined): OnsOperation | undefined {

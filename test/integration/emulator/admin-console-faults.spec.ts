@@ -206,6 +206,14 @@ describe('console: faults over the live stream and in timelines', () => {
       code: 'InternalError',
     });
     await client.ack(topic, group, [again!.receiptHandle]);
+    // Acked again under a delay: the server refuses the spent handle on its own, not shown.
+    emulator.faults.add({
+      match: { operation: 'ack', topic },
+      count: 1,
+      action: { kind: 'delay', ms: 1 },
+    });
+    const spent = await client.ack(topic, group, [again!.receiptHandle]);
+    expect(spent.failed).toHaveLength(1);
 
     const life: any = await (
       await fetch(`${emulator.endpoint}/_emulator/messages/${messageId}`)

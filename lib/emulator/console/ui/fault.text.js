@@ -53,6 +53,8 @@ const DONE = {
   publish: 'Stored',
   consume: 'Delivered',
   ack: 'Acked',
+  changeInvisibleDuration: 'Invisibility changed',
+  forwardToDeadLetterQueue: 'Dead-lettered',
   commit: 'Committed',
   rollback: 'Rolled back',
 };
