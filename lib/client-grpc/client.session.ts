@@ -10,45 +10,30 @@
  * topic) or the proxy lost them, and reopens a broken stream with a backoff (unref'd timer).
  */
 import type { ClientDuplexStream } from '@grpc/grpc-js';
-import { hostname, platform } from 'node:os';
 import { MQAbortError, MQNetworkError, MQTimeoutError } from '../client/client.errors.js';
-import { CLIENT_VERSION } from '../client/client.version.js';
 import { isSuccessCode } from '../protocol-grpc/grpc.status.js';
-import { msToDuration } from '../protocol-grpc/grpc.time.js';
 import type {
-  ClientType,
   RecoverOrphanedTransactionCommand,
-  Resource,
   Settings,
   TelemetryCommand,
 } from '../protocol-grpc/grpc.types.js';
 import type { GrpcClientLogger } from './client.logger.js';
-import { closedError, grpcError, serviceError, statusCodeName } from './grpc.errors.js';
-import type { RpcChannel } from './rpc.channel.js';
+import { closedError, grpcError, serviceError } from './grpc.errors.js';
+import { ReconnectSchedule } from './session.reconnect.js';
+import { notifyTermination } from './session.termination.js';
+import {
+  mergeExpressions,
+  newClientId,
+  sessionSettings,
+  type SessionClientType,
+  type SettingsSource,
+} from './session.settings.js';
 
-const HOST = hostname();
-let sessionIndex = 0;
-
-/** `host@pid@index@time`: unique per session, readable in the proxy's logs (as the official clients). */
-function newClientId(): string {
-  return `${HOST}@${process.pid}@${sessionIndex++}@${Date.now().toString(36)}`;
-}
-
-export interface SessionHost {
-  readonly channel: RpcChannel;
-  readonly namespace: string;
-  readonly requestTimeoutMs: number;
+export interface SessionHost extends SettingsSource {
   readonly logger: GrpcClientLogger;
   /** Producer sessions: an orphaned transaction the broker asks about. */
   onTransactionCheck(command: RecoverOrphanedTransactionCommand): void;
 }
-
-/** Reconnects of a broken Telemetry stream: at once, then after 1 s doubling to 30 s. */
-const RECONNECT_INITIAL_MS = 0;
-const RECONNECT_FIRST_BACKOFF_MS = 1_000;
-const RECONNECT_MAX_MS = 30_000;
-/** A stream that lived this long was healthy: when it breaks, reconnect at once again. */
-const STABLE_STREAM_MS = 30_000;
 
 interface SettingsExchange {
   version: number;
@@ -68,9 +53,12 @@ export class ClientSession {
   private synced = -1;
   /** The settings exchange under way (one at a time: replies carry no correlation id). */
   private exchange: SettingsExchange | undefined;
-  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private reconnectDelay = RECONNECT_INITIAL_MS;
-  private streamOpenedAt = 0;
+  private readonly reconnects = new ReconnectSchedule(() => {
+    this.ready().catch(() => {
+      // The attempt failed before a stream existed (onGone did not run): try again later.
+      if (this.stream === undefined) this.reconnects.retry();
+    });
+  });
   private broken = false;
   private closed = false;
   /** Ever acknowledged: the proxy knows this client id (termination is worth sending). */
@@ -80,7 +68,7 @@ export class ClientSession {
 
   constructor(
     private readonly host: SessionHost,
-    readonly clientType: Extract<ClientType, 'PRODUCER' | 'SIMPLE_CONSUMER'>,
+    readonly clientType: SessionClientType,
     /** Consumer sessions: the group. */
     readonly group?: string,
   ) {}
@@ -117,70 +105,16 @@ export class ClientSession {
 
   /** The settings command the proxy expects from this session. */
   settings(): Settings {
-    const ns = this.host.namespace;
-    const { host, port } = this.host.channel.endpoint;
-    const settings: Settings = {
-      clientType: this.clientType,
-      accessPoint: {
-        scheme: /^[\d.]+$/.test(host) ? 'IPv4' : host.includes(':') ? 'IPv6' : 'DOMAIN_NAME',
-        addresses: [{ host, port }],
-      },
-      requestTimeout: msToDuration(this.host.requestTimeoutMs),
-      userAgent: {
-        language: 'NODE_JS',
-        version: CLIENT_VERSION,
-        platform: platform(),
-        hostname: HOST,
-      },
-    };
-    if (this.clientType === 'PRODUCER') {
-      const topics: Resource[] = [];
-      for (const topic of this.topics.keys()) topics.push({ name: topic, resourceNamespace: ns });
-      settings.publishing = { topics, validateMessageType: true };
-    } else {
-      const subscriptions = [];
-      for (const [topic, expression] of this.topics) {
-        subscriptions.push({
-          topic: { name: topic, resourceNamespace: ns },
-          expression: { type: 'TAG' as const, expression },
-        });
-      }
-      settings.subscription = {
-        group: { name: this.group!, resourceNamespace: ns },
-        subscriptions,
-      };
-    }
-    return settings;
+    return sessionSettings(this.host, this.clientType, this.group, this.topics);
   }
 
   /** Tells the proxy this client is going away and ends the stream. Never rejects. */
   async terminate(timeoutMs: number): Promise<void> {
     this.closed = true;
-    clearTimeout(this.reconnectTimer);
+    this.reconnects.stop();
     this.finish(this.exchange, closedError());
-    const channel = this.host.channel;
-    if (this.known && !channel.isClosed) {
-      const request =
-        this.group === undefined
-          ? {}
-          : { group: { name: this.group, resourceNamespace: this.host.namespace } };
-      try {
-        const response = await channel.unary<object, { status?: TelemetryCommand['status'] }>(
-          'NotifyClientTermination',
-          request,
-          channel.context('NotifyClientTermination'),
-          { clientId: this.clientId, timeoutMs },
-        );
-        if (!isSuccessCode(response.status?.code)) {
-          this.host.logger.warn(
-            `RocketMQ 5 ${this.describe()}: NotifyClientTermination answered ${statusCodeName(response.status)}`,
-          );
-        }
-      } catch (error) {
-        this.host.logger.warn(
-          `RocketMQ 5 ${this.describe()}: NotifyClientTermination failed (${(error as Error).message}); the proxy forgets the client when its heartbeats stop`,
-        );
-      }
+    if (this.known && !this.host.channel.isClosed) {
+      await notifyTermination(this.host, this.clientId, this.group, this.describe(), timeoutMs);
     }
     const stream = this.stream;
     this.stream = undefined;
@@ -252,7 +186,7 @@ export class ClientSession {
           throw closedError();
         }
         this.stream = stream;
-        this.streamOpenedAt = Date.now();
+        this.reconnects.opened();
         this.synced = -1;
         stream.on('data', (command: TelemetryCommand) => this.onCommand(command));
         stream.on('error', (error: Error) => this.onGone(stream, error));
@@ -333,7 +267,7 @@ export class ClientSession {
     this.synced = -1;
     endQuietly(stream);
     stream?.cancel();
-    this.scheduleReconnect(0);
+    this.reconnects.now();
   }
 
   private onGone(
@@ -360,33 +294,8 @@ export class ClientSession {
       this.host.logger.warn(`RocketMQ 5 ${this.describe()}: ${reason}; reconnecting`);
     }
     // A stream that was healthy for a while: reconnect at once; one that keeps breaking: back off.
-    if (Date.now() - this.streamOpenedAt >= STABLE_STREAM_MS)
-      this.reconnectDelay = RECONNECT_INITIAL_MS;
-    this.scheduleReconnect(this.reconnectDelay);
+    this.reconnects.broke();
   }
-
-  /** Reopens the stream after `delayMs` (unref'd: a reconnecting client never holds the process). */
-  private scheduleReconnect(delayMs: number): void {
-    if (this.closed || this.reconnectTimer !== undefined) return;
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      if (this.closed) return;
-      this.ready().catch(() => {
-        // The attempt failed before a stream existed (onGone did not run): try again later.
-        if (this.stream === undefined) this.scheduleReconnect(this.reconnectDelay);
-      });
-    }, delayMs);
-    this.reconnectTimer.unref();
-    this.reconnectDelay =
-      delayMs === 0 ? RECONNECT_FIRST_BACKOFF_MS : Math.min(RECONNECT_MAX_MS, delayMs * 2);
-  }
-}
-
-/** The union of two tag expressions of one topic ('*' covers every tag). */
-function mergeExpressions(a: string, b: string): string {
-  if (a === '' && b === '') return '';
-  if (a === '*' || b === '*' || a === '' || b === '') return '*';
-  return [...new Set([...a.split('||'), ...b.split('||')])].sort().join('||');
 }
 
 function endQuietly(
