@@ -111,7 +111,7 @@ export class MessagesResponder {
         : undefined;
     let outcome;
     try {
-      // Its writes are kept for the turn's group commit; the answer waits for them (http.server.ts).
+      // Its writes are kept for the turn's group commit; the answer waits for them (reply.deliver.ts).
       const broker = options.broker;
       const result = broker.commits.deferred(() =>
         executeOperation(broker, operation, body, res, options.longPolls),
