@@ -188,7 +188,9 @@ function summarize(
             `publish c=${c} (${where}): our client / raw ceiling`,
             roundRatio(server, c, 'ours', 'raw'),
             'min',
-            0.8,
+            // Issue 16 asks 0.85× where the client's own cost shows (the canned server); against
+            // the emulator the server is the bottleneck and round 1's 0.8× stays.
+            serverId === 'emulator' ? 0.8 : 0.85,
           ),
           target(
             `publish c=${c} (${where}): our client / official SDK`,

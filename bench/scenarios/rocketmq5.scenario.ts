@@ -332,7 +332,7 @@ async function drainSection(
       'rocketmq5 drain: Nest on gRPC / official SimpleConsumer loop',
       grpcNest.rate / official.rate,
       'min',
-      1,
+      2,
     ),
     target(
       'rocketmq5 drain: Nest on gRPC / official PushConsumer',

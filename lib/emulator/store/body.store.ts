@@ -4,7 +4,7 @@
  * keeps a few numbers per message, the bytes are read back when the message is delivered).
  * Bodies may be text (the HTTP protocols) or bytes (gRPC); a body comes back as it was given.
  */
-import type { DeferrableWrites } from './store.js';
+import type { DeferrableWrites } from './deferrable.writes.js';
 
 /** A body written to a disk body store. */
 export interface DiskBody {

@@ -1,4 +1,5 @@
 import type { DiskBodyRecord } from './body.store.js';
+import type { DeferrableWrites } from './deferrable.writes.js';
 
 /**
  * Durable record of the broker's state transitions. The broker's state is a fold of these events,
@@ -150,21 +151,6 @@ export type BrokerEvent =
   | TopicPurgedEvent
   | DeadLetterResentEvent
   | DeadLettersPurgedEvent;
-
-/**
- * Group commit (see group.commit.ts): while `deferred` is true, writes are kept in memory and go to
- * the OS together at the next flush(); otherwise each is handed to the OS before the call returns,
- * after any kept ones (so the order on disk is the order of the calls).
- */
-export interface DeferrableWrites {
-  deferred: boolean;
-  /** Kept writes wait for flush(). */
-  readonly hasPending: boolean;
-  /** Hands every kept write to the OS, in order, in as few system calls as possible. */
-  flush(): void;
-  /** Forgets the kept writes (their bodies could not be written: the events must not be). */
-  discard(): void;
-}
 
 export interface Store extends DeferrableWrites {
   /** Events to replay, oldest first. */

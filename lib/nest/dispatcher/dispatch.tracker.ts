@@ -1,7 +1,7 @@
 import type { ExternalContextCreator } from '@nestjs/core';
 import { isObservable, tap } from 'rxjs';
 import { TrackedContext } from '../context/tracked.context.js';
-import { newPipelineProbe, type PipelineProbe, type ProbedParam } from './pipeline.direct.js';
+import { newPipelineProbe, type PipelineProbe, type ProbedParam } from './pipeline.probe.js';
 import { withoutLastResortLog, type FiltersContextCreator } from './quiet-exceptions.js';
 
 /** How far one delivery got through the Nest pipeline (guards → interceptors → pipes → handler). */

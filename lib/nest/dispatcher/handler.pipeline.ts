@@ -8,7 +8,8 @@ import { paramKey, type MQParamArgsMetadata } from '../decorators/mq-param.util.
 import type { MQHandlerTarget } from '../interfaces/mq-handler-definition.interface.js';
 import type { DispatchState, DispatchTracker } from './dispatch.tracker.js';
 import type { MQParamsFactory } from './mq-params.factory.js';
-import { DirectCall, isEmptyPipeline } from './pipeline.direct.js';
+import { DirectCall } from './pipeline.direct.js';
+import { isEmptyPipeline } from './pipeline.probe.js';
 
 /** `(payload, message, ctx)`; batch handlers: `(payloads, messages, batchCtx)`. */
 type PipelineProxy = (payload: unknown, message: unknown, ctx: object) => Promise<unknown>;

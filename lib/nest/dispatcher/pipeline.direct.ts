@@ -18,39 +18,7 @@
  */
 import { isObservable, lastValueFrom, tap } from 'rxjs';
 import type { DispatchState, DispatchTracker } from './dispatch.tracker.js';
-
-/** One parameter as Nest prepared it for its pipes step (`createPipesFn`'s `paramsOptions`). */
-export interface ProbedParam {
-  index: number;
-  extractValue: (...args: unknown[]) => unknown;
-  pipes?: unknown;
-}
-
-/** What Nest computed for one handler's pipeline: counts of each step (-1: not seen). */
-export interface PipelineProbe {
-  guards: number;
-  interceptors: number;
-  filters: number;
-  /** Global, class and method pipes (parameter pipes are in `params`). */
-  pipes: number;
-  params: readonly ProbedParam[] | undefined;
-}
-
-export function newPipelineProbe(): PipelineProbe {
-  return { guards: -1, interceptors: -1, filters: -1, pipes: -1, params: undefined };
-}
-
-/** True when every step was seen and is empty. */
-export function isEmptyPipeline(probe: PipelineProbe): boolean {
-  const { guards, interceptors, filters, pipes, params } = probe;
-  if (guards !== 0 || interceptors !== 0 || filters !== 0 || pipes !== 0) return false;
-  if (params === undefined) return false;
-  for (const param of params) {
-    if (!Array.isArray(param.pipes) || param.pipes.length > 0) return false;
-    if (typeof param.extractValue !== 'function' || !Number.isInteger(param.index)) return false;
-  }
-  return true;
-}
+import type { ProbedParam } from './pipeline.probe.js';
 
 /**
  * The call of an empty pipeline: the `PreparedCall` (handler.pipeline.ts) that does, for one
