@@ -1,43 +1,27 @@
 /**
- * What happens to messages over time: fan-out to subscriptions, deliveries, expiry and
- * redelivery, dead letters, timer messages, transaction checks, retention, and serving parked
- * long polls when any of these makes a message deliverable.
+ * What happens to messages over time: fan-out to subscriptions, expiry and redelivery, dead
+ * letters, timer messages, transaction checks, retention and reset. Whatever makes a message
+ * deliverable wakes the parked long polls (broker.delivery.ts hands the messages out).
  */
-import type { ConsumedMessageDoc } from '../../protocol/index.js';
+import { bodyMd5 } from '../../protocol/index.js';
 import { bodyBytes } from '../store/body.store.js';
 import type { BodyRef } from '../store/body.store.js';
-import type { BrokerEvent, PublishedEvent } from '../store/store.js';
-import { bodyMd5 } from '../../protocol/index.js';
-import { BrokerResources } from './broker.resources.js';
+import type { PublishedEvent } from '../store/store.js';
+import { BrokerDelivery } from './broker.delivery.js';
 import { DueEvents, type DueHandlers } from './due.events.js';
 import type {
-  ConsumeKind,
   Delivery,
   Message,
   Partition,
   SubMessage,
   Subscription,
   Topic,
-  Waiter,
 } from './broker.state.js';
-import {
-  collectNormal,
-  collectOrderly,
-  enqueuePartition,
-  offer,
-  type DeliverFn,
-} from './subscription.views.js';
-import { WaitDeadlines } from './wait.deadlines.js';
+import { enqueuePartition, offer } from './subscription.views.js';
 
-export const EMPTY: ConsumedMessageDoc[] = [];
-const NO_RESOLVE = (): void => undefined;
-
-export abstract class BrokerLifecycle extends BrokerResources implements DueHandlers {
+export abstract class BrokerLifecycle extends BrokerDelivery implements DueHandlers {
   /** @internal */
   readonly due: DueEvents = new DueEvents(this.clock, this);
-  protected readonly deadlines = new WaitDeadlines((w) => this.settle(w, EMPTY));
-  /** Events of the current operation, written in one append (one write(2) per consume/ack). */
-  protected pendingLog: BrokerEvent[] = [];
 
   /**
    * @internal builds the message of a `pub` event: live publish (`body` already in the body store)
@@ -83,97 +67,6 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
       else this.fanOut(topic, m);
     }
     return m;
-  }
-
-  protected collect(
-    topic: Topic,
-    sub: Subscription | undefined,
-    kind: ConsumeKind,
-    max: number,
-    tags: string[] | undefined,
-    invisibleMs?: number,
-  ): ConsumedMessageDoc[] {
-    const out: ConsumedMessageDoc[] = [];
-    if (kind === 'half') this.collectHalf(topic, max, out);
-    else if (kind === 'orderly') collectOrderly(sub!, max, tags, out, this.deliver, invisibleMs);
-    else collectNormal(sub!, max, tags, out, this.deliver, invisibleMs);
-    if (this.logging && out.length > 0) this.flushLog();
-    return out;
-  }
-
-  protected flushLog(): void {
-    if (this.pendingLog.length === 0) return;
-    const events = this.pendingLog;
-    this.pendingLog = [];
-    if (this.persisting) {
-      this.appendedEvents += events.length;
-      if (this.store.appendAll !== undefined) this.store.appendAll(events);
-      else for (const e of events) this.store.append(e);
-    }
-    if (this.observer !== undefined) for (const e of events) this.observer(e);
-  }
-
-  protected readonly deliver: DeliverFn = (sub, sm, kind, partition, invisibleMs) => {
-    const now = this.clock.now();
-    const m = sm.msg;
-    sm.consumedTimes++;
-    if (sm.consumedTimes === 1) sm.firstConsumeTime = now;
-    const next =
-      now +
-      (invisibleMs ??
-        (kind === 'orderly' ? this.timings.orderlyInvisibilityMs : this.timings.invisibilityMs));
-    const d = this.newDelivery(this.newHandle(m.id), kind, m, sub, sm, next);
-    d.partition = partition;
-    sm.delivery = d;
-    this.handles.set(d.handle, d);
-    this.due.push(next, { kind: 'expire', delivery: d });
-    if (this.logging) {
-      this.pendingLog.push({
-        t: 'dlv',
-        ns: sub.topic.ns,
-        topic: sub.topic.name,
-        g: sub.group.id,
-        id: m.id,
-        h: d.handle,
-        next,
-        n: sm.consumedTimes,
-        first: sm.firstConsumeTime,
-        kind,
-      });
-    }
-    return doc(m, this.bodyText(m.body), d.handle, sm.firstConsumeTime, next, sm.consumedTimes);
-  };
-
-  /** trans=pop: one check at a time per half message, shared by every group of the topic. */
-  protected collectHalf(topic: Topic, max: number, out: ConsumedMessageDoc[]): void {
-    const now = this.clock.now();
-    while (out.length < max) {
-      const m = topic.halfReady.shift();
-      if (m === undefined) return;
-      m.halfQueued = false;
-      if (m.state !== 'half' || m.halfDelivery !== undefined) continue;
-      m.halfChecks++;
-      if (m.halfChecks === 1) m.halfFirstCheck = now;
-      const next = now + this.timings.halfInvisibilityMs;
-      const d = this.newDelivery(this.newHandle(m.id), 'half', m, undefined, undefined, next);
-      m.halfDelivery = d;
-      this.handles.set(d.handle, d);
-      this.due.push(next, { kind: 'expire', delivery: d });
-      if (this.logging) {
-        this.pendingLog.push({
-          t: 'dlv',
-          ns: topic.ns,
-          topic: topic.name,
-          id: m.id,
-          h: d.handle,
-          next,
-          n: m.halfChecks,
-          first: m.halfFirstCheck,
-          kind: 'half',
-        });
-      }
-      out.push(doc(m, this.bodyText(m.body), d.handle, m.halfFirstCheck, next, m.halfChecks));
-    }
   }
 
   /** @internal */
@@ -348,46 +241,6 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
     }
   }
 
-  /** Serve parked long polls of this subscription in arrival order. */
-  protected wake(sub: Subscription): void {
-    if (sub.waiters.size === 0) return;
-    // Once an unfiltered request of a kind finds nothing, no request of that kind can.
-    let normalDry = false;
-    let orderlyDry = false;
-    for (const w of sub.waiters) {
-      if (w.kind === 'orderly' ? orderlyDry : normalDry) continue;
-      const out = this.collect(sub.topic, sub, w.kind, w.max, w.tags, w.invisibleMs);
-      if (out.length > 0) this.settle(w, out);
-      else if (w.tags === undefined) {
-        if (w.kind === 'orderly') orderlyDry = true;
-        else normalDry = true;
-        if (normalDry && orderlyDry) return;
-      }
-    }
-  }
-
-  protected wakeHalf(topic: Topic): void {
-    for (const w of topic.halfWaiters) {
-      const out = this.collect(topic, undefined, 'half', w.max, undefined);
-      if (out.length === 0) return;
-      this.settle(w, out);
-    }
-  }
-
-  protected settle(w: Waiter, msgs: ConsumedMessageDoc[]): void {
-    if (w.settled) return;
-    w.settled = true;
-    (w.sub === undefined ? w.topic.halfWaiters : w.sub.waiters).delete(w);
-    w.cleanup?.();
-    w.cleanup = undefined;
-    const resolve = w.resolve;
-    // The deadline heap may hold the waiter until its original deadline: keep nothing alive
-    // through it (the resolve function holds the promise, which holds the delivered batch).
-    w.resolve = NO_RESOLVE;
-    this.deadlines.noteSettled();
-    resolve(msgs);
-  }
-
   /** @internal drops every message, delivery, half message and dead letter; waiters keep waiting. */
   applyReset(): void {
     this.handles.clear();
@@ -410,26 +263,4 @@ export abstract class BrokerLifecycle extends BrokerResources implements DueHand
     this.retainedMessages = 0;
     this.retainedBytes = 0;
   }
-}
-
-function doc(
-  m: Message,
-  body: string,
-  handle: string,
-  firstConsumeTime: number,
-  nextConsumeTime: number,
-  consumedTimes: number,
-): ConsumedMessageDoc {
-  return {
-    messageId: m.id,
-    receiptHandle: handle,
-    bodyMd5: m.bodyMd5,
-    body,
-    publishTime: m.publishTime,
-    firstConsumeTime,
-    nextConsumeTime,
-    consumedTimes,
-    tag: m.tag,
-    properties: m.props,
-  };
 }

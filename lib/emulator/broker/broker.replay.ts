@@ -6,11 +6,11 @@
  */
 import { isDiskBody } from '../store/body.store.js';
 import type { BrokerEvent, DeliveredEvent } from '../store/store.js';
-import type { Broker } from './broker.js';
+import type { BrokerPersistence } from './broker.persistence.js';
 import type { Topic } from './broker.state.js';
 import { subMessage } from './subscription.views.js';
 
-export function applyEvent(b: Broker, e: BrokerEvent): void {
+export function applyEvent(b: BrokerPersistence, e: BrokerEvent): void {
   switch (e.t) {
     case 'topic':
       b.createTopic(e.ns, e.topic, e.type);
@@ -90,7 +90,7 @@ export function applyEvent(b: Broker, e: BrokerEvent): void {
   }
 }
 
-function applyDelivered(b: Broker, e: DeliveredEvent): void {
+function applyDelivered(b: BrokerPersistence, e: DeliveredEvent): void {
   const m = findTopic(b, e.ns, e.topic)?.messages.get(e.id);
   if (m === undefined) return;
   if (e.g === undefined) {
@@ -120,12 +120,12 @@ function applyDelivered(b: Broker, e: DeliveredEvent): void {
   }
 }
 
-function findTopic(b: Broker, ns: string, name: string): Topic | undefined {
+function findTopic(b: BrokerPersistence, ns: string, name: string): Topic | undefined {
   return b.topics.get(ns + '\n' + name);
 }
 
 /** The live state as the shortest event sequence that replays to it. */
-export function snapshotEvents(b: Broker): BrokerEvent[] {
+export function snapshotEvents(b: BrokerPersistence): BrokerEvent[] {
   const out: BrokerEvent[] = [];
   for (const t of b.topics.values()) {
     if (!b.isDeclared(t.ns, t.name))

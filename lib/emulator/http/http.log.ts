@@ -32,3 +32,8 @@ export function createEmulatorLog(
     debug: level === 'debug' ? (line) => emit('debug', line) : noop,
   };
 }
+
+/** A failure as a log line shows it: its stack when it has one. */
+export function describeFault(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}

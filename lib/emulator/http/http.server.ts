@@ -1,15 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import {
-  buildError,
-  MQ_ERRORS,
-  MQ_LIMITS,
-  MQ_VERSION,
-  newRequestId,
-  REQUEST_ID_HEADER,
-  XML_CONTENT_TYPE,
-} from '../../protocol/index.js';
+import { MQ_ERRORS, newRequestId } from '../../protocol/index.js';
 import type { ConsumerActivity } from '../activity/consumer.activity.js';
 import { ADMIN_PREFIX, handleAdminRequest } from '../admin/admin.http.js';
 import type { AdminHttpContext } from '../admin/admin.http.js';
@@ -18,36 +10,22 @@ import type { Broker } from '../broker/broker.js';
 import type { Clock } from '../clock/clock.js';
 import { MAX_REQUEST_BODY_BYTES } from '../config/emulator.defaults.js';
 import type { EmulatorCredential } from '../emulator.types.js';
+import type { FaultInjector } from '../faults/fault.injector.js';
 import type { OnsFront } from '../ons/ons.front.js';
 import { matchOnsTarget } from '../ons/ons.route.js';
 import { MQRequestError, toWireError } from './http.errors.js';
+import { describeFault } from './http.log.js';
 import type { EmulatorLog } from './http.log.js';
-import { executeOperation } from './messages.execute.js';
-import type { OperationOutcome } from './messages.execute.js';
-import { traceFault } from './fault.trace.js';
 import type { LongPollGauge } from './messages.execute.js';
-import { createRequestAuthenticator, verifyContentMd5 } from './request.auth.js';
-import type { FaultInjector } from '../faults/fault.injector.js';
-import type { FaultDecision, FaultRequest } from '../faults/fault.types.js';
-import { actsAfter, beforeActing, deliverFaulted, injectedError } from './fault.apply.js';
-import { ClientGoneError, discardRequestBody, readRequestBody } from './request.body.js';
-import { recordHttpPoll } from './poll.activity.js';
-import { resolveOperation } from './request.operation.js';
-import type { MessagesOperation } from './request.operation.js';
-import { parseMessagesQuery } from './request.query.js';
-import { matchMessagesPath } from './request.route.js';
-import {
-  errorReply,
-  noContentReply,
-  replyAnswer,
-  sendError,
-  writeReply,
-  xmlReply,
-} from './response.write.js';
+import { MessagesResponder } from './messages.respond.js';
+import { deliverReply, replyAtTurnEnd } from './reply.deliver.js';
+import { createRequestAuthenticator } from './request.auth.js';
+import { ClientGoneError, discardRequestBody } from './request.body.js';
+import { logRequest } from './request.log.js';
+import type { ServeState } from './request.log.js';
+import { errorReply, sendError } from './response.write.js';
 import type { Reply } from './response.write.js';
-
-/** The documented request-line limit (PROTOCOL.md §1.3), applied to the request-target. */
-const MAX_REQUEST_TARGET_LENGTH = MQ_LIMITS.maxRequestLineLength;
+import { answerClientError, endWithError } from './socket.errors.js';
 
 export interface EmulatorHttpServerOptions {
   broker: Broker;
@@ -71,23 +49,18 @@ export interface EmulatorHttpServerOptions {
   requestTimeoutMs: number;
 }
 
-/** What one request turned into, for the answer and the log line. */
-interface ServeState {
-  errorCode: string;
-  fault: FaultDecision | undefined;
-  /** Receipt handles carried by a consume reply (given back if the reply cannot be written). */
-  handles: string[] | undefined;
-}
-
 /**
  * The emulator's HTTP front: one node:http server for the MQ protocol and the admin API.
  * Every request is answered (the cloud's XML error for anything wrong, 500 InternalError for our own
  * faults); nothing a client sends can crash the process.
+ * This file owns the server (timeouts, keep-alive, listen, drain) and routes each request: the
+ * ONS API (ons/), the admin API and console (admin/), `GET /`, and the MQ protocol, which
+ * messages.respond.ts checks and runs and reply.deliver.ts answers at the end of the turn. Every
+ * request gets one log line (request.log.ts); what never becomes a request, socket.errors.ts.
  */
 export class EmulatorHttpServer {
   private readonly server: Server;
-  private readonly authenticate: ((req: IncomingMessage) => void) | undefined;
-  private readonly maxBodyBytes: number;
+  private readonly messages: MessagesResponder;
   private readonly adminContext: AdminHttpContext;
   private hostId = '';
   private inFlight = 0;
@@ -95,15 +68,24 @@ export class EmulatorHttpServer {
   private drainWaiters: (() => void)[] = [];
 
   constructor(private readonly options: EmulatorHttpServerOptions) {
-    this.maxBodyBytes = options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES;
-    this.authenticate =
-      options.auth === 'strict'
-        ? createRequestAuthenticator({
-            credentials: options.credentials,
-            maxDateSkewMs: options.maxDateSkewMs,
-            log: options.log,
-          })
-        : undefined;
+    this.messages = new MessagesResponder({
+      broker: options.broker,
+      clock: options.clock,
+      authenticate:
+        options.auth === 'strict'
+          ? createRequestAuthenticator({
+              credentials: options.credentials,
+              maxDateSkewMs: options.maxDateSkewMs,
+              log: options.log,
+            })
+          : undefined,
+      maxBodyBytes: options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES,
+      maxWaitSeconds: options.maxWaitSeconds,
+      longPolls: this.longPolls,
+      activity: options.activity,
+      faults: options.faults,
+      history: () => options.admin.console?.tap.history,
+    });
     this.adminContext = {
       ...options.admin,
       endpoint: () => this.hostId,
@@ -138,14 +120,20 @@ export class EmulatorHttpServer {
       );
       sendError(res, wire, requestId, this.hostId);
       const state: ServeState = { errorCode: wire.code, fault: undefined, handles: undefined };
-      this.logRequest(req, res, wire.status, state, 0, requestId);
+      logRequest(this.options.log, req, res, wire.status, state, 0, requestId);
     });
     // CONNECT (proxy tunnelling) is not part of the protocol; Node would drop the socket silently.
     this.server.on('connect', (_req: IncomingMessage, socket: Socket) =>
-      this.endWithError(socket, 'InvalidRequestURL', MQ_ERRORS.InvalidRequestURL.message),
+      endWithError(
+        socket,
+        'InvalidRequestURL',
+        MQ_ERRORS.InvalidRequestURL.message,
+        this.options.clock,
+        this.hostId,
+      ),
     );
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) =>
-      this.onClientError(err, socket),
+      answerClientError(err, socket, this.options.clock, this.hostId),
     );
   }
 
@@ -256,7 +244,16 @@ export class EmulatorHttpServer {
         return;
       }
       try {
-        reply = await this.respond(req, res, expectContinue, path, rawQuery, requestId, state);
+        reply = await this.messages.respond(
+          req,
+          res,
+          expectContinue,
+          path,
+          rawQuery,
+          requestId,
+          state,
+          this.hostId,
+        );
       } catch (err) {
         if (err instanceof ClientGoneError) return;
         const wire = toWireError(err);
@@ -276,227 +273,14 @@ export class EmulatorHttpServer {
       }
       if (reply !== undefined) {
         // With the turn's other answers, after the writes they vouch for (see GroupCommit).
-        reply = await this.atTurnEnd(reply, requestId, state);
-        this.deliver(req, res, reply, state);
+        const broker = this.options.broker;
+        reply = await replyAtTurnEnd(broker, log, reply, requestId, state, this.hostId);
+        deliverReply(broker, log, req, res, reply, state);
       }
     } finally {
-      this.logRequest(req, res, reply?.status ?? status, state, started, requestId);
+      logRequest(log, req, res, reply?.status ?? status, state, started, requestId);
     }
   }
-
-  /** Checks and runs one protocol request; undefined when there is nobody to answer. */
-  private async respond(
-    req: IncomingMessage,
-    res: ServerResponse,
-    expectContinue: boolean,
-    path: string,
-    rawQuery: string,
-    requestId: string,
-    state: ServeState,
-  ): Promise<Reply | undefined> {
-    const method = req.method;
-    if (method !== 'GET' && method !== 'POST' && method !== 'DELETE')
-      throw new MQRequestError('InvalidRequestURL');
-    if ((req.url ?? '').length > MAX_REQUEST_TARGET_LENGTH) {
-      throw new MQRequestError(
-        'InvalidRequestURL',
-        `Http request URL is longer than ${MAX_REQUEST_TARGET_LENGTH} characters.`,
-      );
-    }
-    const topic = matchMessagesPath(path);
-    this.authenticate?.(req);
-    if (expectContinue) {
-      const length = Number(req.headers['content-length']);
-      if (length > this.maxBodyBytes) {
-        throw new MQRequestError(
-          'InvalidArgument',
-          `The value of request body should between 0 and ${this.maxBodyBytes} bytes.`,
-          true,
-        );
-      }
-      res.writeContinue();
-    }
-    const body = await readRequestBody(req, this.maxBodyBytes);
-    if (this.authenticate !== undefined) verifyContentMd5(req, body);
-    const query = parseMessagesQuery(rawQuery);
-    const operation = resolveOperation(method, topic, query, this.options.maxWaitSeconds);
-    const faults = this.options.faults;
-    if (faults !== undefined && faults.armed) {
-      const fault = faults.decide(describeForFaults(operation));
-      if (fault !== undefined) {
-        state.fault = fault;
-        if (fault.action.kind === 'error') {
-          this.traceFault(fault, operation, body, undefined);
-          const wire = injectedError(fault.action);
-          state.errorCode = wire.code;
-          return errorReply(wire, requestId, this.hostId);
-        }
-        if (!(await beforeActing(fault.action, req, res))) {
-          this.traceFault(fault, operation, body, undefined);
-          return undefined;
-        }
-      }
-    }
-    const activity = this.options.activity;
-    const polled =
-      activity !== undefined && operation.kind === 'consume'
-        ? recordHttpPoll(activity, req, operation)
-        : undefined;
-    let outcome;
-    try {
-      // Its writes are kept for the turn's group commit; the answer waits for them (serve()).
-      const broker = this.options.broker;
-      const result = broker.commits.deferred(() =>
-        executeOperation(broker, operation, body, res, this.longPolls),
-      );
-      // Only a consume returns a promise: the others need no extra turn of the microtask queue.
-      outcome = result instanceof Promise ? await result : result;
-    } finally {
-      polled?.();
-    }
-    if (state.fault !== undefined) this.traceFault(state.fault, operation, body, outcome);
-    if (outcome.status === 0) return undefined;
-    if (outcome.status === 204) return noContentReply(requestId);
-    if (outcome.status === 200) state.handles = outcome.handles;
-    return xmlReply(outcome.status, outcome.xml, requestId);
-  }
-
-  /** The console's history learns which messages a fault touched (nothing when it is off). */
-  private traceFault(
-    fault: FaultDecision,
-    operation: MessagesOperation,
-    body: Buffer,
-    outcome: OperationOutcome | undefined,
-  ): void {
-    const history = this.options.admin.console?.tap.history;
-    if (history !== undefined) {
-      traceFault(history, this.options.clock.now(), fault, operation, body, outcome);
-    }
-  }
-
-  /**
-   * Resolves at the end of the event-loop turn, once the writes made so far are in the OS (see
-   * GroupCommit), with the reply; an InternalError reply instead if they could not be written.
-   */
-  private atTurnEnd(reply: Reply, requestId: string, state: ServeState): Promise<Reply> {
-    return new Promise((resolve) =>
-      this.options.broker.commits.atTurnEnd((error) => {
-        if (error === undefined) {
-          resolve(reply);
-          return;
-        }
-        this.options.log.warn(
-          `InternalError: the data directory could not be written (request ${requestId}): ${describeFault(error)}`,
-        );
-        const wire = toWireError(error);
-        state.errorCode = wire.code;
-        // Messages handed to a consume stay in flight until their invisibility ends, as with any
-        // answer that is lost.
-        state.handles = undefined;
-        resolve(errorReply(wire, requestId, this.hostId));
-      }),
-    );
-  }
-
-  /** Writes the reply, or lets an after-acting fault decide what the client gets. */
-  private deliver(
-    req: IncomingMessage,
-    res: ServerResponse,
-    reply: Reply,
-    state: ServeState,
-  ): void {
-    const fault = state.fault;
-    if (fault !== undefined && actsAfter(fault.action)) {
-      // The server acted and the fault eats the answer: delivered messages stay in flight, as
-      // they would when a real network loses a response.
-      deliverFaulted(fault.action, req, res, replyAnswer(reply));
-      return;
-    }
-    const written = writeReply(res, reply);
-    if (reply.closeConnection) res.once('finish', () => req.socket.destroySoon());
-    const handles = state.handles;
-    if (handles === undefined) return;
-    // Messages whose answer never left this process go back to ready at once, attempt uncounted.
-    if (!written) this.returnUndelivered(handles);
-    else {
-      res.once('close', () => {
-        if (!res.writableFinished) this.returnUndelivered(handles);
-      });
-    }
-  }
-
-  private returnUndelivered(handles: string[]): void {
-    const released = this.options.broker.release(handles);
-    if (released > 0) {
-      this.options.log.debug(`client gone: ${released} undelivered message(s) ready again`);
-    }
-  }
-
-  private logRequest(
-    req: IncomingMessage,
-    res: ServerResponse,
-    status: number | undefined,
-    state: ServeState,
-    started: number,
-    requestId: string,
-  ): void {
-    const log = this.options.log;
-    if (!log.enabled) return;
-    const ms = started === 0 ? '0.0' : (performance.now() - started).toFixed(1);
-    const code = state.errorCode === '' ? '' : ` ${state.errorCode}`;
-    const fault =
-      state.fault === undefined ? '' : ` fault=${state.fault.ruleId}:${state.fault.action.kind}`;
-    // Nothing was sent: the client went away first (an aborted long poll), so no status to show.
-    // A reply a fault withheld or wrote raw still has the status it would have had.
-    const outcome =
-      status !== undefined
-        ? `${status}${code}`
-        : res.headersSent
-          ? `${res.statusCode}${code}`
-          : 'closed by the client, no answer';
-    log.info(`${req.method} ${req.url} ${outcome}${fault} ${ms}ms id=${requestId}`);
-  }
-
-  /** Unparsable HTTP (bad request line, bad header bytes, oversized headers): answer in the cloud's format. */
-  private onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
-    // Node keeps the response in progress on this private field; writing raw bytes would corrupt it.
-    const busy = (socket as Socket & { _httpMessage?: unknown })._httpMessage != null;
-    if (
-      err.code === 'ECONNRESET' ||
-      err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ||
-      !socket.writable ||
-      busy
-    ) {
-      socket.destroy();
-      return;
-    }
-    if (err.code === 'HPE_HEADER_OVERFLOW') {
-      this.endWithError(socket, 'InvalidArgument', 'The HTTP request headers are too large.');
-    } else {
-      this.endWithError(socket, 'InvalidRequestURL', MQ_ERRORS.InvalidRequestURL.message);
-    }
-  }
-
-  /** Writes a 400 XML error straight to a socket Node's HTTP layer has given up on, then ends it. */
-  private endWithError(
-    socket: Socket,
-    code: 'InvalidArgument' | 'InvalidRequestURL',
-    message: string,
-  ): void {
-    const requestId = newRequestId(this.options.clock.now());
-    const xml = buildError({ code, message, requestId, hostId: this.hostId });
-    socket.end(
-      `HTTP/1.1 400 Bad Request\r\ncontent-type: ${XML_CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(xml)}\r\n` +
-        `${REQUEST_ID_HEADER}: ${requestId}\r\nx-mq-version: ${MQ_VERSION}\r\nconnection: close\r\n\r\n${xml}`,
-    );
-  }
-}
-
-/** The front-agnostic description the fault rules match on. */
-function describeForFaults(op: MessagesOperation): FaultRequest {
-  return op.kind === 'publish'
-    ? { front: 'http', operation: 'publish', topic: op.topic, instanceId: op.ns }
-    : { front: 'http', operation: op.kind, topic: op.topic, group: op.group, instanceId: op.ns };
 }
 
 function urlHost(host: string): string {
@@ -504,8 +288,4 @@ function urlHost(host: string): string {
   if (host === '0.0.0.0') return '127.0.0.1';
   if (host === '::' || host === '[::]') return '[::1]';
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-}
-
-function describeFault(err: unknown): string {
-  return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }
