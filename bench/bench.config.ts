@@ -22,6 +22,8 @@ export interface BenchConfig {
     officialWaitSeconds: number;
     /** The SDK loop and the tuned app alternate this many times (the defaults run once). */
     rounds: number;
+    /** One untimed drain of this size per client before the rounds (JIT warm-up, as publish's). */
+    warmupMessages: number;
     /** The tuned Nest app and the SDK loop again, through a proxy adding this delay each way. */
     rtt: { oneWayDelayMs: number; messages: number };
   };
@@ -84,7 +86,8 @@ export const FULL_CONFIG: BenchConfig = {
     tuned: { concurrency: 32, batchSize: 16 },
     officialBatch: 16,
     officialWaitSeconds: 3,
-    rounds: 2,
+    rounds: 3,
+    warmupMessages: 4_000,
     rtt: { oneWayDelayMs: 2, messages: 4_000 },
   },
   latency: { messages: 1_000 },
@@ -121,6 +124,7 @@ export const SMOKE_CONFIG: BenchConfig = {
     officialBatch: 16,
     officialWaitSeconds: 1,
     rounds: 1,
+    warmupMessages: 20,
     rtt: { oneWayDelayMs: 1, messages: 40 },
   },
   latency: { messages: 10 },

@@ -9,7 +9,7 @@
 import type { BenchContext } from '../harness/bench.context.js';
 import type { ResultRow, TargetCheck } from '../harness/report.types.js';
 import { target } from '../harness/report.types.js';
-import { startLatencyProxy } from '../harness/servers.js';
+import { resetEmulator, startLatencyProxy } from '../harness/servers.js';
 import {
   drainWithNest,
   drainWithOfficialSdk,
@@ -58,6 +58,9 @@ export async function runDrainScenario(
     endpoint: ctx.emulator.endpoint,
   });
   const run = async (spec: DrainSpec, label: string, drain: () => Promise<DrainResult>) => {
+    // Every drain starts from an empty broker: what earlier scenarios and drains left retained
+    // (up to the retention budget) would otherwise weigh on the emulator's heap and GC.
+    await resetEmulator(ctx.emulator.endpoint);
     await prefillDrain(ctx, spec);
     const result = await drain();
     ctx.log(`drain ${label}: ${Math.round(result.rate)} msg/s`);
@@ -72,6 +75,17 @@ export async function runDrainScenario(
   const batches: DrainResult[] = [];
   const batchOptions = { ...tuned, batch: true };
   let defaults: DrainResult | undefined;
+  // Untimed warm-up of each client (JIT, connection pools), as the publish scenario does: the
+  // first timed round would otherwise measure the compiler as much as the client.
+  const warmups: Array<[string, (spec: DrainSpec) => Promise<DrainResult>]> = [
+    ['official SDK', (spec) => drainWithOfficialSdk(ctx, spec)],
+    ['Nest tuned', (spec) => drainWithNest(ctx, spec, tuned)],
+    ['Nest batch handler', (spec) => drainWithNest(ctx, spec, batchOptions)],
+  ];
+  for (const [i, [label, drain]] of warmups.entries()) {
+    const spec = { ...local(`drain-warmup-${i}`), messages: ctx.config.drain.warmupMessages };
+    await run(spec, `${label} warm-up`, () => drain(spec));
+  }
   for (let round = 1; round <= ctx.config.drain.rounds; round++) {
     const officialSpec = local(`drain-official-r${round}`);
     officials.push(

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorDeadLetterSelection } from '../emulator.types.js';
-import type { AdminHttpContext } from './admin.http.js';
+import type { AdminHttpContext } from './admin.context.js';
 import {
   AdminHttpError,
   allow,

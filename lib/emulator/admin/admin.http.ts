@@ -1,13 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ActivityTap } from '../activity/activity.tap.js';
-import type { ConsoleAssets } from '../console/console.assets.js';
 import type { EmulatorAdmin } from '../emulator.types.js';
-import type { RetentionStats } from '../broker/broker.retention.js';
-import type { FaultInjector } from '../faults/fault.injector.js';
-import type { AdminAccess } from './admin.access.js';
+import type { AdminHttpContext } from './admin.context.js';
 import { handleFaultsRequest } from './admin.faults.js';
 import { handleConsoleRoute } from './admin.console.http.js';
-import type { LiveFeed } from './admin.events.js';
 import {
   AdminHttpError,
   allow,
@@ -30,30 +25,6 @@ const PEEK_STATES: ReadonlySet<string> = new Set([
   'half',
   'deadletter',
 ]);
-
-/** The console's parts; absent when the console is turned off. */
-export interface ConsoleContext {
-  tap: ActivityTap;
-  feed: LiveFeed;
-  assets: ConsoleAssets;
-}
-
-export interface AdminHttpContext {
-  admin: EmulatorAdmin;
-  instanceId: string;
-  clockMode: 'real' | 'virtual';
-  auth: 'strict' | 'off';
-  access: AdminAccess;
-  console: ConsoleContext | undefined;
-  endpoint: () => string;
-  /** `host:port` of the RocketMQ 5 gRPC front, when it runs. */
-  grpcEndpoint?: () => string | undefined;
-  /** Long polls parked right now. */
-  longPolls: () => number;
-  faults: FaultInjector;
-  /** Retained messages and body bytes against the budget, and what it dropped. */
-  retention: () => RetentionStats;
-}
 
 /**
  * The JSON admin API (never signed; see admin.access.ts for who may use it), the console's

@@ -4,7 +4,7 @@
  */
 import { RESERVED_PROPERTY } from '../../protocol/index.js';
 import type { EmulatorMessageSummary, EmulatorMessageView } from '../emulator.types.js';
-import type { AdminSource } from './broker.admin.js';
+import type { AdminSource } from './broker.admin.source.js';
 import { deadView, halfView, parseProps, view, type BodyText } from './broker.admin.views.js';
 import type { Message, Topic } from './broker.state.js';
 

@@ -6,7 +6,8 @@ import type {
   EmulatorTopicStats,
 } from '../emulator.types.js';
 import type { BodyRef } from '../store/body.store.js';
-import type { DeadLetter, Subscription, Topic } from './broker.state.js';
+import type { AdminSource } from './broker.admin.source.js';
+import type { Subscription, Topic } from './broker.state.js';
 import { deadView, halfView, view } from './broker.admin.views.js';
 import {
   locateMessage,
@@ -14,16 +15,6 @@ import {
   type LocatedMessage,
   type SearchQuery,
 } from './broker.admin.search.js';
-
-/** The broker internals the admin reads (implemented by Broker). */
-export interface AdminSource {
-  readonly topics: Map<string, Topic>;
-  readonly groups: Map<string, { ns: string; id: string; deadLetters: DeadLetter[] }>;
-  clockNow(): number;
-  resetAll(): void;
-  /** A body as text, read back from disk if it lives there. */
-  bodyText(ref: BodyRef): string;
-}
 
 export interface PeekQuery {
   topic: string;

@@ -16,10 +16,17 @@ import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { GRPC_STATUSES, loadMessagingService } from '../../protocol-grpc/index.js';
 import type { RocketMQCode } from '../../protocol-grpc/index.js';
 import { grpcCodeFor } from '../faults/fault.codes.js';
+import type { FaultInjector } from '../faults/fault.injector.js';
 import type { FaultAction, FaultDecision, FaultOperation } from '../faults/fault.types.js';
+import type { EmulatorLog } from '../http/http.log.js';
 import { callInternals, resetStream } from './grpc.call-internals.js';
 import type { CallInternals } from './grpc.call-internals.js';
-import type { GrpcFront } from './grpc.front.js';
+
+/** What this file needs of the gRPC front (grpc.front.ts), which passes itself. */
+export interface FaultingFront {
+  readonly faults: FaultInjector | undefined;
+  readonly log: EmulatorLog;
+}
 
 /** A call as the fault rules see it; built only from names its handler would accept. */
 export interface FaultTarget {
@@ -43,7 +50,7 @@ export type InjectedGrpcError =
 
 /** The fault for this call, or undefined (no rules, no target, or the rules let it pass). */
 export function decideGrpcFault(
-  front: GrpcFront,
+  front: FaultingFront,
   target: FaultTarget | undefined,
   ns: string,
 ): FaultDecision | undefined {
@@ -68,7 +75,7 @@ export function injectedGrpcError(
  * false when it must not be acted on (its stream was reset, or the client cancelled during the delay).
  */
 export async function grpcBeforeActing(
-  front: GrpcFront,
+  front: FaultingFront,
   action: FaultAction,
   call: FaultableCall,
   end: EndWithStatus,
@@ -97,7 +104,7 @@ export async function grpcBeforeActing(
  * OK trailers (unary and server-streaming calls), 'open' leaves it open (Telemetry), `onDone` runs.
  */
 export function deliverFaultedGrpc(
-  front: GrpcFront,
+  front: FaultingFront,
   action: FaultAction,
   call: FaultableCall,
   end: EndWithStatus,
@@ -144,7 +151,7 @@ export function responseFrames(method: string, responses: readonly object[]): Bu
   return Buffer.concat(parts);
 }
 
-function reset(front: GrpcFront, call: FaultableCall, end: EndWithStatus): void {
+function reset(front: FaultingFront, call: FaultableCall, end: EndWithStatus): void {
   const internals = internalsOrWarn(front, call, 'reset');
   if (internals !== undefined) resetStream(internals);
   else
@@ -152,7 +159,7 @@ function reset(front: GrpcFront, call: FaultableCall, end: EndWithStatus): void 
 }
 
 function internalsOrWarn(
-  front: GrpcFront,
+  front: FaultingFront,
   call: FaultableCall,
   kind: string,
 ): CallInternals | undefined {

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import { MQ_ERRORS, newRequestId } from '../../protocol/index.js';
 import type { ConsumerActivity } from '../activity/consumer.activity.js';
 import { ADMIN_PREFIX, handleAdminRequest } from '../admin/admin.http.js';
-import type { AdminHttpContext } from '../admin/admin.http.js';
+import type { AdminHttpContext } from '../admin/admin.context.js';
 import { sendRootPointer } from '../admin/root.pointer.js';
 import type { Broker } from '../broker/broker.js';
 import type { Clock } from '../clock/clock.js';
