@@ -1,7 +1,8 @@
 /**
  * Handler timeouts through one timer per runner (TimeoutQueue, via ActiveDelivery.armTimeout on a
- * tracked delivery): expiry order, disarming, no timer left once nothing is armed, and the
- * tracker's list for the drain deadline.
+ * tracked delivery): expiry order, disarming, nothing holding the event loop once nothing is armed
+ * (the timer is left set, unref'd, and stops when it fires on an empty queue), and the tracker's
+ * list for the drain deadline.
  */
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import {
@@ -15,6 +16,7 @@ import type { MQReceivedMessage } from '../../../lib/transport/index.js';
 
 function setup() {
   jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
+  trackTimers();
   const timedOut: string[] = [];
   const owner = {
     onDeliveryTimeout(delivery: ActiveDelivery) {
@@ -34,6 +36,30 @@ function setup() {
     tracker.delete(delivery);
   };
   return { timedOut, tracker, start, settle };
+}
+
+/** Fake timers still pending that hold the event loop open (`hasRef()`). */
+function refedTimers(): number {
+  let count = 0;
+  for (const timer of pendingTimers) if (timer.hasRef()) count++;
+  return count;
+}
+
+/** Every timer the code under test set, kept by a wrapper of the fake `setTimeout`; fired ones leave. */
+const pendingTimers = new Set<NodeJS.Timeout>();
+
+function trackTimers(): void {
+  pendingTimers.clear();
+  const fake = globalThis.setTimeout;
+  const wrapped = ((fn: () => void, ms?: number) => {
+    const timer: NodeJS.Timeout = fake(() => {
+      pendingTimers.delete(timer);
+      fn();
+    }, ms);
+    pendingTimers.add(timer);
+    return timer;
+  }) as typeof setTimeout;
+  globalThis.setTimeout = wrapped;
 }
 
 describe('handler timeouts', () => {
@@ -70,16 +96,31 @@ describe('handler timeouts', () => {
     expect(timedOut).toEqual(['b']);
   });
 
-  it('leaves no timer once nothing is armed, and arms one again for the next delivery', () => {
+  it('holds the event loop only while something is armed, and stops on an empty queue', () => {
     const { timedOut, start, settle } = setup();
     const deliveries = [start('a'), start('b'), start('c')];
     expect(jest.getTimerCount()).toBe(1);
+    expect(refedTimers()).toBe(1);
     for (const d of deliveries) settle(d);
-    expect(jest.getTimerCount()).toBe(0);
+    // Left set for the next delivery (no timer per message), but it keeps nothing alive.
+    expect(refedTimers()).toBe(0);
+    jest.advanceTimersByTime(50);
     start('d');
     expect(jest.getTimerCount()).toBe(1);
-    jest.advanceTimersByTime(100);
+    expect(refedTimers()).toBe(1);
+    // The old timer fires early for d, finds it not due and is set again for the rest.
+    jest.advanceTimersByTime(99);
+    expect(timedOut).toEqual([]);
+    jest.advanceTimersByTime(1);
     expect(timedOut).toEqual(['d']);
+    expect(jest.getTimerCount()).toBe(0);
+    start('e');
+    settle(start('f'));
+    expect(refedTimers()).toBe(1);
+    jest.advanceTimersByTime(100);
+    expect(timedOut).toEqual(['d', 'e']);
+    // Fired on an empty queue: nothing is set any more.
+    jest.advanceTimersByTime(1_000);
     expect(jest.getTimerCount()).toBe(0);
   });
 
@@ -106,6 +147,6 @@ describe('handler timeouts', () => {
     expect(running.state).toBe(DELIVERY_ABANDONED);
     expect(late.state).toBe(DELIVERY_TIMED_OUT);
     expect(done.state).toBe(DELIVERY_RUNNING);
-    expect(jest.getTimerCount()).toBe(0);
+    expect(refedTimers()).toBe(0);
   });
 });
