@@ -25,10 +25,14 @@ export abstract class BrokerLifecycle extends BrokerDelivery implements DueHandl
 
   /**
    * @internal builds the message of a `pub` event: live publish (`body` already in the body store)
-   * and replay (the body inline in the event, or its place on disk).
+   * and replay (the body inline in the event, or its place on disk). A live publish passes the
+   * topic it has already looked up.
    */
-  applyPublished(e: PublishedEvent, body?: BodyRef): Message {
-    const topic = this.createTopic(e.ns, e.topic, undefined);
+  applyPublished(
+    e: PublishedEvent,
+    body?: BodyRef,
+    topic: Topic = this.createTopic(e.ns, e.topic, undefined),
+  ): Message {
     const half = e.imm !== undefined;
     const ref = body ?? (e.bref !== undefined ? this.bodies.restore(e.bref) : (e.body ?? ''));
     const m: Message = {

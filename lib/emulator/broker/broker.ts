@@ -156,7 +156,7 @@ export class Broker extends BrokerPersistence {
       }
       this.log(e);
     }
-    const m = this.applyPublished(e, body);
+    const m = this.applyPublished(e, body, topic);
     this.enforceBudget();
     if (this.logging) this.maybeCompact();
     return e.h === undefined
