@@ -53,8 +53,11 @@ export function readRequestBody(req: IncomingMessage, limit: number): Promise<Bu
       chunks.length = 0;
       reject(tooLarge(limit, !discardRequestBody(req, size)));
     };
+    // Left attached once the body has ended (four removals per request, ≈0.1 µs, that nothing
+    // needs): 'data' cannot come again, and the others then do nothing.
+    let ended = false;
     const onEnd = (): void => {
-      cleanup();
+      ended = true;
       resolve(
         chunks.length === 1
           ? chunks[0]!
@@ -64,6 +67,7 @@ export function readRequestBody(req: IncomingMessage, limit: number): Promise<Bu
       );
     };
     const onGone = (): void => {
+      if (ended) return;
       cleanup();
       reject(new ClientGoneError());
     };
