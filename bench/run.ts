@@ -66,9 +66,20 @@ async function main(): Promise<void> {
   if (failures.length > 0) process.exitCode = 1;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exitCode = 1;
-});
+/**
+ * Ends the process once stdout is flushed. Without it `npm run bench` never returns: the official
+ * rocketmq-client-nodejs PushConsumer (section 7) builds its own egg-logger whatever logger it is
+ * given (its StandardConsumeService), and that logger's 1 s flush interval is never cleared.
+ */
+function exitWhenFlushed(): void {
+  process.stdout.write('', () => process.exit());
+}
+
+main()
+  .catch((error: unknown) => {
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  })
+  .finally(exitWhenFlushed);
