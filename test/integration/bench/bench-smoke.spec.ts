@@ -18,7 +18,7 @@ function expectedRowIds(): string[] {
     }
   }
   ids.push('drain.official', 'drain.nest.defaults', 'drain.nest.tuned', 'drain.nest.batch');
-  ids.push('drain.rtt.official', 'drain.rtt.nest.tuned');
+  ids.push('drain.rtt.official', 'drain.rtt.nest.tuned', 'drain.rtt.nest.wide');
   ids.push('latency.p50', 'latency.p99');
   for (const mode of ['memory', 'durable']) {
     ids.push(`capacity.${mode}.publish`, `capacity.${mode}.consume-ack`);
