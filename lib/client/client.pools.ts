@@ -21,8 +21,9 @@ export interface ClientPools {
   pollPool: Pool;
 }
 
-export function createPools(endpoint: string, o: ResolvedClientOptions): ClientPools {
-  const common = {
+/** Pool settings every client of this package uses (the MQ HTTP client, the ONS client). */
+export function poolOptions(o: { keepAliveTimeoutMs: number; requestTimeoutMs: number }) {
+  return {
     pipelining: 1,
     keepAliveTimeout: o.keepAliveTimeoutMs,
     // Never keep an idle socket longer than asked, whatever the server's Keep-Alive hint says.
@@ -31,6 +32,10 @@ export function createPools(endpoint: string, o: ResolvedClientOptions): ClientP
     headersTimeout: o.requestTimeoutMs,
     bodyTimeout: o.requestTimeoutMs,
   };
+}
+
+export function createPools(endpoint: string, o: ResolvedClientOptions): ClientPools {
+  const common = poolOptions(o);
   return {
     pool: new Pool(endpoint, { ...common, connections: o.connections }),
     pollPool: new Pool(endpoint, { ...common, connections: o.pollConnections }),

@@ -17,6 +17,7 @@ import {
   onsSign,
 } from '../../protocol/ons/index.js';
 import { withDeadline } from '../call.deadline.js';
+import { poolOptions } from '../client.pools.js';
 import { MQInvalidArgumentError } from '../client.errors.js';
 import { checkCredentials, checkCredentialsSource, resolveEndpoint } from '../client.options.js';
 import type { MQCredentials, MQCredentialsProvider } from '../client.types.js';
@@ -76,15 +77,7 @@ export class OnsHttpClient {
     else this.staticCredentials = { ...checkOnsCredentials(source, 'credentials') };
     this.options = resolveOnsOptions(options);
     const o = this.options;
-    this.pool = new Pool(this.endpoint, {
-      connections: o.connections,
-      pipelining: 1,
-      keepAliveTimeout: o.keepAliveTimeoutMs,
-      keepAliveMaxTimeout: o.keepAliveTimeoutMs,
-      connect: { timeout: o.requestTimeoutMs },
-      headersTimeout: o.requestTimeoutMs,
-      bodyTimeout: o.requestTimeoutMs,
-    });
+    this.pool = new Pool(this.endpoint, { ...poolOptions(o), connections: o.connections });
   }
 
   /** Publishes one message (`ProducerID` = the producer group). */
