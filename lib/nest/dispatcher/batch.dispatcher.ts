@@ -1,18 +1,9 @@
-import { isObservable, lastValueFrom } from 'rxjs';
 import type { BatchDispatcher } from '../consumer/batch.contract.js';
 import { createMQBatchContext } from '../context/mq-batch.context.js';
-import { MQDeliveryRejectedError } from '../exceptions/mq-delivery-rejected.error.js';
-import { MQInvalidMessageError } from '../exceptions/mq-invalid-message.error.js';
 import type { MQConsumerDefinition } from '../interfaces/mq-handler-definition.interface.js';
-import { DispatchState } from './dispatch.tracker.js';
 import type { HandlerPipeline, PreparedCall } from './handler.pipeline.js';
-import {
-  ACK,
-  classifyRejection,
-  classifySwallowed,
-  type DispatchResult,
-  type OutcomePolicies,
-} from './outcome.classifier.js';
+import type { DispatchResult, OutcomePolicies } from './outcome.classifier.js';
+import { invalidBody, runAndClassify, unprepared } from './pipeline.run.js';
 
 /**
  * The runtime's `BatchDispatcher` for one batch consumer: deserialize every message, run the Nest
@@ -35,29 +26,15 @@ export function createBatchDispatcher(
       try {
         payloads[i] = decode(message);
       } catch (error) {
-        const invalid = new MQInvalidMessageError(message.messageId, error);
-        const policy = policies.onInvalidMessage;
-        return { outcome: policy, error: new MQDeliveryRejectedError('invalid', policy, invalid) };
+        return invalidBody(message.messageId, error, policies);
       }
     }
     let call: PreparedCall;
     try {
       call = await pipeline.prepareBatch(messages, ctx);
     } catch (error) {
-      // The request-scoped instance tree could not be built: a failure, not a rejection.
-      return { outcome: 'retry', error };
+      return unprepared(error);
     }
-    const state = new DispatchState();
-    try {
-      const result = await call.run(state, payloads, messages, ctx);
-      // An observable here is a filter's answer: subscribe to it (see message.dispatcher.ts).
-      if (isObservable(result)) {
-        await lastValueFrom(result, { defaultValue: undefined });
-        return classifySwallowed(state, policies);
-      }
-      return state.completed ? ACK : classifySwallowed(state, policies);
-    } catch (error) {
-      return classifyRejection(state, error, policies);
-    }
+    return runAndClassify(call, payloads, messages, ctx, policies);
   };
 }
