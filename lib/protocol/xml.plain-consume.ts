@@ -54,6 +54,16 @@ const DOCUMENT_END = new RegExp(`</Messages>${WS}$`, 'y');
 /** `String.prototype.isWellFormed` (ES2024, Node ≥ 20) is not in the ES2023 lib this package targets. */
 type MaybeWellFormed = string & { isWellFormed(): boolean };
 
+/**
+ * The value of 1–15 ASCII digits (exact below 2^53). A loop over the characters: `Number()` of a
+ * 13-digit time costs ≈60 ns against ≈40, and a message has four.
+ */
+function digits(text: string): number {
+  let value = 0;
+  for (let i = 0; i < text.length; i++) value = value * 10 + (text.charCodeAt(i) - 0x30);
+  return value;
+}
+
 /** The messages of a plain consume answer with at least one message, else undefined. */
 export function plainParseConsumeResponse(xml: string): ConsumedMessageDoc[] | undefined {
   if (!(xml as MaybeWellFormed).isWellFormed() || xml.indexOf(']]>') !== -1) return undefined;
@@ -70,10 +80,10 @@ export function plainParseConsumeResponse(xml: string): ConsumedMessageDoc[] | u
       receiptHandle: m[2] as string,
       bodyMd5: m[3] as string,
       body: m[4] as string,
-      publishTime: Number(m[5]),
-      firstConsumeTime: Number(m[6]),
-      nextConsumeTime: Number(m[7]),
-      consumedTimes: Number(m[8]),
+      publishTime: digits(m[5] as string),
+      firstConsumeTime: digits(m[6] as string),
+      nextConsumeTime: digits(m[7] as string),
+      consumedTimes: digits(m[8] as string),
     };
     // Empty ones count as absent, as in both other paths.
     const tag = m[9];
