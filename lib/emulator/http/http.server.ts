@@ -16,16 +16,25 @@ import { matchOnsTarget } from '../ons/ons.route.js';
 import { MQRequestError, toWireError } from './http.errors.js';
 import { describeFault } from './http.log.js';
 import type { EmulatorLog } from './http.log.js';
+import { FastLane } from './fast-lane.js';
+import type { FastLaneConnection } from './fast-lane.connection.js';
+import type { FastRequestHead } from './fast-lane.head.js';
 import type { LongPollGauge } from './messages.execute.js';
 import { MessagesResponder } from './messages.respond.js';
-import { deliverReply, replyAtTurnEnd } from './reply.deliver.js';
+import { commitFailed, deliverReply, replyAtTurnEnd, returnUndelivered } from './reply.deliver.js';
 import { createRequestAuthenticator } from './request.auth.js';
 import { ClientGoneError, discardRequestBody } from './request.body.js';
 import { logRequest } from './request.log.js';
 import type { ServeState } from './request.log.js';
-import { errorReply, sendError } from './response.write.js';
+import { errorReply, replyText, sendError } from './response.write.js';
 import type { Reply } from './response.write.js';
 import { answerClientError, endWithError } from './socket.errors.js';
+
+/**
+ * Longer than the idle timeout of client keep-alive pools (Node's agent: 5 s, undici: 4 s), so the
+ * server never closes a socket that a client is about to reuse.
+ */
+const KEEP_ALIVE_SECONDS = 65;
 
 export interface EmulatorHttpServerOptions {
   broker: Broker;
@@ -55,11 +64,14 @@ export interface EmulatorHttpServerOptions {
  * faults); nothing a client sends can crash the process.
  * This file owns the server (timeouts, keep-alive, listen, drain) and routes each request: the
  * ONS API (ons/), the admin API and console (admin/), `GET /`, and the MQ protocol, which
- * messages.respond.ts checks and runs and reply.deliver.ts answers at the end of the turn. Every
- * request gets one log line (request.log.ts); what never becomes a request, socket.errors.ts.
+ * messages.respond.ts checks and runs and reply.deliver.ts answers at the end of the turn. Plain
+ * MQ requests arrive through the fast lane (fast-lane.ts) instead, whole, and are answered on its
+ * connection at the end of the turn too. Every request gets one log line (request.log.ts); what
+ * never becomes a request, socket.errors.ts.
  */
 export class EmulatorHttpServer {
   private readonly server: Server;
+  private readonly lane: FastLane;
   private readonly messages: MessagesResponder;
   private readonly adminContext: AdminHttpContext;
   private hostId = '';
@@ -91,19 +103,26 @@ export class EmulatorHttpServer {
       endpoint: () => this.hostId,
       longPolls: () => this.longPolls.parked,
     };
+    // Node checks its timeouts this often (its default is every 30 s); the fast lane too.
+    const checkingInterval = Math.max(10, Math.min(1_000, Math.floor(options.headersTimeoutMs / 4)));
     this.server = createServer({
       // Both bound only the receiving of a request: a long poll, parked once its request has
-      // arrived, is not cut by them. Node checks them this often (its default is every 30 s).
+      // arrived, is not cut by them.
       headersTimeout: options.headersTimeoutMs,
       requestTimeout: options.requestTimeoutMs,
-      connectionsCheckingInterval: Math.max(
-        10,
-        Math.min(1_000, Math.floor(options.headersTimeoutMs / 4)),
-      ),
+      connectionsCheckingInterval: checkingInterval,
     });
-    // Longer than the idle timeout of client keep-alive pools (Node's agent: 5 s, undici: 4 s), so
-    // the server never closes a socket that a client is about to reuse.
-    this.server.keepAliveTimeout = 65_000;
+    this.server.keepAliveTimeout = KEEP_ALIVE_SECONDS * 1000;
+    const faults = options.faults;
+    this.lane = new FastLane(this.server, {
+      maxBodyBytes: options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES,
+      keepAliveMs: KEEP_ALIVE_SECONDS * 1000,
+      headersTimeoutMs: options.headersTimeoutMs,
+      sweepIntervalMs: checkingInterval,
+      // Faults act on node:http's request and response: while a rule is armed, all go there.
+      open: () => faults === undefined || !faults.armed,
+      serve: (connection, head, body) => this.serveWhole(connection, head, body),
+    });
     this.server.on('request', (req: IncomingMessage, res: ServerResponse) =>
       this.track(req, res, false),
     );
@@ -120,7 +139,7 @@ export class EmulatorHttpServer {
       );
       sendError(res, wire, requestId, this.hostId);
       const state: ServeState = { errorCode: wire.code, fault: undefined, handles: undefined };
-      logRequest(this.options.log, req, res, wire.status, state, 0, requestId);
+      logRequest(this.options.log, req.method, req.url, wire.status, state, 0, requestId);
     });
     // CONNECT (proxy tunnelling) is not part of the protocol; Node would drop the socket silently.
     this.server.on('connect', (_req: IncomingMessage, socket: Socket) =>
@@ -164,6 +183,7 @@ export class EmulatorHttpServer {
   stopAccepting(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
+    this.lane.stop();
     return closed;
   }
 
@@ -176,6 +196,7 @@ export class EmulatorHttpServer {
   /** Destroys every remaining socket (keep-alive connections between requests included). */
   closeAllConnections(): void {
     this.server.closeAllConnections();
+    this.lane.destroyAll();
   }
 
   private track(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
@@ -256,20 +277,13 @@ export class EmulatorHttpServer {
         );
       } catch (err) {
         if (err instanceof ClientGoneError) return;
-        const wire = toWireError(err);
-        state.errorCode = wire.code;
-        if (wire.internal) {
-          log.warn(
-            `InternalError serving ${req.method} ${path} (request ${requestId}): ${describeFault(err)}`,
-          );
-        }
+        reply = this.failed(err, req.method, path, requestId, state);
         // A client still sending its body must get this answer, not EPIPE: the rest is read and
         // dropped while we answer. Not when it waits for 100 Continue (it may never send the
         // body), nor beyond the discard limit: the connection is closed after the answer then.
-        if (!wire.closeConnection && !req.complete) {
-          wire.closeConnection = expectContinue || !discardRequestBody(req);
+        if (!reply.closeConnection && !req.complete) {
+          reply.closeConnection = expectContinue || !discardRequestBody(req);
         }
-        reply = errorReply(wire, requestId, this.hostId);
       }
       if (reply !== undefined) {
         // With the turn's other answers, after the writes they vouch for (see GroupCommit).
@@ -278,8 +292,96 @@ export class EmulatorHttpServer {
         deliverReply(broker, log, req, res, reply, state);
       }
     } finally {
-      logRequest(log, req, res, reply?.status ?? status, state, started, requestId);
+      const answered = reply?.status ?? status ?? (res.headersSent ? res.statusCode : undefined);
+      logRequest(log, req.method, req.url, answered, state, started, requestId);
     }
+  }
+
+  /** The error answer for what serving a request threw (its own fault, or ours: logged). */
+  private failed(
+    err: unknown,
+    method: string | undefined,
+    path: string,
+    requestId: string,
+    state: ServeState,
+  ): Reply {
+    const wire = toWireError(err);
+    state.errorCode = wire.code;
+    if (wire.internal) {
+      this.options.log.warn(
+        `InternalError serving ${method} ${path} (request ${requestId}): ${describeFault(err)}`,
+      );
+    }
+    return errorReply(wire, requestId, this.hostId);
+  }
+
+  /** One whole request of the fast lane: run now, answered at the end of the turn. */
+  private serveWhole(connection: FastLaneConnection, head: FastRequestHead, body: Buffer): void {
+    this.inFlight++;
+    const started = this.options.log.enabled ? performance.now() : 0;
+    const requestId = newRequestId(this.options.clock.now());
+    const url = head.url;
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const rawQuery = q === -1 ? '' : url.slice(q + 1);
+    const state: ServeState = { errorCode: '', fault: undefined, handles: undefined };
+    let answer: Reply | undefined | Promise<Reply | undefined>;
+    try {
+      answer = this.messages.respondWhole(
+        head,
+        connection.socket.remoteAddress,
+        body,
+        connection,
+        path,
+        rawQuery,
+        requestId,
+        state,
+      );
+    } catch (err) {
+      answer = this.failed(err, head.method, path, requestId, state);
+    }
+    if (answer instanceof Promise) {
+      answer.then(
+        (reply) => this.answerWhole(connection, head, reply, requestId, state, started),
+        (err: unknown) => {
+          const reply = this.failed(err, head.method, path, requestId, state);
+          this.answerWhole(connection, head, reply, requestId, state, started);
+        },
+      );
+    } else {
+      this.answerWhole(connection, head, answer, requestId, state, started);
+    }
+  }
+
+  private answerWhole(
+    connection: FastLaneConnection,
+    head: FastRequestHead,
+    reply: Reply | undefined,
+    requestId: string,
+    state: ServeState,
+    started: number,
+  ): void {
+    const log = this.options.log;
+    if (reply === undefined) {
+      connection.drop();
+      logRequest(log, head.method, head.url, undefined, state, started, requestId);
+      this.served();
+      return;
+    }
+    // With the turn's other answers, after the writes they vouch for (see GroupCommit).
+    const broker = this.options.broker;
+    broker.commits.atTurnEnd((error) => {
+      const sent =
+        error === undefined ? reply : commitFailed(log, error, requestId, state, this.hostId);
+      const handles = state.handles;
+      connection.answer(
+        replyText(sent, KEEP_ALIVE_SECONDS),
+        sent.closeConnection,
+        handles === undefined ? undefined : () => returnUndelivered(broker, log, handles),
+      );
+      logRequest(log, head.method, head.url, sent.status, state, started, requestId);
+      this.served();
+    });
   }
 }
 
