@@ -22,7 +22,9 @@ export class ResponseChannel implements AnswerChannel {
 
   gone(): boolean {
     const res = this.res;
-    const socket = res.socket;
+    // A pipelined request's response gets its socket only when the answers before it are out:
+    // until then the request's socket is the one to look at.
+    const socket = res.socket ?? res.req.socket;
     return (
       res.destroyed ||
       socket === null ||

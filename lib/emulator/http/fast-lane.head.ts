@@ -6,7 +6,7 @@
  * and tabs). Anything else, valid or not, is not its business: it answers undefined and the
  * connection goes to node:http, whose parser, limits and error answers apply unchanged.
  */
-import type { RequestHead } from './messages.respond.js';
+import type { RequestHead } from './request.head.js';
 
 /** node:http's default limit for a request head (`--max-http-header-size`). */
 export const MAX_HEAD_BYTES = 16 * 1024;
@@ -24,8 +24,8 @@ export interface FastRequestHead extends RequestHead {
 /** `METHOD SP /topics/… SP HTTP/1.1`: request-target characters as llhttp takes them, no spaces. */
 const REQUEST_LINE = /^(GET|POST|DELETE) (\/topics\/[\x21-\x7e]*) HTTP\/1\.1$/;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Control characters (but tab) and DEL: node:http refuses them in a value. */
-const BAD_VALUE_CHAR = /[\x00-\x08\x0a-\x1f\x7f]/;
+/** Anything but tab, visible ASCII, space and obs-text: node:http refuses it in a value. */
+const BAD_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 const DIGITS = /^[0-9]{1,10}$/;
 
 /**

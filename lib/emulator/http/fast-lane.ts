@@ -50,7 +50,8 @@ export class FastLane implements FastLaneHost {
     // node:http's listener, registered by its constructor: every socket the lane gives up goes
     // to it, as if it had just been accepted.
     const [nodeConnection] = server.listeners('connection') as ((socket: Socket) => void)[];
-    if (nodeConnection === undefined) throw new Error('node:http registered no connection listener');
+    if (nodeConnection === undefined)
+      throw new Error('node:http registered no connection listener');
     this.nodeConnection = nodeConnection;
     server.removeListener('connection', nodeConnection);
     server.on('connection', (socket: Socket) => this.adopt(socket));

@@ -17,16 +17,15 @@ import { MQRequestError, toWireError } from './http.errors.js';
 import { describeFault } from './http.log.js';
 import type { EmulatorLog } from './http.log.js';
 import { FastLane } from './fast-lane.js';
-import type { FastLaneConnection } from './fast-lane.connection.js';
-import type { FastRequestHead } from './fast-lane.head.js';
+import { WholeRequests } from './fast-lane.serve.js';
 import type { LongPollGauge } from './messages.execute.js';
 import { MessagesResponder } from './messages.respond.js';
-import { commitFailed, deliverReply, replyAtTurnEnd, returnUndelivered } from './reply.deliver.js';
+import { deliverReply, replyAtTurnEnd } from './reply.deliver.js';
 import { createRequestAuthenticator } from './request.auth.js';
 import { ClientGoneError, discardRequestBody } from './request.body.js';
 import { logRequest } from './request.log.js';
 import type { ServeState } from './request.log.js';
-import { errorReply, replyText, sendError } from './response.write.js';
+import { failureReply, sendError } from './response.write.js';
 import type { Reply } from './response.write.js';
 import { answerClientError, endWithError } from './socket.errors.js';
 
@@ -44,7 +43,7 @@ export interface EmulatorHttpServerOptions {
   maxDateSkewMs: number;
   maxWaitSeconds: number;
   log: EmulatorLog;
-  admin: Omit<AdminHttpContext, 'endpoint' | 'longPolls'>;
+  admin: Omit<AdminHttpContext, 'endpoint' | 'longPolls' | 'httpRequests'>;
   /** Consumers seen (the console); undefined when the console is off. */
   activity?: ConsumerActivity;
   maxBodyBytes?: number;
@@ -77,6 +76,7 @@ export class EmulatorHttpServer {
   private hostId = '';
   private inFlight = 0;
   private readonly longPolls: LongPollGauge = { parked: 0 };
+  private readonly requestCounts = { fastLane: 0, nodeHttp: 0 };
   private drainWaiters: (() => void)[] = [];
 
   constructor(private readonly options: EmulatorHttpServerOptions) {
@@ -102,9 +102,13 @@ export class EmulatorHttpServer {
       ...options.admin,
       endpoint: () => this.hostId,
       longPolls: () => this.longPolls.parked,
+      httpRequests: () => ({ ...this.requestCounts }),
     };
     // Node checks its timeouts this often (its default is every 30 s); the fast lane too.
-    const checkingInterval = Math.max(10, Math.min(1_000, Math.floor(options.headersTimeoutMs / 4)));
+    const checkingInterval = Math.max(
+      10,
+      Math.min(1_000, Math.floor(options.headersTimeoutMs / 4)),
+    );
     this.server = createServer({
       // Both bound only the receiving of a request: a long poll, parked once its request has
       // arrived, is not cut by them.
@@ -113,6 +117,19 @@ export class EmulatorHttpServer {
       connectionsCheckingInterval: checkingInterval,
     });
     this.server.keepAliveTimeout = KEEP_ALIVE_SECONDS * 1000;
+    const whole = new WholeRequests({
+      messages: this.messages,
+      broker: options.broker,
+      clock: options.clock,
+      log: options.log,
+      hostId: () => this.hostId,
+      keepAliveSeconds: KEEP_ALIVE_SECONDS,
+      begin: () => {
+        this.inFlight++;
+        this.requestCounts.fastLane++;
+      },
+      served: this.served,
+    });
     const faults = options.faults;
     this.lane = new FastLane(this.server, {
       maxBodyBytes: options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES,
@@ -121,7 +138,7 @@ export class EmulatorHttpServer {
       sweepIntervalMs: checkingInterval,
       // Faults act on node:http's request and response: while a rule is armed, all go there.
       open: () => faults === undefined || !faults.armed,
-      serve: (connection, head, body) => this.serveWhole(connection, head, body),
+      serve: (connection, head, body) => whole.serve(connection, head, body),
     });
     this.server.on('request', (req: IncomingMessage, res: ServerResponse) =>
       this.track(req, res, false),
@@ -133,6 +150,7 @@ export class EmulatorHttpServer {
     );
     // Any other Expect value: Node would answer a bare 417; answer in the cloud's format instead.
     this.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+      this.requestCounts.nodeHttp++;
       const requestId = newRequestId(this.options.clock.now());
       const wire = toWireError(
         new MQRequestError('InvalidArgument', 'The Expect header value is not supported.', true),
@@ -201,6 +219,7 @@ export class EmulatorHttpServer {
 
   private track(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
     this.inFlight++;
+    this.requestCounts.nodeHttp++;
     // One reaction for both outcomes (not .catch().finally(): two more promises per request).
     this.serve(req, res, expectContinue).then(this.served, (err: unknown) => {
       // Only reachable if writing the error response itself failed: drop the connection.
@@ -277,7 +296,7 @@ export class EmulatorHttpServer {
         );
       } catch (err) {
         if (err instanceof ClientGoneError) return;
-        reply = this.failed(err, req.method, path, requestId, state);
+        reply = failureReply(err, log, req.method, path, requestId, state, this.hostId);
         // A client still sending its body must get this answer, not EPIPE: the rest is read and
         // dropped while we answer. Not when it waits for 100 Continue (it may never send the
         // body), nor beyond the discard limit: the connection is closed after the answer then.
@@ -295,93 +314,6 @@ export class EmulatorHttpServer {
       const answered = reply?.status ?? status ?? (res.headersSent ? res.statusCode : undefined);
       logRequest(log, req.method, req.url, answered, state, started, requestId);
     }
-  }
-
-  /** The error answer for what serving a request threw (its own fault, or ours: logged). */
-  private failed(
-    err: unknown,
-    method: string | undefined,
-    path: string,
-    requestId: string,
-    state: ServeState,
-  ): Reply {
-    const wire = toWireError(err);
-    state.errorCode = wire.code;
-    if (wire.internal) {
-      this.options.log.warn(
-        `InternalError serving ${method} ${path} (request ${requestId}): ${describeFault(err)}`,
-      );
-    }
-    return errorReply(wire, requestId, this.hostId);
-  }
-
-  /** One whole request of the fast lane: run now, answered at the end of the turn. */
-  private serveWhole(connection: FastLaneConnection, head: FastRequestHead, body: Buffer): void {
-    this.inFlight++;
-    const started = this.options.log.enabled ? performance.now() : 0;
-    const requestId = newRequestId(this.options.clock.now());
-    const url = head.url;
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
-    const rawQuery = q === -1 ? '' : url.slice(q + 1);
-    const state: ServeState = { errorCode: '', fault: undefined, handles: undefined };
-    let answer: Reply | undefined | Promise<Reply | undefined>;
-    try {
-      answer = this.messages.respondWhole(
-        head,
-        connection.socket.remoteAddress,
-        body,
-        connection,
-        path,
-        rawQuery,
-        requestId,
-        state,
-      );
-    } catch (err) {
-      answer = this.failed(err, head.method, path, requestId, state);
-    }
-    if (answer instanceof Promise) {
-      answer.then(
-        (reply) => this.answerWhole(connection, head, reply, requestId, state, started),
-        (err: unknown) => {
-          const reply = this.failed(err, head.method, path, requestId, state);
-          this.answerWhole(connection, head, reply, requestId, state, started);
-        },
-      );
-    } else {
-      this.answerWhole(connection, head, answer, requestId, state, started);
-    }
-  }
-
-  private answerWhole(
-    connection: FastLaneConnection,
-    head: FastRequestHead,
-    reply: Reply | undefined,
-    requestId: string,
-    state: ServeState,
-    started: number,
-  ): void {
-    const log = this.options.log;
-    if (reply === undefined) {
-      connection.drop();
-      logRequest(log, head.method, head.url, undefined, state, started, requestId);
-      this.served();
-      return;
-    }
-    // With the turn's other answers, after the writes they vouch for (see GroupCommit).
-    const broker = this.options.broker;
-    broker.commits.atTurnEnd((error) => {
-      const sent =
-        error === undefined ? reply : commitFailed(log, error, requestId, state, this.hostId);
-      const handles = state.handles;
-      connection.answer(
-        replyText(sent, KEEP_ALIVE_SECONDS),
-        sent.closeConnection,
-        handles === undefined ? undefined : () => returnUndelivered(broker, log, handles),
-      );
-      logRequest(log, head.method, head.url, sent.status, state, started, requestId);
-      this.served();
-    });
   }
 }
 

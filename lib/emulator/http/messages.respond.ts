@@ -5,7 +5,7 @@
  * `respond`, the fast lane its whole requests to `respondWhole`; what either returns is answered
  * at the end of the turn (reply.deliver.ts, fast-lane.connection.ts).
  */
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MQ_LIMITS } from '../../protocol/index.js';
 import type { ConsumerActivity } from '../activity/consumer.activity.js';
 import type { MessageHistory } from '../activity/message.history.js';
@@ -26,6 +26,7 @@ import type { ServeState } from './request.log.js';
 import { resolveOperation } from './request.operation.js';
 import type { MessagesOperation } from './request.operation.js';
 import { recordHttpPoll } from './poll.activity.js';
+import type { RequestHead } from './request.head.js';
 import { parseMessagesQuery } from './request.query.js';
 import { matchMessagesPath } from './request.route.js';
 import { errorReply, noContentReply, xmlReply } from './response.write.js';
@@ -33,13 +34,6 @@ import type { Reply } from './response.write.js';
 
 /** The documented request-line limit (PROTOCOL.md §1.3), applied to the request-target. */
 const MAX_REQUEST_TARGET_LENGTH = MQ_LIMITS.maxRequestLineLength;
-
-/** What the checks read of a request: node:http's IncomingMessage or the fast lane's head. */
-export interface RequestHead {
-  readonly method?: string | undefined;
-  readonly url?: string | undefined;
-  readonly headers: IncomingHttpHeaders;
-}
 
 export interface MessagesResponderOptions {
   broker: Broker;
@@ -120,7 +114,13 @@ export class MessagesResponder {
       new ResponseChannel(res),
     );
     // Only a consume returns a promise: the others need no extra turn of the microtask queue.
-    return this.answer(outcome instanceof Promise ? await outcome : outcome, operation, body, requestId, state);
+    return this.answer(
+      outcome instanceof Promise ? await outcome : outcome,
+      operation,
+      body,
+      requestId,
+      state,
+    );
   }
 
   /**

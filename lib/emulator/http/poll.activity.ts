@@ -1,5 +1,5 @@
 import type { ConsumerActivity } from '../activity/consumer.activity.js';
-import type { RequestHead } from './messages.respond.js';
+import type { RequestHead } from './request.head.js';
 import type { MessagesOperation } from './request.operation.js';
 
 /**

@@ -9,7 +9,7 @@ import type { SignableRequest, SigningKey } from '../../protocol/index.js';
 import type { EmulatorCredential } from '../emulator.types.js';
 import { MQRequestError } from './http.errors.js';
 import type { EmulatorLog } from './http.log.js';
-import type { RequestHead } from './messages.respond.js';
+import type { RequestHead } from './request.head.js';
 
 export interface RequestAuthOptions {
   credentials: readonly EmulatorCredential[];

@@ -7,7 +7,11 @@ import {
   XML_CONTENT_TYPE,
 } from '../../protocol/index.js';
 import type { HttpAnswer } from './fault.apply.js';
+import { toWireError } from './http.errors.js';
 import type { WireError } from './http.errors.js';
+import { describeFault } from './http.log.js';
+import type { EmulatorLog } from './http.log.js';
+import type { ServeState } from './request.log.js';
 
 /** A complete answer, built before anything is written (so a fault can decide how it goes out). */
 export interface Reply {
@@ -42,6 +46,26 @@ export function errorReply(error: WireError, requestId: string, hostId: string):
   const message = xmlSafe(error.message);
   const xml = buildError({ code: error.code, message, requestId, hostId });
   return xmlReply(error.status, xml, requestId, error.closeConnection);
+}
+
+/** The error answer for what serving a request threw (the request's own fault, or ours: logged). */
+export function failureReply(
+  err: unknown,
+  log: EmulatorLog,
+  method: string | undefined,
+  path: string,
+  requestId: string,
+  state: ServeState,
+  hostId: string,
+): Reply {
+  const wire = toWireError(err);
+  state.errorCode = wire.code;
+  if (wire.internal) {
+    log.warn(
+      `InternalError serving ${method} ${path} (request ${requestId}): ${describeFault(err)}`,
+    );
+  }
+  return errorReply(wire, requestId, hostId);
 }
 
 export function replyHeaders(reply: Reply): Record<string, string | number> {
