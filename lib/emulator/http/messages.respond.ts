@@ -82,13 +82,7 @@ export class MessagesResponder {
       res.writeContinue();
     }
     const body = await readRequestBody(req, options.maxBodyBytes);
-    if (options.authenticate !== undefined) verifyContentMd5(req, body);
-    const operation = resolveOperation(
-      req.method as ProtocolMethod,
-      topic,
-      parseMessagesQuery(rawQuery),
-      options.maxWaitSeconds,
-    );
+    const operation = this.operation(req, topic, rawQuery, body);
     const faults = options.faults;
     if (faults !== undefined && faults.armed) {
       const fault = faults.decide(describeForFaults(operation));
@@ -137,15 +131,8 @@ export class MessagesResponder {
     requestId: string,
     state: ServeState,
   ): Answer | Promise<Answer> {
-    const options = this.options;
     const topic = this.check(head, path);
-    if (options.authenticate !== undefined) verifyContentMd5(head, body);
-    const operation = resolveOperation(
-      head.method as ProtocolMethod,
-      topic,
-      parseMessagesQuery(rawQuery),
-      options.maxWaitSeconds,
-    );
+    const operation = this.operation(head, topic, rawQuery, body);
     const outcome = this.execute(operation, body, head, remoteAddress, channel);
     return outcome instanceof Promise
       ? outcome.then((done) => this.answer(done, operation, body, requestId, state))
@@ -166,6 +153,23 @@ export class MessagesResponder {
     const topic = matchMessagesPath(path);
     this.options.authenticate?.(head);
     return topic;
+  }
+
+  /** The body's digest, then which operation the request is, its parameters checked. */
+  private operation(
+    head: RequestHead,
+    topic: string,
+    rawQuery: string,
+    body: Buffer,
+  ): MessagesOperation {
+    const options = this.options;
+    if (options.authenticate !== undefined) verifyContentMd5(head, body);
+    return resolveOperation(
+      head.method as ProtocolMethod,
+      topic,
+      parseMessagesQuery(rawQuery),
+      options.maxWaitSeconds,
+    );
   }
 
   /** Runs the operation on the broker, its writes kept for the turn's group commit. */
