@@ -211,6 +211,34 @@ describe('emulator HTTP fast lane', () => {
     second.socket.destroy();
   });
 
+  it('requests cut anywhere by the network are all answered, in order (seeded cuts)', async () => {
+    // A small LCG: the same cuts every run.
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let run = 0; run < 5; run++) {
+      const topic = `lane_cut_${run}`;
+      const bodies = Array.from({ length: 12 }, (_, i) => `m${i}`);
+      const stream = Buffer.concat(bodies.map((b) => publish(topic, b)));
+      const { socket, reader } = await open();
+      for (let at = 0; at < stream.length;) {
+        const size = 1 + random(600);
+        socket.write(stream.subarray(at, at + size));
+        at += size;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      for (const _ of bodies) expect((await reader.next()).status).toBe(201);
+      socket.write(consume(topic));
+      const consumed = await reader.next();
+      expect([...consumed.body.matchAll(/<MessageBody>([^<]*)</g)].map((m) => m[1])).toEqual(
+        bodies,
+      );
+      socket.destroy();
+    }
+  });
+
   it('a fault rule armed while a connection is open applies to its next request', async () => {
     const { socket, reader } = await open();
     socket.write(publish('lane_fault', 'plain'));
