@@ -30,6 +30,8 @@ export interface AdminHttpContext {
   grpcEndpoint?: () => string | undefined;
   /** Long polls parked right now. */
   longPolls: () => number;
+  /** Requests the HTTP port has taken, by the way they were read (see http/fast-lane.ts). */
+  httpRequests: () => { fastLane: number; nodeHttp: number };
   faults: FaultInjector;
   /** Retained messages and body bytes against the budget, and what it dropped. */
   retention: () => RetentionStats;

@@ -73,6 +73,7 @@ export async function handleAdminRequest(
           auth: ctx.auth,
           now: ctx.admin.now(),
           longPolls: ctx.longPolls(),
+          httpRequests: ctx.httpRequests(),
           retention: ctx.retention(),
         });
       case 'topics':

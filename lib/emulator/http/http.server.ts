@@ -16,6 +16,8 @@ import { matchOnsTarget } from '../ons/ons.route.js';
 import { MQRequestError, toWireError } from './http.errors.js';
 import { describeFault } from './http.log.js';
 import type { EmulatorLog } from './http.log.js';
+import { FastLane } from './fast-lane.js';
+import { WholeRequests } from './fast-lane.serve.js';
 import type { LongPollGauge } from './messages.execute.js';
 import { MessagesResponder } from './messages.respond.js';
 import { deliverReply, replyAtTurnEnd } from './reply.deliver.js';
@@ -23,9 +25,15 @@ import { createRequestAuthenticator } from './request.auth.js';
 import { ClientGoneError, discardRequestBody } from './request.body.js';
 import { logRequest } from './request.log.js';
 import type { ServeState } from './request.log.js';
-import { errorReply, sendError } from './response.write.js';
+import { failureReply, sendError } from './response.write.js';
 import type { Reply } from './response.write.js';
 import { answerClientError, endWithError } from './socket.errors.js';
+
+/**
+ * Longer than the idle timeout of client keep-alive pools (Node's agent: 5 s, undici: 4 s), so the
+ * server never closes a socket that a client is about to reuse.
+ */
+const KEEP_ALIVE_SECONDS = 65;
 
 export interface EmulatorHttpServerOptions {
   broker: Broker;
@@ -35,7 +43,7 @@ export interface EmulatorHttpServerOptions {
   maxDateSkewMs: number;
   maxWaitSeconds: number;
   log: EmulatorLog;
-  admin: Omit<AdminHttpContext, 'endpoint' | 'longPolls'>;
+  admin: Omit<AdminHttpContext, 'endpoint' | 'longPolls' | 'httpRequests'>;
   /** Consumers seen (the console); undefined when the console is off. */
   activity?: ConsumerActivity;
   maxBodyBytes?: number;
@@ -55,16 +63,20 @@ export interface EmulatorHttpServerOptions {
  * faults); nothing a client sends can crash the process.
  * This file owns the server (timeouts, keep-alive, listen, drain) and routes each request: the
  * ONS API (ons/), the admin API and console (admin/), `GET /`, and the MQ protocol, which
- * messages.respond.ts checks and runs and reply.deliver.ts answers at the end of the turn. Every
- * request gets one log line (request.log.ts); what never becomes a request, socket.errors.ts.
+ * messages.respond.ts checks and runs and reply.deliver.ts answers at the end of the turn. Plain
+ * MQ requests arrive through the fast lane (fast-lane.ts) instead, whole, and are answered on its
+ * connection at the end of the turn too. Every request gets one log line (request.log.ts); what
+ * never becomes a request, socket.errors.ts.
  */
 export class EmulatorHttpServer {
   private readonly server: Server;
+  private readonly lane: FastLane;
   private readonly messages: MessagesResponder;
   private readonly adminContext: AdminHttpContext;
   private hostId = '';
   private inFlight = 0;
   private readonly longPolls: LongPollGauge = { parked: 0 };
+  private readonly requestCounts = { fastLane: 0, nodeHttp: 0 };
   private drainWaiters: (() => void)[] = [];
 
   constructor(private readonly options: EmulatorHttpServerOptions) {
@@ -90,20 +102,44 @@ export class EmulatorHttpServer {
       ...options.admin,
       endpoint: () => this.hostId,
       longPolls: () => this.longPolls.parked,
+      httpRequests: () => ({ ...this.requestCounts }),
     };
+    // Node checks its timeouts this often (its default is every 30 s); the fast lane too.
+    const checkingInterval = Math.max(
+      10,
+      Math.min(1_000, Math.floor(options.headersTimeoutMs / 4)),
+    );
     this.server = createServer({
       // Both bound only the receiving of a request: a long poll, parked once its request has
-      // arrived, is not cut by them. Node checks them this often (its default is every 30 s).
+      // arrived, is not cut by them.
       headersTimeout: options.headersTimeoutMs,
       requestTimeout: options.requestTimeoutMs,
-      connectionsCheckingInterval: Math.max(
-        10,
-        Math.min(1_000, Math.floor(options.headersTimeoutMs / 4)),
-      ),
+      connectionsCheckingInterval: checkingInterval,
     });
-    // Longer than the idle timeout of client keep-alive pools (Node's agent: 5 s, undici: 4 s), so
-    // the server never closes a socket that a client is about to reuse.
-    this.server.keepAliveTimeout = 65_000;
+    this.server.keepAliveTimeout = KEEP_ALIVE_SECONDS * 1000;
+    const whole = new WholeRequests({
+      messages: this.messages,
+      broker: options.broker,
+      clock: options.clock,
+      log: options.log,
+      hostId: () => this.hostId,
+      keepAliveSeconds: KEEP_ALIVE_SECONDS,
+      begin: () => {
+        this.inFlight++;
+        this.requestCounts.fastLane++;
+      },
+      served: this.served,
+    });
+    const faults = options.faults;
+    this.lane = new FastLane(this.server, {
+      maxBodyBytes: options.maxBodyBytes ?? MAX_REQUEST_BODY_BYTES,
+      keepAliveMs: KEEP_ALIVE_SECONDS * 1000,
+      headersTimeoutMs: options.headersTimeoutMs,
+      sweepIntervalMs: checkingInterval,
+      // Faults act on node:http's request and response: while a rule is armed, all go there.
+      open: () => faults === undefined || !faults.armed,
+      serve: (connection, head, body) => whole.serve(connection, head, body),
+    });
     this.server.on('request', (req: IncomingMessage, res: ServerResponse) =>
       this.track(req, res, false),
     );
@@ -114,13 +150,14 @@ export class EmulatorHttpServer {
     );
     // Any other Expect value: Node would answer a bare 417; answer in the cloud's format instead.
     this.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+      this.requestCounts.nodeHttp++;
       const requestId = newRequestId(this.options.clock.now());
       const wire = toWireError(
         new MQRequestError('InvalidArgument', 'The Expect header value is not supported.', true),
       );
       sendError(res, wire, requestId, this.hostId);
       const state: ServeState = { errorCode: wire.code, fault: undefined, handles: undefined };
-      logRequest(this.options.log, req, res, wire.status, state, 0, requestId);
+      logRequest(this.options.log, req.method, req.url, wire.status, state, 0, requestId);
     });
     // CONNECT (proxy tunnelling) is not part of the protocol; Node would drop the socket silently.
     this.server.on('connect', (_req: IncomingMessage, socket: Socket) =>
@@ -164,6 +201,7 @@ export class EmulatorHttpServer {
   stopAccepting(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
+    this.lane.stop();
     return closed;
   }
 
@@ -176,10 +214,12 @@ export class EmulatorHttpServer {
   /** Destroys every remaining socket (keep-alive connections between requests included). */
   closeAllConnections(): void {
     this.server.closeAllConnections();
+    this.lane.destroyAll();
   }
 
   private track(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
     this.inFlight++;
+    this.requestCounts.nodeHttp++;
     // One reaction for both outcomes (not .catch().finally(): two more promises per request).
     this.serve(req, res, expectContinue).then(this.served, (err: unknown) => {
       // Only reachable if writing the error response itself failed: drop the connection.
@@ -256,20 +296,13 @@ export class EmulatorHttpServer {
         );
       } catch (err) {
         if (err instanceof ClientGoneError) return;
-        const wire = toWireError(err);
-        state.errorCode = wire.code;
-        if (wire.internal) {
-          log.warn(
-            `InternalError serving ${req.method} ${path} (request ${requestId}): ${describeFault(err)}`,
-          );
-        }
+        reply = failureReply(err, log, req.method, path, requestId, state, this.hostId);
         // A client still sending its body must get this answer, not EPIPE: the rest is read and
         // dropped while we answer. Not when it waits for 100 Continue (it may never send the
         // body), nor beyond the discard limit: the connection is closed after the answer then.
-        if (!wire.closeConnection && !req.complete) {
-          wire.closeConnection = expectContinue || !discardRequestBody(req);
+        if (!reply.closeConnection && !req.complete) {
+          reply.closeConnection = expectContinue || !discardRequestBody(req);
         }
-        reply = errorReply(wire, requestId, this.hostId);
       }
       if (reply !== undefined) {
         // With the turn's other answers, after the writes they vouch for (see GroupCommit).
@@ -278,7 +311,8 @@ export class EmulatorHttpServer {
         deliverReply(broker, log, req, res, reply, state);
       }
     } finally {
-      logRequest(log, req, res, reply?.status ?? status, state, started, requestId);
+      const answered = reply?.status ?? status ?? (res.headersSent ? res.statusCode : undefined);
+      logRequest(log, req.method, req.url, answered, state, started, requestId);
     }
   }
 }

@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import {
   buildAckErrors,
   buildConsumeResponse,
@@ -12,6 +11,7 @@ import {
 } from '../../protocol/index.js';
 import type { AckErrorItem, ConsumedMessageDoc } from '../../protocol/index.js';
 import type { Broker } from '../broker/broker.js';
+import type { AnswerChannel } from './answer.channel.js';
 import { MQRequestError } from './http.errors.js';
 import type { MessagesOperation } from './request.operation.js';
 import { checkRequestShape, handlesShape, PUBLISH_SHAPE } from './request.xml-shape.js';
@@ -47,14 +47,14 @@ export function executeOperation(
   broker: Broker,
   op: MessagesOperation,
   body: Buffer,
-  res: ServerResponse,
+  channel: AnswerChannel,
   gauge: LongPollGauge,
 ): OperationOutcome | Promise<OperationOutcome> {
   switch (op.kind) {
     case 'publish':
       return publish(broker, op.ns, op.topic, body);
     case 'consume':
-      return consume(broker, op, res, gauge);
+      return consume(broker, op, channel, gauge);
     default:
       return settle(broker, op, body);
   }
@@ -83,7 +83,7 @@ function publish(broker: Broker, ns: string, topic: string, body: Buffer): Opera
 async function consume(
   broker: Broker,
   op: Extract<MessagesOperation, { kind: 'consume' }>,
-  res: ServerResponse,
+  channel: AnswerChannel,
   gauge: LongPollGauge,
 ): Promise<OperationOutcome> {
   const request = {
@@ -95,14 +95,11 @@ async function consume(
     ...(op.tags !== undefined ? { tags: op.tags } : {}),
   };
   // A client already gone takes nothing (its 'close' may have fired before we could listen).
-  if (clientGone(res)) return { status: 0 };
+  if (channel.gone()) return { status: 0 };
   if (op.waitSeconds === 0) return delivered(await broker.consume(request, 0));
   // A parked long poll ends early when its client disconnects, so it never holds broker state.
   const controller = new AbortController();
-  const onClose = (): void => {
-    if (!res.writableFinished) controller.abort();
-  };
-  res.once('close', onClose);
+  const unwatch = channel.watchGone(() => controller.abort());
   gauge.parked++;
   try {
     const messages = await broker.consume(request, op.waitSeconds * 1000, controller.signal);
@@ -112,7 +109,7 @@ async function consume(
       // I/O (an immediate set from the check phase runs after the next poll phase).
       await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
     }
-    if (controller.signal.aborted || clientGone(res)) {
+    if (controller.signal.aborted || channel.gone()) {
       // Messages handed to this poll just before its client left: nobody will see them, so they
       // are ready again at once (no attempt counted) instead of waiting out the invisibility time.
       if (messages.length > 0) broker.release(messages.map((m) => m.receiptHandle));
@@ -121,21 +118,8 @@ async function consume(
     return delivered(messages);
   } finally {
     gauge.parked--;
-    res.off('close', onClose);
+    unwatch();
   }
-}
-
-/** The client closed its side or the connection is dead: an answer would never be read. */
-function clientGone(res: ServerResponse): boolean {
-  const socket = res.socket;
-  return (
-    res.destroyed ||
-    socket === null ||
-    socket.destroyed ||
-    !socket.writable ||
-    socket.readableEnded ||
-    res.req.destroyed
-  );
 }
 
 function delivered(messages: ConsumedMessageDoc[]): OperationOutcome {

@@ -1,5 +1,5 @@
-import type { IncomingMessage } from 'node:http';
 import type { ConsumerActivity } from '../activity/consumer.activity.js';
+import type { RequestHead } from './request.head.js';
 import type { MessagesOperation } from './request.operation.js';
 
 /**
@@ -9,13 +9,14 @@ import type { MessagesOperation } from './request.operation.js';
  */
 export function recordHttpPoll(
   activity: ConsumerActivity,
-  req: IncomingMessage,
+  head: RequestHead,
+  remoteAddress: string | undefined,
   op: Extract<MessagesOperation, { kind: 'consume' }>,
 ): () => void {
-  const agent = req.headers['user-agent'];
+  const agent = head.headers['user-agent'];
   return activity.recordPoll({
     protocol: 'http',
-    clientId: req.socket.remoteAddress ?? 'unknown',
+    clientId: remoteAddress ?? 'unknown',
     instanceId: op.ns,
     topic: op.topic,
     group: op.group,

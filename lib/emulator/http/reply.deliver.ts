@@ -28,21 +28,28 @@ export function replyAtTurnEnd(
 ): Promise<Reply> {
   return new Promise((resolve) =>
     broker.commits.atTurnEnd((error) => {
-      if (error === undefined) {
-        resolve(reply);
-        return;
-      }
-      log.warn(
-        `InternalError: the data directory could not be written (request ${requestId}): ${describeFault(error)}`,
-      );
-      const wire = toWireError(error);
-      state.errorCode = wire.code;
-      // Messages handed to a consume stay in flight until their invisibility ends, as with any
-      // answer that is lost.
-      state.handles = undefined;
-      resolve(errorReply(wire, requestId, hostId));
+      resolve(error === undefined ? reply : commitFailed(log, error, requestId, state, hostId));
     }),
   );
+}
+
+/** The answer instead of a reply whose writes could not be made (see GroupCommit). */
+export function commitFailed(
+  log: EmulatorLog,
+  error: unknown,
+  requestId: string,
+  state: ServeState,
+  hostId: string,
+): Reply {
+  log.warn(
+    `InternalError: the data directory could not be written (request ${requestId}): ${describeFault(error)}`,
+  );
+  const wire = toWireError(error);
+  state.errorCode = wire.code;
+  // Messages handed to a consume stay in flight until their invisibility ends, as with any
+  // answer that is lost.
+  state.handles = undefined;
+  return errorReply(wire, requestId, hostId);
 }
 
 /** Writes the reply, or lets an after-acting fault decide what the client gets. */
@@ -65,7 +72,6 @@ export function deliverReply(
   if (reply.closeConnection) res.once('finish', () => req.socket.destroySoon());
   const handles = state.handles;
   if (handles === undefined) return;
-  // Messages whose answer never left this process go back to ready at once, attempt uncounted.
   if (!written) returnUndelivered(broker, log, handles);
   else {
     res.once('close', () => {
@@ -74,7 +80,8 @@ export function deliverReply(
   }
 }
 
-function returnUndelivered(broker: Broker, log: EmulatorLog, handles: string[]): void {
+/** Messages whose answer never reached the client: ready again at once, attempt uncounted. */
+export function returnUndelivered(broker: Broker, log: EmulatorLog, handles: string[]): void {
   const released = broker.release(handles);
   if (released > 0) {
     log.debug(`client gone: ${released} undelivered message(s) ready again`);

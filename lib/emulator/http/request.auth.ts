@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import {
   contentMd5Matches,
   createSigningKey,
@@ -10,6 +9,7 @@ import type { SignableRequest, SigningKey } from '../../protocol/index.js';
 import type { EmulatorCredential } from '../emulator.types.js';
 import { MQRequestError } from './http.errors.js';
 import type { EmulatorLog } from './http.log.js';
+import type { RequestHead } from './request.head.js';
 
 export interface RequestAuthOptions {
   credentials: readonly EmulatorCredential[];
@@ -25,7 +25,7 @@ export interface RequestAuthOptions {
  */
 export function createRequestAuthenticator(
   options: RequestAuthOptions,
-): (req: IncomingMessage) => void {
+): (req: RequestHead) => void {
   // Signing keys built once per credential, not once per request.
   const keys = new Map<string, SigningKey>();
   for (const c of options.credentials) keys.set(c.accessKeyId, createSigningKey(c.accessKeySecret));
@@ -78,7 +78,7 @@ export function createRequestAuthenticator(
 }
 
 /** A Content-MD5 that is present must match the body (Node and Go send it, §2.2). */
-export function verifyContentMd5(req: IncomingMessage, body: Buffer): void {
+export function verifyContentMd5(req: RequestHead, body: Buffer): void {
   const header = req.headers['content-md5'];
   if (typeof header === 'string' && !contentMd5Matches(header, body))
     throw new MQRequestError('InvalidDigest');

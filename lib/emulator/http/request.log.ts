@@ -3,7 +3,6 @@
  * over, whatever happened: its status (or that nobody was left to answer), error code, the fault
  * that hit it and how long it took. Built only when info lines are wanted (log.enabled).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultDecision } from '../faults/fault.types.js';
 import type { EmulatorLog } from './http.log.js';
 
@@ -16,14 +15,14 @@ export interface ServeState {
 }
 
 /**
- * @param status the status of the answer built (also when a fault withheld it); undefined when
- *   none was built
+ * @param status the status of the answer (also when a fault withheld it or wrote it raw);
+ *   undefined when there was none: the client went away first (e.g. an aborted long poll)
  * @param started performance.now() when the request came in; 0 when the log was off then
  */
 export function logRequest(
   log: EmulatorLog,
-  req: IncomingMessage,
-  res: ServerResponse,
+  method: string | undefined,
+  url: string | undefined,
   status: number | undefined,
   state: ServeState,
   started: number,
@@ -34,13 +33,6 @@ export function logRequest(
   const code = state.errorCode === '' ? '' : ` ${state.errorCode}`;
   const fault =
     state.fault === undefined ? '' : ` fault=${state.fault.ruleId}:${state.fault.action.kind}`;
-  // Nothing was sent: the client went away first (an aborted long poll), so no status to show.
-  // A reply a fault withheld or wrote raw still has the status it would have had.
-  const outcome =
-    status !== undefined
-      ? `${status}${code}`
-      : res.headersSent
-        ? `${res.statusCode}${code}`
-        : 'closed by the client, no answer';
-  log.info(`${req.method} ${req.url} ${outcome}${fault} ${ms}ms id=${requestId}`);
+  const outcome = status !== undefined ? `${status}${code}` : 'closed by the client, no answer';
+  log.info(`${method} ${url} ${outcome}${fault} ${ms}ms id=${requestId}`);
 }

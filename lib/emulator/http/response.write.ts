@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { ServerResponse } from 'node:http';
 import {
   buildError,
@@ -6,7 +7,11 @@ import {
   XML_CONTENT_TYPE,
 } from '../../protocol/index.js';
 import type { HttpAnswer } from './fault.apply.js';
+import { toWireError } from './http.errors.js';
 import type { WireError } from './http.errors.js';
+import { describeFault } from './http.log.js';
+import type { EmulatorLog } from './http.log.js';
+import type { ServeState } from './request.log.js';
 
 /** A complete answer, built before anything is written (so a fault can decide how it goes out). */
 export interface Reply {
@@ -43,6 +48,26 @@ export function errorReply(error: WireError, requestId: string, hostId: string):
   return xmlReply(error.status, xml, requestId, error.closeConnection);
 }
 
+/** The error answer for what serving a request threw (the request's own fault, or ours: logged). */
+export function failureReply(
+  err: unknown,
+  log: EmulatorLog,
+  method: string | undefined,
+  path: string,
+  requestId: string,
+  state: ServeState,
+  hostId: string,
+): Reply {
+  const wire = toWireError(err);
+  state.errorCode = wire.code;
+  if (wire.internal) {
+    log.warn(
+      `InternalError serving ${method} ${path} (request ${requestId}): ${describeFault(err)}`,
+    );
+  }
+  return errorReply(wire, requestId, hostId);
+}
+
 export function replyHeaders(reply: Reply): Record<string, string | number> {
   // Literal names (REQUEST_ID_HEADER is 'x-mq-request-id'): a computed key makes every reply's
   // header object a slow dictionary-mode one.
@@ -76,6 +101,38 @@ export function writeReply(res: ServerResponse, reply: Reply): boolean {
   if (reply.body === undefined) res.end();
   else res.end(reply.body, 'utf8');
   return true;
+}
+
+/**
+ * The reply as the text node:http would send for it (the fast lane writes it to the socket as one
+ * string): status line, the reply's headers, then Date and, unless the reply closes the
+ * connection, the keep-alive pair node:http adds.
+ */
+export function replyText(reply: Reply, keepAliveSeconds: number): string {
+  const body = reply.body;
+  let text = `HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status] ?? 'Unknown'}\r\n`;
+  if (body !== undefined) {
+    text += `content-type: ${XML_CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(body, 'utf8')}\r\n`;
+  }
+  text += `x-mq-request-id: ${reply.requestId}\r\nx-mq-version: ${MQ_VERSION}\r\n`;
+  text += reply.closeConnection
+    ? `connection: close\r\nDate: ${httpDate()}\r\n\r\n`
+    : `Date: ${httpDate()}\r\nConnection: keep-alive\r\nKeep-Alive: timeout=${keepAliveSeconds}\r\n\r\n`;
+  return body === undefined ? text : text + body;
+}
+
+let dateSecond = -1;
+let dateText = '';
+
+/** The Date header's value, made once per second (as node:http does). */
+function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(now).toUTCString();
+  }
+  return dateText;
 }
 
 export function sendError(
