@@ -20,6 +20,7 @@ import {
   PUBLISH_REQUEST_LEAVES,
   PUBLISH_RESPONSE_LEAVES,
 } from './xml.elements.js';
+import { plainParseConsumeResponse } from './xml.plain-consume.js';
 
 const MESSAGE_ROOT = ['Message'];
 const MESSAGES_ROOT = ['Messages'];
@@ -162,6 +163,9 @@ function readItems(
 }
 
 export function fastParseConsumeResponse(xml: string): ConsumedMessageDoc[] | undefined {
+  // The service's own shape first: native matches instead of the scanner's walk.
+  const plain = typeof xml === 'string' ? plainParseConsumeResponse(xml) : undefined;
+  if (plain !== undefined) return plain;
   const s = FlatXmlScanner.open(xml, MESSAGES_ROOT);
   if (s === undefined) return undefined;
   const out: ConsumedMessageDoc[] = [];

@@ -141,6 +141,62 @@ describe('decodeProperties / encodeProperties', () => {
     expect(decodeProperties('__STARTDELIVERTIME:99999999999999999999|')).toEqual({ user: {} });
   });
 
+  it('reads every string exactly as through parsePropertyPairs: values, absent fields, key order', () => {
+    // The reference: each key once (first place, last value) from the Map, then lifted.
+    const reference = (raw: string): DecodedProperties => {
+      const decoded: DecodedProperties = { user: {} };
+      for (const [key, value] of parsePropertyPairs(raw)) {
+        if (key === 'KEYS') decoded.messageKey = value;
+        else if (key === '__SHARDINGKEY') decoded.shardingKey = value;
+        else if (key === '__STARTDELIVERTIME' || key === '__TransCheckT') {
+          const field = key === '__TransCheckT' ? 'transCheckImmunitySeconds' : 'startDeliverTime';
+          if (/^\d+$/.test(value) && Number.isSafeInteger(Number(value)))
+            decoded[field] = Number(value);
+          else delete decoded[field];
+        } else
+          Object.defineProperty(decoded.user, key, {
+            value,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+      }
+      return decoded;
+    };
+    const segment = fc.oneof(
+      fc
+        .constantFrom(...RESERVED, 'a', '1', '__proto__', 'constructor', '', 'x:y')
+        .chain((key) =>
+          fc
+            .constantFrom('', '5', '007', 'soon', '-1', '99999999999999999999', 'v:w')
+            .map((v) => `${key}:${v}`),
+        ),
+      fc.constantFrom('', 'novalue', ':v', '|'),
+    );
+    const samples = fc.oneof(
+      fc.tuple(fc.array(segment, { maxLength: 8 }), fc.boolean()),
+      fc.constant<[string[], boolean]>([
+        ['__STARTDELIVERTIME:soon', 'KEYS:a', '__STARTDELIVERTIME:5'],
+        true,
+      ]),
+      fc.constant<[string[], boolean]>([
+        ['__TransCheckT:-1', 'b:c', '__SHARDINGKEY:s', '__TransCheckT:5'],
+        false,
+      ]),
+    );
+    fc.assert(
+      fc.property(samples, ([segments, trailing]) => {
+        const raw = segments.join('|') + (trailing ? '|' : '');
+        const decoded = decodeProperties(raw);
+        const expected = reference(raw);
+        expect(decoded).toEqual(expected);
+        expect(Object.keys(decoded)).toEqual(Object.keys(expected));
+        expect(Object.keys(decoded.user)).toEqual(Object.keys(expected.user));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('a user key named __proto__ stays an own property', () => {
     const decoded = decodeProperties('__proto__:x|');
     expect(Object.getPrototypeOf(decoded.user)).toBe(Object.prototype);

@@ -29,6 +29,7 @@ import {
   fastParsePublishResponse,
   fastParseReceiptHandles,
 } from '../../../lib/protocol/xml.fast-parse.js';
+import { plainParseConsumeResponse } from '../../../lib/protocol/xml.plain-consume.js';
 import {
   parseSlowConsumeResponse,
   parseSlowErrorResponse,
@@ -363,5 +364,116 @@ describe('plain publish answers (one regex match before the scanner)', () => {
       bodyMd5: '5D',
       receiptHandle: 'h-1',
     });
+  });
+});
+
+describe('plain consume answers (native matches before the scanner)', () => {
+  // Raw leaf text, written unescaped: plain values, and everything the matcher must leave to the
+  // scanner (markup, entities, CR, `]]>`, characters XML cannot carry, lone surrogates).
+  const RAW_CHAR = fc.constantFrom(
+    ...'aZ09 :|-_.{}"\'>]/'.split(''),
+    ...['\n', '\t', 'é', '你', '😀', '\uFEFF'],
+    ...['<', '&', '&amp;', ']]>', '\r', '\u0001', '\uFFFE', '\uD800', '<![CDATA[x]]>'],
+  );
+  const RAW = fc.oneof(
+    {
+      weight: 30,
+      arbitrary: fc.string({ unit: fc.constantFrom(...'aZ09 :|-_.{}"'), maxLength: 20 }),
+    },
+    { weight: 1, arbitrary: fc.string({ unit: RAW_CHAR, maxLength: 8 }) },
+  );
+  const TIME_TEXT = fc.oneof(
+    { weight: 40, arbitrary: fc.nat({ max: 2 ** 45 }).map(String) },
+    { weight: 1, arbitrary: fc.constantFrom('007', ' 12', '', '1234567890123456', '-1', '1e3') },
+  );
+  const GAP = fc.oneof(
+    { weight: 30, arbitrary: fc.constantFrom('', ' ', '\n  ', '\t') },
+    { weight: 1, arbitrary: fc.constant('\r\n') },
+  );
+  const MESSAGE = fc.record({
+    id: RAW,
+    handle: RAW,
+    md5: RAW,
+    body: RAW,
+    times: fc.array(TIME_TEXT, { minLength: 4, maxLength: 4 }),
+    tag: fc.option(RAW, { nil: undefined }),
+    properties: fc.option(RAW, { nil: undefined }),
+    gap: GAP,
+  });
+  const PLAIN = fc
+    .record({
+      declaration: fc.boolean(),
+      slash: fc.boolean(),
+      messages: fc.array(MESSAGE, { minLength: 0, maxLength: 4 }),
+      gaps: fc.array(GAP, { minLength: 3, maxLength: 3 }),
+    })
+    .map(({ declaration, slash, messages, gaps }) => {
+      const leaf = (name: string, text: string, gap: string): string =>
+        `<${name}>${text}</${name}>${gap}`;
+      const names = ['PublishTime', 'FirstConsumeTime', 'NextConsumeTime', 'ConsumedTimes'];
+      const body = messages
+        .map(
+          (m) =>
+            `<Message>${m.gap}` +
+            leaf('MessageId', m.id, m.gap) +
+            leaf('ReceiptHandle', m.handle, m.gap) +
+            leaf('MessageBodyMD5', m.md5, m.gap) +
+            leaf('MessageBody', m.body, m.gap) +
+            m.times.map((t, i) => leaf(names[i]!, t, m.gap)).join('') +
+            (m.tag === undefined ? '' : leaf('MessageTag', m.tag, m.gap)) +
+            (m.properties === undefined ? '' : leaf('Properties', m.properties, m.gap)) +
+            `</Message>${gaps[1]}`,
+        )
+        .join('');
+      return (
+        (declaration ? '<?xml version="1.0" encoding="UTF-8"?>' : '') +
+        `${gaps[0]}<Messages xmlns="http://mq.aliyuncs.com/doc/v1${slash ? '/' : ''}">` +
+        `${gaps[1]}${body}</Messages>${gaps[2]}`
+      );
+    });
+
+  it('the service and emulator form: the plain value is the slow value, or the plain path declines', () => {
+    let plainAccepted = 0;
+    fc.assert(
+      fc.property(PLAIN, (xml) => {
+        const slow = outcome(() => parseSlowConsumeResponse(xml));
+        const plain = plainParseConsumeResponse(xml);
+        if (plain !== undefined) {
+          plainAccepted++;
+          expect(slow).toEqual({ ok: true, value: plain });
+        }
+        expect(outcome(() => parseConsumeResponse(xml))).toEqual(slow);
+      }),
+      { numRuns: 600 },
+    );
+    expect(plainAccepted).toBeGreaterThan(100);
+  });
+
+  it('mutated plain answers: the plain path never disagrees with the slow path', () => {
+    fc.assert(
+      fc.property(PLAIN, MUTATIONS, (doc, mutations) => {
+        const xml = mutate(doc, mutations);
+        const plain = plainParseConsumeResponse(xml);
+        const slow = outcome(() => parseSlowConsumeResponse(xml));
+        if (plain !== undefined) expect(slow).toEqual({ ok: true, value: plain });
+        expect(outcome(() => parseConsumeResponse(xml))).toEqual(slow);
+      }),
+      { numRuns: 800 },
+    );
+  });
+
+  it('takes what the emulator writes for plain messages', () => {
+    const msgs = [1, 2].map((i) => ({
+      messageId: `0A${i}`,
+      receiptHandle: `h-${i}`,
+      bodyMd5: 'E2C9',
+      body: '{"orderId":"ORD-1","amount":129.9}',
+      publishTime: 1764553000000 + i,
+      firstConsumeTime: 1764553000001,
+      nextConsumeTime: 1764553300001,
+      consumedTimes: i,
+      ...(i === 2 ? { tag: 'T', properties: 'traceparent:00-ab-cd-01|' } : {}),
+    }));
+    expect(plainParseConsumeResponse(buildConsumeResponse(msgs))).toEqual(msgs);
   });
 });
