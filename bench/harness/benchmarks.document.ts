@@ -26,7 +26,10 @@ const METHOD = `## Method
   Nest app with module defaults runs once, next to the first round. The tuned app as a batch
   handler (\`batch: true\`, same concurrency and batch size: its handler runs once per poll) runs
   right after the tuned one in every round, compared with the official loop and with the
-  per-message handler of the same round (rate, and bench CPU per message).
+  per-message handler of the same round (rate, and bench CPU per message). The same consumer
+  with four batches of slots (concurrency 4 × batch: four polls in flight instead of two) runs in
+  every round too; it is no target's consumer (the targets keep the tuned setting they were set
+  for) and shows what tuning the concurrency buys, locally and through the proxy.
 - Latency: one message at a time to a Nest consumer idle in a 30 s long poll; the next message
   goes out after the previous one was acked plus 5 ms. Both timestamps use the bench process's
   monotonic clock.

@@ -74,6 +74,10 @@ export async function runDrainScenario(
   // The same tuned consumer as a batch handler (`batch: true`), right after it in every round.
   const batches: DrainResult[] = [];
   const batchOptions = { ...tuned, batch: true };
+  // Not a target: the same consumer with four batches of slots (four polls in flight), in every
+  // round, to show what the tuning itself buys next to the targets' consumer.
+  const wide = { ...tuned, concurrency: 4 * tuned.batchSize };
+  const wides: DrainResult[] = [];
   let defaults: DrainResult | undefined;
   // Untimed warm-up of each client (JIT, connection pools), as the publish scenario does: the
   // first timed round would otherwise measure the compiler as much as the client.
@@ -103,6 +107,12 @@ export async function runDrainScenario(
         drainWithNest(ctx, batchSpec, batchOptions),
       ),
     );
+    const wideSpec = local(`drain-nest-wide-r${round}`);
+    wides.push(
+      await run(wideSpec, `Nest concurrency ${wide.concurrency} round ${round}`, () =>
+        drainWithNest(ctx, wideSpec, wide),
+      ),
+    );
     if (defaults === undefined) {
       const defaultsSpec = local('drain-nest-defaults');
       defaults = await run(defaultsSpec, 'Nest defaults', () =>
@@ -121,6 +131,12 @@ export async function runDrainScenario(
   const batchCpuVsTuned = median(
     batches.map((r, i) => benchCpuPerMessage(r) / benchCpuPerMessage(tuneds[i] as DrainResult)),
   );
+  const wideResult = best(wides);
+  const wideRatio = median(wides.map((r, i) => r.rate / (officials[i] as DrainResult).rate));
+  const wideVsTuned = median(wides.map((r, i) => r.rate / (tuneds[i] as DrainResult).rate));
+  const wideCpuVsTuned = median(
+    wides.map((r, i) => benchCpuPerMessage(r) / benchCpuPerMessage(tuneds[i] as DrainResult)),
+  );
   // The defaults ran next to round 1's official loop.
   const defaultsRatio = defaults.rate / (officials[0] as DrainResult).rate;
 
@@ -129,7 +145,6 @@ export async function runDrainScenario(
   let rttTuned: DrainResult;
   // Through a link, throughput is about (polls in flight × batch) per round trip: the same
   // consumer with room for four polls (the most a plain consumer sends) shows what concurrency buys.
-  const wide = { ...tuned, concurrency: 4 * tuned.batchSize };
   let rttWide: DrainResult;
   try {
     const remote = (scenario: string): DrainSpec => ({
@@ -179,6 +194,13 @@ export async function runDrainScenario(
         batchResult,
         `${batchRatio.toFixed(2)}× official, ${batchVsTuned.toFixed(2)}× the per-message handler; ` +
           `bench CPU/msg ${batchCpuVsTuned.toFixed(2)}× the per-message handler's`,
+      ),
+      row(
+        'drain.nest.wide',
+        `Nest @MQConsumer, concurrency ${wide.concurrency}, batch ${wide.batchSize}, ${n} msgs`,
+        wideResult,
+        `${wideRatio.toFixed(2)}× official, ${wideVsTuned.toFixed(2)}× the ${tunedLabel} consumer; ` +
+          `bench CPU/msg ${wideCpuVsTuned.toFixed(2)}× its (not a target: more handler slots)`,
       ),
       row('drain.rtt.official', `${sdkLabel}, ${via}, ${m} msgs`, rttOfficial, 'baseline'),
       row(

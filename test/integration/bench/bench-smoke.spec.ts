@@ -17,7 +17,13 @@ function expectedRowIds(): string[] {
         ids.push(`publish.${client}.${server}.c${c}`);
     }
   }
-  ids.push('drain.official', 'drain.nest.defaults', 'drain.nest.tuned', 'drain.nest.batch');
+  ids.push(
+    'drain.official',
+    'drain.nest.defaults',
+    'drain.nest.tuned',
+    'drain.nest.batch',
+    'drain.nest.wide',
+  );
   ids.push('drain.rtt.official', 'drain.rtt.nest.tuned', 'drain.rtt.nest.wide');
   ids.push('latency.p50', 'latency.p99');
   for (const mode of ['memory', 'durable']) {
