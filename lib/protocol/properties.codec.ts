@@ -124,26 +124,14 @@ export function decodeProperties(raw?: string): DecodedProperties {
     if (colon > start && colon < end) {
       const key = raw.slice(start, colon);
       const value = raw.slice(colon + 1, end);
-      switch (key) {
-        case RESERVED_PROPERTY.KEYS:
-          decoded.messageKey = value;
-          break;
-        case RESERVED_PROPERTY.SHARDING_KEY:
-          decoded.shardingKey = value;
-          break;
-        case RESERVED_PROPERTY.START_DELIVER_TIME:
-          if (numbersSeen & 1) return decodePropertyMap(raw);
-          numbersSeen |= 1;
-          setNumber(decoded, 'startDeliverTime', value);
-          break;
-        case RESERVED_PROPERTY.TRANS_CHECK_IMMUNITY:
-          if (numbersSeen & 2) return decodePropertyMap(raw);
-          numbersSeen |= 2;
-          setNumber(decoded, 'transCheckImmunitySeconds', value);
-          break;
-        default:
-          setOwn(decoded.user, key, value);
+      if (key === RESERVED_PROPERTY.START_DELIVER_TIME) {
+        if (numbersSeen & 1) return decodePropertyMap(raw);
+        numbersSeen |= 1;
+      } else if (key === RESERVED_PROPERTY.TRANS_CHECK_IMMUNITY) {
+        if (numbersSeen & 2) return decodePropertyMap(raw);
+        numbersSeen |= 2;
       }
+      setProperty(decoded, key, value);
     }
     start = end + 1;
   }
@@ -153,25 +141,28 @@ export function decodeProperties(raw?: string): DecodedProperties {
 /** {@link decodeProperties} through {@link parsePropertyPairs}: each key once, with its last value. */
 function decodePropertyMap(raw: string): DecodedProperties {
   const decoded: DecodedProperties = { user: {} };
-  for (const [key, value] of parsePropertyPairs(raw)) {
-    switch (key) {
-      case RESERVED_PROPERTY.KEYS:
-        decoded.messageKey = value;
-        break;
-      case RESERVED_PROPERTY.SHARDING_KEY:
-        decoded.shardingKey = value;
-        break;
-      case RESERVED_PROPERTY.START_DELIVER_TIME:
-        setNumber(decoded, 'startDeliverTime', value);
-        break;
-      case RESERVED_PROPERTY.TRANS_CHECK_IMMUNITY:
-        setNumber(decoded, 'transCheckImmunitySeconds', value);
-        break;
-      default:
-        setOwn(decoded.user, key, value);
-    }
-  }
+  for (const [key, value] of parsePropertyPairs(raw)) setProperty(decoded, key, value);
   return decoded;
+}
+
+/** One received pair into `decoded`: a reserved key to its typed field, any other to `user`. */
+function setProperty(decoded: DecodedProperties, key: string, value: string): void {
+  switch (key) {
+    case RESERVED_PROPERTY.KEYS:
+      decoded.messageKey = value;
+      break;
+    case RESERVED_PROPERTY.SHARDING_KEY:
+      decoded.shardingKey = value;
+      break;
+    case RESERVED_PROPERTY.START_DELIVER_TIME:
+      setNumber(decoded, 'startDeliverTime', value);
+      break;
+    case RESERVED_PROPERTY.TRANS_CHECK_IMMUNITY:
+      setNumber(decoded, 'transCheckImmunitySeconds', value);
+      break;
+    default:
+      setOwn(decoded.user, key, value);
+  }
 }
 
 /**
