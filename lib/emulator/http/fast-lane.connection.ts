@@ -33,6 +33,12 @@ export interface FastLaneHost {
 export class FastLaneConnection implements AnswerChannel {
   /** Bytes received and not yet taken by a request (undefined: none). */
   private pending: Buffer | undefined;
+  /**
+   * Chunks that arrived while a request was being answered, joined once when it is done: a client
+   * sending byte by byte behind a long poll must not cost a copy of everything so far per byte.
+   */
+  private ahead: Buffer[] = [];
+  private aheadBytes = 0;
   /** A request is being answered; the next one waits in `pending`. */
   private busy = false;
   /** The client sent its FIN: what is being answered is the last. */
@@ -45,9 +51,15 @@ export class FastLaneConnection implements AnswerChannel {
   answered = false;
 
   private readonly onData = (chunk: Buffer): void => {
-    this.pending = this.pending === undefined ? chunk : Buffer.concat([this.pending, chunk]);
-    if (!this.busy) this.next();
-    else if (this.pending.length > MAX_AHEAD_BYTES && !this.paused) {
+    if (!this.busy) {
+      // Not busy: nothing is pending (each request is served or handed over as soon as it came).
+      this.pending = chunk;
+      this.next();
+      return;
+    }
+    this.ahead.push(chunk);
+    this.aheadBytes += chunk.length;
+    if (this.aheadBytes > MAX_AHEAD_BYTES && !this.paused) {
       this.paused = true;
       this.socket.pause();
     }
@@ -131,6 +143,12 @@ export class FastLaneConnection implements AnswerChannel {
       this.host.release(this);
       this.socket.end();
       return;
+    }
+    if (this.aheadBytes > 0) {
+      const chunks = this.pending === undefined ? this.ahead : [this.pending, ...this.ahead];
+      this.pending = Buffer.concat(chunks);
+      this.ahead = [];
+      this.aheadBytes = 0;
     }
     if (this.paused) {
       this.paused = false;

@@ -85,6 +85,8 @@ describe('emulator HTTP fast lane', () => {
   async function open(): Promise<{ socket: Socket; reader: ResponseReader }> {
     const url = new URL(emulator.endpoint);
     const socket = connect(Number(url.port), url.hostname);
+    // Small writes leave as they are written (the cut tests rely on it).
+    socket.setNoDelay(true);
     const reader = new ResponseReader(socket);
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     return { socket, reader };
@@ -237,6 +239,28 @@ describe('emulator HTTP fast lane', () => {
       );
       socket.destroy();
     }
+  });
+
+  it('a request sent byte by byte behind a parked long poll is served once the poll answers', async () => {
+    const { socket, reader } = await open();
+    socket.write(consume('lane_ahead_poll', 20, 1));
+    while ((await parkedPolls()) === 0);
+    const behind = publish('lane_ahead_next', 'behind');
+    for (let at = 0; at < behind.length; at++) {
+      socket.write(behind.subarray(at, at + 1));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const other = await open();
+    other.socket.write(publish('lane_ahead_poll', 'wakes'));
+    expect((await other.reader.next()).status).toBe(201);
+    const polled = await reader.next();
+    expect(polled.status).toBe(200);
+    expect(polled.body).toContain('<MessageBody>wakes</MessageBody>');
+    expect((await reader.next()).status).toBe(201);
+    other.socket.write(consume('lane_ahead_next'));
+    expect((await other.reader.next()).body).toContain('<MessageBody>behind</MessageBody>');
+    socket.destroy();
+    other.socket.destroy();
   });
 
   it('a fault rule armed while a connection is open applies to its next request', async () => {
