@@ -14,8 +14,8 @@ import { pathToFileURL } from 'node:url';
 import type { MQClient } from '../../lib/client/index.js';
 import { FULL_CONFIG } from '../bench.config.js';
 import { EMULATOR_CREDENTIALS } from '../bench.runner.js';
+import { measureBuildsInTurns, runTool, type BuildUnderTest } from '../harness/builds.in-turns.js';
 import { distFile } from '../harness/repo-root.js';
-import { median } from '../harness/percentiles.js';
 
 /** undici's handler interfaces, both the core one and the newer one (a build may use either). */
 interface AnyHandler {
@@ -29,10 +29,8 @@ interface AnyHandler {
   onResponseEnd?(controller: unknown, trailers: object): void;
 }
 
-interface Build {
-  dir: string;
+interface Build extends BuildUnderTest {
   client: MQClient;
-  costs: number[];
 }
 
 async function load(dir: string, body: string): Promise<Build> {
@@ -94,22 +92,13 @@ async function main(): Promise<void> {
   const body = FULL_CONFIG.body;
   const builds = [await load(distFile(''), body)];
   for (const dir of others) builds.push(await load(dir, body));
-  for (const b of builds) await round(b.client, body, 50_000); // warm-up (JIT)
-  for (let r = 0; r < rounds; r++) {
-    for (const b of builds) b.costs.push(await round(b.client, body, publishes));
-  }
-  process.stdout.write(`client JS per publish (no sockets), ${rounds} rounds × ${publishes}:\n`);
-  for (const b of builds) {
-    process.stdout.write(
-      `  ${(b === builds[0] ? 'this build' : b.dir).padEnd(30)} median ${median(b.costs).toFixed(2)} µs, best ${Math.min(...b.costs).toFixed(2)} µs\n`,
-    );
-    await b.client.close();
-  }
+  await measureBuildsInTurns(
+    builds,
+    rounds,
+    (b) => round(b.client, body, 50_000), // warm-up (JIT)
+    (b) => round(b.client, body, publishes),
+    `client JS per publish (no sockets), ${rounds} rounds × ${publishes}`,
+  );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exitCode = 1;
-});
+runTool(main);

@@ -17,8 +17,8 @@ import type { ConsumedMessageDoc } from '../../lib/protocol/index.js';
 import { FULL_CONFIG } from '../bench.config.js';
 import { EMULATOR_CREDENTIALS } from '../bench.runner.js';
 import { PRODUCER_TRACEPARENT } from '../harness/otel.sdk.js';
+import { measureBuildsInTurns, runTool, type BuildUnderTest } from '../harness/builds.in-turns.js';
 import { distFile } from '../harness/repo-root.js';
-import { median } from '../harness/percentiles.js';
 
 /** undici's core handler interface, as the client's transport implements it. */
 interface CoreHandler {
@@ -28,10 +28,8 @@ interface CoreHandler {
   onComplete(trailers: Buffer[]): void;
 }
 
-interface Build {
-  dir: string;
+interface Build extends BuildUnderTest {
   client: MQClient;
-  costs: number[];
 }
 
 const BATCH = 16;
@@ -120,24 +118,13 @@ async function main(): Promise<void> {
   const body = FULL_CONFIG.body;
   const builds = [await load(distFile(''), body)];
   for (const dir of others) builds.push(await load(dir, body));
-  for (const b of builds) await round(b.client, 4_000); // warm-up (JIT)
-  for (let r = 0; r < rounds; r++) {
-    for (const b of builds) b.costs.push(await round(b.client, batches));
-  }
-  process.stdout.write(
-    `client JS per message, consume of ${BATCH} + ack of ${BATCH} (no sockets), ${rounds} rounds × ${batches} batches:\n`,
+  await measureBuildsInTurns(
+    builds,
+    rounds,
+    (b) => round(b.client, 4_000), // warm-up (JIT)
+    (b) => round(b.client, batches),
+    `client JS per message, consume of ${BATCH} + ack of ${BATCH} (no sockets), ${rounds} rounds × ${batches} batches`,
   );
-  for (const b of builds) {
-    process.stdout.write(
-      `  ${(b === builds[0] ? 'this build' : b.dir).padEnd(30)} median ${median(b.costs).toFixed(2)} µs, best ${Math.min(...b.costs).toFixed(2)} µs\n`,
-    );
-    await b.client.close();
-  }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exitCode = 1;
-});
+runTool(main);
